@@ -1,0 +1,1 @@
+"""The workflow core: SpiffWorkflow and SQLAlchemy, no web framework."""

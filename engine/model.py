@@ -1,0 +1,90 @@
+"""Plain values shared by the use cases: roles, unit levels, statuses, the acting official."""
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    BRANCH = "branch"
+    COMMUNE = "commune"
+    PROVINCE = "province"
+    MINISTRY = "ministry"
+    DESIGNER = "designer"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.BRANCH: "Chi hội",
+    Role.COMMUNE: "Xã",
+    Role.PROVINCE: "Tỉnh",
+    Role.MINISTRY: "Bộ",
+    Role.DESIGNER: "Thiết kế quy trình",
+    Role.ADMIN: "Quản trị",
+}
+
+# The roles that act in a process: a lane named after one of them is that role's step.
+ACTING_ROLES = (Role.BRANCH, Role.COMMUNE, Role.PROVINCE, Role.MINISTRY)
+
+
+def role_for_lane(lane: str | None) -> Role | None:
+    """The role a lane stands for: its name is the role's code or its Vietnamese label."""
+    if lane is None:
+        return None
+    name = lane.strip()
+    for role in ACTING_ROLES:
+        if name.casefold() in (role.value, ROLE_LABELS[role].casefold()):
+            return role
+    return None
+
+
+class UnitLevel(StrEnum):
+    MINISTRY = "ministry"
+    PROVINCE = "province"
+    COMMUNE = "commune"
+    BRANCH = "branch"
+
+
+# The level of unit each role belongs to.
+ROLE_LEVEL = {
+    Role.BRANCH: UnitLevel.BRANCH,
+    Role.COMMUNE: UnitLevel.COMMUNE,
+    Role.PROVINCE: UnitLevel.PROVINCE,
+    Role.MINISTRY: UnitLevel.MINISTRY,
+    Role.DESIGNER: UnitLevel.MINISTRY,
+    Role.ADMIN: UnitLevel.MINISTRY,
+}
+
+MINISTRY_CODE = "VN"
+
+
+class DossierStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    RECOGNISED = "recognised"
+    REJECTED = "rejected"
+
+
+DOSSIER_STATUS_LABELS = {
+    DossierStatus.IN_PROGRESS: "Đang xử lý",
+    DossierStatus.RECOGNISED: "Đã công nhận",
+    DossierStatus.REJECTED: "Không công nhận",
+}
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class Title(StrEnum):
+    FAMILY = "family"
+
+
+TITLE_LABELS = {Title.FAMILY: "Gia đình học tập"}
+
+
+@dataclass(frozen=True)
+class Official:
+    """Who is acting: every use case is scoped by this."""
+
+    username: str
+    role: Role
+    unit_code: str

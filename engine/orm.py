@@ -1,0 +1,167 @@
+"""Tables. A dossier row carries its workflow state without the process spec, which is stored once per version."""
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text, UniqueConstraint)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes on every database: SQLite would hand back naive ones."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+# SQLite has no BIGINT autoincrement; PostgreSQL needs BIGINT for tens of millions of rows a year.
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class UnitRow(Base):
+    __tablename__ = "units"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(16))
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+
+
+class ProcessVersionRow(Base):
+    __tablename__ = "process_versions"
+    __table_args__ = (
+        UniqueConstraint("process_id", "version"),
+        UniqueConstraint("process_id", "content_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(32))
+    # The source files as deployed (diagrams and forms), to show and to re-parse.
+    files: Mapped[dict[str, Any]]
+    # The serialized process spec and the specs it calls, so loading a dossier never re-parses XML.
+    spec: Mapped[dict[str, Any]]
+    deployed_at: Mapped[datetime]
+    deployed_by: Mapped[str] = mapped_column(String(80))
+
+
+class DossierRow(Base):
+    __tablename__ = "dossiers"
+    __table_args__ = (
+        Index("ix_dossiers_commune_year", "commune_code", "year"),
+        Index("ix_dossiers_province_year", "province_code", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    title: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))
+    year: Mapped[int]
+    branch_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    province_code: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]]
+    state: Mapped[bytes] = mapped_column(LargeBinary)
+    serializer_version: Mapped[str] = mapped_column(String(32))
+    # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.
+    revision: Mapped[int] = mapped_column(default=1)
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class HumanTaskRow(Base):
+    """One open or done human step: the inbox reads this table and never loads a workflow."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_inbox", "status", "unit_code", "role", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
+    bpmn_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    lane: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(80))
+
+
+class AuditRow(Base):
+    """Append-only: who did what, from which unit, when, on which step, with what."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
+    at: Mapped[datetime]
+    username: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    unit_code: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    step: Mapped[str | None] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]]
+
+
+class TitleRow(Base):
+    """The registry of recognised titles: one row per recognised subject and year."""
+
+    __tablename__ = "titles"
+    __table_args__ = (
+        Index("ix_titles_province_year", "province_code", "year"),
+        Index("ix_titles_commune_year", "commune_code", "year"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    title: Mapped[str] = mapped_column(String(32))
+    subject_name: Mapped[str] = mapped_column(String(200))
+    score: Mapped[float | None]
+    year: Mapped[int]
+    branch_code: Mapped[str] = mapped_column(String(16), index=True)
+    commune_code: Mapped[str] = mapped_column(String(16))
+    province_code: Mapped[str] = mapped_column(String(16))
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
+    decision_number: Mapped[str] = mapped_column(String(64))
+    decision_date: Mapped[date] = mapped_column(Date)
+    signer: Mapped[str] = mapped_column(String(200))
+    valid_until: Mapped[date] = mapped_column(Date)
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,344 @@
+"""The only module that imports SpiffWorkflow: parse diagrams, run instances, store their state compactly.
+
+A dossier's state is stored without its process spec (that lives once per version) and is compacted
+after every step: finished loop rounds are dropped and finished tasks forget their data. So a dossier
+returned 200 times is no bigger and no slower than one returned once.
+"""
+import json
+import zlib
+from dataclasses import dataclass
+from io import BytesIO
+from uuid import UUID
+
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+from engine import expressions
+from engine.errors import DeploymentRefused, WorkflowFailed
+
+SPIFF_VERSION = "3.2.0"
+# Bump, with a data migration, whenever the stored shape changes (Spiff's own format or our compaction).
+SERIALIZER_VERSION = f"spiff-{SPIFF_VERSION}/1.5/compact-1"
+MAX_DIAGRAM_BYTES = 2_000_000
+FORM_PROPERTY = "formJsonSchemaFilename"
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+
+# Tasks in these states have already copied their parent's data; a parent whose children are all
+# past this point no longer needs its own.
+_INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+
+
+@dataclass(frozen=True)
+class Step:
+    """A human step as the diagram defines it."""
+
+    bpmn_id: str
+    name: str
+    lane: str | None
+    form: str | None
+    documentation: str
+
+
+@dataclass(frozen=True)
+class ParsedProcess:
+    process_id: str
+    name: str
+    spec: dict
+    steps: tuple[Step, ...]
+    called: bool  # only ever called by another process, so nobody starts it directly
+
+
+@dataclass(frozen=True)
+class OpenStep:
+    task_id: str
+    step: Step
+
+
+# ---------------------------------------------------------------------------------------------- parsing
+
+def _safe_xml(name: str, content: bytes):
+    if len(content) > MAX_DIAGRAM_BYTES:
+        raise DeploymentRefused(name, f"tệp lớn hơn {MAX_DIAGRAM_BYTES // 1_000_000} MB")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
+    try:
+        tree = etree.parse(BytesIO(content), parser)
+    except etree.XMLSyntaxError as error:
+        raise DeploymentRefused(name, f"XML không hợp lệ: {error.msg}", line=error.lineno) from None
+    if tree.docinfo.doctype:
+        raise DeploymentRefused(name, "tệp có khai báo DOCTYPE; hãy xuất lại từ trình thiết kế", line=1)
+    return tree
+
+
+def _check_unique_ids(name: str, tree) -> None:
+    # Spiff looks ids up document-wide: a duplicate makes it fail with a message naming neither element.
+    seen = {}
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        element_id = element.get("id")
+        if element_id is None:
+            continue
+        if element_id in seen:
+            first = seen[element_id]
+            raise DeploymentRefused(
+                name, f"mã '{element_id}' dùng cho hai phần tử: {etree.QName(first).localname} "
+                      f"(dòng {first.sourceline}) và {etree.QName(element).localname}; hãy đổi một mã",
+                line=element.sourceline, element=element_id)
+        seen[element_id] = element
+
+
+_EXPRESSION_TAGS = {"conditionExpression": "eval", "loopCondition": "eval", "completionCondition": "eval",
+                    "timeDate": "eval", "timeDuration": "eval", "timeCycle": "eval", "script": "exec"}
+
+
+def _check_expressions(name: str, tree) -> None:
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
+            continue
+        mode = _EXPRESSION_TAGS.get(etree.QName(element).localname)
+        if mode is None or not (element.text or "").strip():
+            continue
+        owner = element.getparent()
+        try:
+            expressions.check(element.text.strip(), mode)
+        except expressions.UnsafeExpression as error:
+            label = owner.get("id") + (f" ({owner.get('name')})" if owner.get("name") else "")
+            raise DeploymentRefused(name, f"biểu thức bị từ chối: {error}", line=element.sourceline,
+                                    element=label) from None
+
+
+def _refusal(error: ValidationException, fallback_file: str) -> DeploymentRefused:
+    element = error.id + (f" ({error.name})" if error.name else "") if error.id else None
+    return DeploymentRefused(error.file_name or fallback_file, str(error).rstrip(". "),
+                             line=error.line_number or None, element=element)
+
+
+def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
+    """Validate and parse the .bpmn files of one deployment; raise DeploymentRefused naming file and line."""
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    trees = {}
+    for name, content in sorted(files.items()):
+        if not name.endswith(".bpmn"):
+            continue
+        tree = _safe_xml(name, content)
+        _check_unique_ids(name, tree)
+        _check_expressions(name, tree)
+        try:
+            parser.add_bpmn_xml(tree, name)
+        except ValidationException as error:
+            raise _refusal(error, name) from None
+        trees[name] = tree
+    if not trees:
+        raise DeploymentRefused("(deployment)", "không có tệp .bpmn nào")
+    return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
+
+
+def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
+    process_parser = parser.get_process_parser(process_id)
+    try:
+        spec = parser.get_spec(process_id)
+        called_specs = parser.get_subprocess_specs(process_id)
+    except ValidationException as error:
+        raise _refusal(error, process_parser.filename) from None
+    except SpiffWorkflowException as error:
+        raise DeploymentRefused(process_parser.filename, str(error), element=process_id) from None
+    called = any(process_id in _called_ids(parser, other) for other in parser.get_process_ids() if other != process_id)
+    steps = tuple(_step(task_spec) for task_spec in spec.task_specs.values() if isinstance(task_spec, UserTask))
+    serialized = {
+        "spec": _SERIALIZER.to_dict(spec),
+        "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
+    }
+    return ParsedProcess(process_id, process_parser.get_name(), serialized, steps, called)
+
+
+def _called_ids(parser, process_id) -> set[str]:
+    try:
+        return set(parser.get_subprocess_specs(process_id))
+    except SpiffWorkflowException:
+        return set()
+
+
+def _step(task_spec) -> Step:
+    form = (task_spec.extensions or {}).get("properties", {}).get(FORM_PROPERTY)
+    return Step(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane, form,
+                task_spec.documentation or "")
+
+
+# ---------------------------------------------------------------------------------------------- running
+
+class _SafeEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluates only allow-listed expressions, with no real builtins: a second wall behind deploy checks."""
+
+    def evaluate(self, expression, context, external_context=None):
+        expressions.check(expression, "eval")
+        return eval(expression, {"__builtins__": expressions.SAFE_BUILTINS}, dict(context))  # noqa: S307
+
+    def execute(self, script, context, external_context=None):
+        expressions.check(script, "exec")
+        scope = {"__builtins__": expressions.SAFE_BUILTINS}
+        exec(script, scope, context)  # noqa: S102
+        return True
+
+
+class _ScriptEngine(PythonScriptEngine):
+    """Service tasks do not act here: they are recorded, and the use case applies them in its transaction."""
+
+    def __init__(self):
+        super().__init__(environment=_SafeEnvironment())
+        self.requested_services: list[str] = []
+
+    def call_service(self, task, operation_name, operation_params, **kwargs):
+        self.requested_services.append(operation_name)
+        return json.dumps(True)
+
+
+class _CompactWorkflowConverter(BpmnWorkflowConverter):
+    """Leaves the specs out of the stored state and takes them, already built, when loading."""
+
+    def to_dict(self, workflow):
+        dct = super().to_dict(workflow)
+        del dct["spec"], dct["subprocess_specs"]
+        return dct
+
+    def from_dict(self, dct, specs=None):
+        if specs is None:
+            return super().from_dict(dct)
+        spec, subprocess_specs = specs
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build_serializer():
+    config = dict(SPIFF_CONFIG)
+    config[BpmnWorkflow] = _CompactWorkflowConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+_SERIALIZER = _build_serializer()
+
+
+class Definition:
+    """A deployed process version, built once from its stored spec and shared by all its dossiers."""
+
+    _built: dict[str, tuple] = {}
+
+    def __init__(self, key: str, spec: dict):
+        self.key, self.spec = key, spec
+
+    @property
+    def specs(self) -> tuple:
+        if self.key not in self._built:
+            self._built[self.key] = (
+                _SERIALIZER.from_dict(self.spec["spec"]),
+                {name: _SERIALIZER.from_dict(s) for name, s in self.spec["subprocess_specs"].items()},
+            )
+        return self._built[self.key]
+
+    def steps(self) -> dict[str, Step]:
+        """Every human step of the process and of the processes it calls, by BPMN id."""
+        process_spec, called = self.specs
+        return {task_spec.bpmn_id: _step(task_spec)
+                for each in (process_spec, *called.values())
+                for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask)}
+
+
+@dataclass
+class Instance:
+    """One running process: a SpiffWorkflow workflow plus the services it asked for."""
+
+    workflow: BpmnWorkflow
+    engine: _ScriptEngine
+
+    @classmethod
+    def start(cls, definition: Definition, data: dict) -> "Instance":
+        process_spec, called = definition.specs
+        engine = _ScriptEngine()
+        workflow = BpmnWorkflow(process_spec, called, script_engine=engine)
+        workflow.get_next_task(spec_name="Start").data.update(data)
+        instance = cls(workflow, engine)
+        instance._advance()
+        return instance
+
+    @classmethod
+    def load(cls, definition: Definition, state: bytes) -> "Instance":
+        dct = json.loads(zlib.decompress(state))
+        engine = _ScriptEngine()
+        workflow = _SERIALIZER.registry.restore(dct, specs=definition.specs)
+        workflow.script_engine = engine
+        return cls(workflow, engine)
+
+    def dump(self) -> bytes:
+        return zlib.compress(json.dumps(_SERIALIZER.to_dict(self.workflow), separators=(",", ":")).encode(), 6)
+
+    def open_steps(self) -> list[OpenStep]:
+        ready = self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        return [OpenStep(str(task.id), _step(task.task_spec)) for task in ready]
+
+    def is_open(self, task_id: str) -> bool:
+        return any(step.task_id == task_id for step in self.open_steps())
+
+    def complete(self, task_id: str, fields: dict) -> None:
+        """Run one ready human task with the submitted fields, then everything automatic after it."""
+        task = self.workflow.get_task_from_id(UUID(task_id))
+        task.set_data(**fields)
+        self._guard(task.run)
+        self._advance()
+
+    @property
+    def finished(self) -> bool:
+        return self.workflow.completed
+
+    @property
+    def data(self) -> dict:
+        return self.workflow.last_task.data if self.workflow.last_task else {}
+
+    @property
+    def requested_services(self) -> list[str]:
+        return self.engine.requested_services
+
+    def _advance(self) -> None:
+        self._guard(self.workflow.do_engine_steps)
+        self._compact()
+
+    @staticmethod
+    def _guard(action) -> None:
+        try:
+            action()
+        except SpiffWorkflowException as error:
+            raise WorkflowFailed(f"Quy trình lỗi khi chạy: {error}") from error
+
+    def _compact(self) -> None:
+        workflow = self.workflow
+        for task in list(workflow.get_tasks()):
+            if isinstance(task.task_spec, StandardLoopTask):
+                _drop_finished_rounds(workflow, task)
+        keep = {id(w.last_task) for w in (workflow, *workflow.subprocesses.values()) if w.last_task}
+        for task in workflow.get_tasks(state=TaskState.COMPLETED):
+            if id(task) not in keep and task.data and all(c.has_state(_INHERITED) for c in task.children):
+                task.data = {}
+
+
+def _drop_finished_rounds(workflow: BpmnWorkflow, loop_task) -> None:
+    # Each finished round was merged into the loop task already: its subprocess and task are dead weight.
+    for child in list(loop_task.children):
+        finished = child.has_state(TaskState.COMPLETED) and child is not child.workflow.last_task
+        if finished and child.id in workflow.subprocesses:
+            workflow.delete_subprocess(child)
+            loop_task.children = [c for c in loop_task.children if c is not child]
+            child.workflow.tasks.pop(child.id, None)
