@@ -1,5 +1,6 @@
 """Plain values shared by the use cases: roles, unit levels, statuses, the acting official."""
 from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -88,3 +89,85 @@ class Official:
     username: str
     role: Role
     unit_code: str
+
+
+@dataclass(frozen=True)
+class OpenTask:
+    """A step waiting for an official, as the inbox and the API show it."""
+
+    id: str
+    dossier_id: int
+    process: str
+    title: str
+    step: str
+    step_name: str
+    lane: str
+    role: str
+    unit_code: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    username: str
+    role: str
+    unit_code: str
+    action: str
+    step: str | None
+    task_id: str | None
+    payload: dict
+
+
+@dataclass(frozen=True)
+class DossierView:
+    id: int
+    process: str
+    process_name: str
+    process_version: int
+    title: str
+    status: DossierStatus
+    year: int
+    branch_code: str
+    commune_code: str
+    province_code: str
+    data: dict
+    open_tasks: tuple[OpenTask, ...]
+    history: tuple[HistoryEntry, ...]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: OpenTask
+    status: str
+    documentation: str
+    form_title: str
+    fields: tuple  # of engine.forms.Field
+    values: dict
+    dossier: DossierView
+
+
+@dataclass(frozen=True)
+class RecognisedTitle:
+    title: str
+    subject_name: str
+    score: float | None
+    year: int
+    branch_code: str
+    commune_code: str
+    province_code: str
+    dossier_id: int
+    decision_number: str
+    decision_date: date
+    signer: str
+    valid_until: date
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    id: str
+    name: str
+    version: int
+    title: str

@@ -68,6 +68,7 @@ class ProcessVersionRow(Base):
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(32))
+    starter_role: Mapped[str] = mapped_column(String(16))
     # The source files as deployed (diagrams and forms), to show and to re-parse.
     files: Mapped[dict[str, Any]]
     # The serialized process spec and the specs it calls, so loading a dossier never re-parses XML.

@@ -17,6 +17,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -33,6 +34,7 @@ SERIALIZER_VERSION = f"spiff-{SPIFF_VERSION}/1.5/compact-1"
 MAX_DIAGRAM_BYTES = 2_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 # Tasks in these states have already copied their parent's data; a parent whose children are all
 # past this point no longer needs its own.
@@ -54,9 +56,12 @@ class Step:
 class ParsedProcess:
     process_id: str
     name: str
+    file: str
     spec: dict
     steps: tuple[Step, ...]
     called: bool  # only ever called by another process, so nobody starts it directly
+    start_lane: str | None
+    properties: dict
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,13 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
     return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
 
 
+def _process_properties(process_parser) -> dict:
+    found = process_parser.node.xpath(
+        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
+        namespaces={"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS})
+    return {node.get("name"): node.get("value") for node in found}
+
+
 def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     process_parser = parser.get_process_parser(process_id)
     try:
@@ -154,12 +166,15 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     except SpiffWorkflowException as error:
         raise DeploymentRefused(process_parser.filename, str(error), element=process_id) from None
     called = any(process_id in _called_ids(parser, other) for other in parser.get_process_ids() if other != process_id)
-    steps = tuple(_step(task_spec) for task_spec in spec.task_specs.values() if isinstance(task_spec, UserTask))
+    steps = tuple(_step(task_spec) for each in (spec, *called_specs.values())
+                  for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
+    start_lane = next((t.lane for t in spec.task_specs.values() if isinstance(t, StartEvent)), None)
     serialized = {
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
     }
-    return ParsedProcess(process_id, process_parser.get_name(), serialized, steps, called)
+    return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called, start_lane,
+                         _process_properties(process_parser))
 
 
 def _called_ids(parser, process_id) -> set[str]:

@@ -1,0 +1,92 @@
+"""Use case: deploy diagrams and forms. Each changed deployment is a new version; running dossiers keep theirs."""
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import forms, workflow
+from engine.errors import DeploymentRefused, Forbidden
+from engine.model import Official, Role, Title, role_for_lane
+from engine.orm import ProcessVersionRow
+from engine.unit_of_work import UnitOfWork
+
+DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
+
+
+@dataclass(frozen=True)
+class Deployed:
+    process_id: str
+    name: str
+    version: int
+    created: bool  # False when the same content was already deployed
+
+
+def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deployed]:
+    """Validate every file, then store one new version per changed process; refuse everything on any error."""
+    if by.role not in DEPLOYERS:
+        raise Forbidden("Chỉ người thiết kế quy trình hoặc quản trị mới được triển khai.")
+    schemas = _form_schemas(files)
+    processes = [p for p in workflow.parse_deployment(files) if not p.called]
+    for process in processes:
+        _check_startable(process, schemas)
+    content_hash = _content_hash(files)
+    stored_files = {name: content.decode("utf-8") for name, content in sorted(files.items())}
+    results = []
+    with uow:
+        for process in processes:
+            existing = uow.processes.by_hash(process.process_id, content_hash)
+            if existing is not None:
+                results.append(Deployed(process.process_id, existing.name, existing.version, False))
+                continue
+            latest = uow.processes.latest(process.process_id)
+            version = (latest.version if latest else 0) + 1
+            uow.processes.add(ProcessVersionRow(
+                process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
+                title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
+                files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
+            results.append(Deployed(process.process_id, process.name, version, True))
+        uow.commit()
+    return results
+
+
+def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Deployed]:
+    """Deploy the shipped diagrams (*.bpmn) and forms (forms/*.json) of a folder as one deployment."""
+    paths = sorted(directory.glob("*.bpmn")) + sorted((directory / "forms").glob("*.json"))
+    return deploy({path.name: path.read_bytes() for path in paths}, by, uow)
+
+
+def _content_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(files.items()):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()
+
+
+def _form_schemas(files: dict[str, bytes]) -> dict[str, dict]:
+    schemas = {}
+    for name, content in files.items():
+        if name.endswith(".json"):
+            try:
+                schemas[name] = forms.load_schema(name, content.decode("utf-8"))
+            except (ValueError, UnicodeDecodeError) as error:
+                raise DeploymentRefused(name, str(error)) from None
+    return schemas
+
+
+def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) -> None:
+    where = process.file
+    title = process.properties.get("title")
+    if title not in set(Title):
+        raise DeploymentRefused(
+            where, f"quy trình cần thuộc tính 'title' là một trong: {', '.join(Title)} (đang là {title!r})",
+            element=process.process_id)
+    if role_for_lane(process.start_lane) is None:
+        raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò",
+                                element=process.process_id)
+    for step in process.steps:
+        if role_for_lane(step.lane) is None:
+            raise DeploymentRefused(
+                where, f"bước nằm ngoài lane hoặc lane '{step.lane}' không ứng với vai trò nào "
+                       "(Chi hội, Xã, Tỉnh, Bộ)", element=f"{step.bpmn_id} ({step.name})")
+        if step.form is not None and step.form not in schemas:
+            raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
+

@@ -1,0 +1,78 @@
+"""Use cases on dossiers: which processes an official may start, start one, read one."""
+from engine import progress, workflow
+from engine.errors import DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
+from engine.model import DossierStatus, DossierView, Official, ProcessInfo, UnitLevel
+from engine.orm import DossierRow
+from engine.unit_of_work import UnitOfWork
+
+START_FIELDS = {"year", "name"}
+
+
+def startable_processes(official: Official, uow: UnitOfWork) -> list[ProcessInfo]:
+    """The latest version of each process whose start lane is the official's role."""
+    with uow:
+        return [ProcessInfo(v.process_id, v.name, v.version, v.title)
+                for v in uow.processes.latest_of_each() if v.starter_role == official.role]
+
+
+def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWork) -> DossierView:
+    """Open a dossier for the official's branch on the latest version of a process."""
+    with uow:
+        version = uow.processes.latest(process_id)
+        if version is None:
+            raise ProcessNotFound(process_id)
+        if version.starter_role != official.role:
+            raise Forbidden(f"Vai trò {official.role} không được mở hồ sơ quy trình '{process_id}'.")
+        branch = uow.units.get(official.unit_code)
+        if branch is None or branch.level != UnitLevel.BRANCH:
+            raise Forbidden("Chỉ tài khoản của một chi hội mới mở được hồ sơ.")
+        now = uow.clock.now()
+        values = _start_values(data, now.year)
+        dossier = DossierRow(
+            process_version_id=version.id, title=version.title, status=DossierStatus.IN_PROGRESS,
+            year=values["year"], branch_code=branch.code, commune_code=branch.parent_code,
+            province_code=branch.province_code, data=values, state=b"", serializer_version="",
+            created_by=official.username, created_at=now, updated_at=now)
+        uow.dossiers.add(dossier)
+        instance = workflow.Instance.start(progress.definition(version), {"year": values["year"]})
+        progress.after_step(uow, dossier, version, instance)
+        progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
+                                                             **values})
+        uow.session.flush()
+        view = dossier_view(uow, dossier)
+        uow.commit()
+        return view
+
+
+def _start_values(data: dict, this_year: int) -> dict:
+    unknown = sorted(set(data) - START_FIELDS)
+    errors = {field: "Trường này không dùng khi mở hồ sơ (chỉ có: year, name)." for field in unknown}
+    year = data.get("year", this_year)
+    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= this_year + 1:
+        errors["year"] = f"Năm phải là số nguyên từ 2000 đến {this_year + 1}."
+    name = data.get("name", "")
+    if not isinstance(name, str) or len(name) > 200:
+        errors["name"] = "Tên hồ sơ tối đa 200 ký tự."
+    if errors:
+        raise InvalidInput(errors)
+    return {"year": year, "name": name.strip()}
+
+
+def get_dossier(dossier_id: int, official: Official, uow: UnitOfWork) -> DossierView:
+    """A dossier the official's unit may see (its branch, commune, province, or the ministry)."""
+    with uow:
+        dossier = uow.dossiers.visible(official, dossier_id)
+        if dossier is None:
+            raise DossierNotFound(dossier_id)
+        return dossier_view(uow, dossier)
+
+
+def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
+    version = uow.processes.get(dossier.process_version_id)
+    open_tasks = tuple(progress.open_task(task, dossier, version) for task in uow.tasks.open_for_dossier(dossier.id))
+    return DossierView(
+        id=dossier.id, process=version.process_id, process_name=version.name, process_version=version.version,
+        title=dossier.title, status=DossierStatus(dossier.status), year=dossier.year,
+        branch_code=dossier.branch_code, commune_code=dossier.commune_code, province_code=dossier.province_code,
+        data=dossier.data, open_tasks=open_tasks, history=progress.history(uow, dossier.id),
+        created_at=dossier.created_at, updated_at=dossier.updated_at)

@@ -1,0 +1,90 @@
+"""Task forms are JSON Schema files deployed with the diagrams: describe their fields, check submissions."""
+import json
+from dataclasses import dataclass
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+
+from engine.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str  # string | number | date | choice | list
+    options: tuple[tuple[str, str], ...] = ()
+    item_fields: tuple["Field", ...] = ()
+
+
+def load_schema(name: str, text: str) -> dict:
+    """Parse and check a form schema; the ValueError says what is wrong with it."""
+    try:
+        schema = json.loads(text)
+        Draft202012Validator.check_schema(schema)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"JSON sai ở dòng {error.lineno}: {error.msg}") from None
+    except SchemaError as error:
+        raise ValueError(f"JSON Schema sai: {error.message}") from None
+    if schema.get("type") != "object":
+        raise ValueError("biểu mẫu phải là một object có các trường trong 'properties'")
+    return schema
+
+
+def fields_of(schema: dict) -> tuple[Field, ...]:
+    """The form's fields in order, as a page or an API client needs them."""
+    return tuple(_field(name, spec) for name, spec in schema.get("properties", {}).items())
+
+
+def _field(name: str, spec: dict) -> Field:
+    label = spec.get("title", name)
+    if "oneOf" in spec:
+        options = tuple((choice["const"], choice.get("title", choice["const"])) for choice in spec["oneOf"])
+        return Field(name, label, "choice", options)
+    if spec.get("type") == "array":
+        return Field(name, label, "list", item_fields=fields_of(spec.get("items", {})))
+    if spec.get("format") == "date":
+        return Field(name, label, "date")
+    return Field(name, label, "number" if spec.get("type") in ("number", "integer") else "string")
+
+
+def validate(schema: dict, values: dict) -> dict:
+    """The submitted values if they satisfy the schema, else InvalidInput with one message per field."""
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    errors: dict[str, str] = {}
+    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
+        for field, message in _explain(error):
+            errors.setdefault(field, message)
+    if errors:
+        raise InvalidInput(errors)
+    return values
+
+
+def _path(error, extra=None) -> str:
+    parts = [str(p) for p in error.absolute_path] + ([extra] if extra else [])
+    return ".".join(parts) or "form"
+
+
+def _explain(error):
+    kind, expected = error.validator, error.validator_value
+    if kind == "required":
+        return [(_path(error, name), "Bắt buộc nhập.") for name in expected if name not in error.instance]
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return [(_path(error, name), "Trường này không có trong biểu mẫu.") for name in extra]
+    messages = {
+        "type": lambda: {"number": "Phải là một số.", "string": "Phải là chữ.", "array": "Phải là một danh sách.",
+                         "object": "Phải là một bản ghi.", "integer": "Phải là số nguyên."}.get(expected, "Sai kiểu."),
+        "minimum": lambda: f"Không được nhỏ hơn {expected}.",
+        "maximum": lambda: f"Không được lớn hơn {expected}.",
+        "minItems": lambda: f"Cần ít nhất {expected} dòng.",
+        "maxItems": lambda: f"Tối đa {expected} dòng.",
+        "minLength": lambda: "Không được để trống.",
+        "maxLength": lambda: f"Tối đa {expected} ký tự.",
+        "pattern": lambda: "Không được để trống.",
+        "format": lambda: "Ngày không hợp lệ, nhập theo dạng YYYY-MM-DD." if expected == "date" else "Sai định dạng.",
+        "oneOf": lambda: "Phải là một trong: " + ", ".join(str(c.get("const")) for c in expected) + ".",
+        "enum": lambda: "Phải là một trong: " + ", ".join(map(str, expected)) + ".",
+        "const": lambda: f"Phải là {expected}.",
+    }
+    return [(_path(error), messages.get(kind, lambda: error.message)())]

@@ -1,0 +1,86 @@
+"""What follows each step of a dossier's process, shared by starting it and completing its tasks:
+open human tasks appear in the right unit's inbox, requested services run, the status follows."""
+from datetime import date
+
+from engine import workflow
+from engine.errors import WorkflowFailed
+from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
+from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
+from engine.unit_of_work import UnitOfWork
+
+# How long a recognition holds, in years, by title (1 year for the learning family).
+VALIDITY_YEARS = {"family": 1}
+
+
+def definition(version: ProcessVersionRow) -> workflow.Definition:
+    return workflow.Definition(f"{version.process_id}@{version.content_hash}", version.spec)
+
+
+def unit_for(role: Role, dossier: DossierRow) -> str:
+    """The unit that acts for a role on this dossier: its branch, that branch's commune, that commune's province."""
+    return {Role.BRANCH: dossier.branch_code, Role.COMMUNE: dossier.commune_code,
+            Role.PROVINCE: dossier.province_code, Role.MINISTRY: MINISTRY_CODE}[role]
+
+
+def after_step(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow,
+               instance: workflow.Instance) -> None:
+    """Bring the dossier's rows in line with its workflow: new open tasks, services, status, stored state."""
+    now = uow.clock.now()
+    known = {task.id for task in uow.tasks.open_for_dossier(dossier.id)}
+    for open_step in instance.open_steps():
+        if open_step.task_id in known:
+            continue
+        role = role_for_lane(open_step.step.lane)
+        if role is None:
+            raise WorkflowFailed(f"Bước '{open_step.step.name}' không thuộc lane nào ứng với một vai trò.")
+        uow.tasks.add(HumanTaskRow(
+            id=open_step.task_id, dossier_id=dossier.id, bpmn_id=open_step.step.bpmn_id, name=open_step.step.name,
+            lane=open_step.step.lane, role=role, unit_code=unit_for(role, dossier), form=open_step.step.form,
+            status=TaskStatus.OPEN, created_at=now))
+    for service in instance.requested_services:
+        if service not in SERVICES:
+            raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
+        SERVICES[service](uow, dossier)
+    if instance.finished:
+        approved = instance.data.get("decision") == "approve"
+        dossier.status = DossierStatus.RECOGNISED if approved else DossierStatus.REJECTED
+    dossier.state = instance.dump()
+    dossier.serializer_version = workflow.SERIALIZER_VERSION
+    dossier.updated_at = now
+
+
+def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:
+    """The recognised subjects of an approved dossier enter the registry of titles."""
+    data = dossier.data
+    decided_on = date.fromisoformat(data["decision_date"])
+    valid_until = date(dossier.year + VALIDITY_YEARS.get(dossier.title, 1), 12, 31)
+    uow.titles.add_all([
+        TitleRow(title=dossier.title, subject_name=candidate["name"], score=candidate.get("score"),
+                 year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
+                 province_code=dossier.province_code, dossier_id=dossier.id,
+                 decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
+                 valid_until=valid_until, recorded_at=uow.clock.now())
+        for candidate in data.get("candidates", [])])
+
+
+# Services a diagram may call (spiffworkflow:serviceTaskOperator id); anything else is refused at run time.
+SERVICES = {"record_titles": record_titles}
+
+
+def audit(uow: UnitOfWork, official: Official, dossier_id: int | None, action: str, payload: dict,
+          task: HumanTaskRow | None = None) -> None:
+    uow.audit.add(AuditRow(dossier_id=dossier_id, at=uow.clock.now(), username=official.username,
+                           role=official.role, unit_code=official.unit_code, action=action,
+                           task_id=task.id if task else None, step=task.name if task else None, payload=payload))
+
+
+def open_task(task: HumanTaskRow, dossier: DossierRow, version: ProcessVersionRow) -> OpenTask:
+    return OpenTask(id=task.id, dossier_id=dossier.id, process=version.process_id, title=dossier.title,
+                    step=task.bpmn_id, step_name=task.name, lane=task.lane, role=task.role,
+                    unit_code=task.unit_code, created_at=task.created_at)
+
+
+def history(uow: UnitOfWork, dossier_id: int) -> tuple[HistoryEntry, ...]:
+    return tuple(HistoryEntry(at=row.at, username=row.username, role=row.role, unit_code=row.unit_code,
+                              action=row.action, step=row.step, task_id=row.task_id, payload=row.payload)
+                 for row in uow.audit.for_dossier(dossier_id))

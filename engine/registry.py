@@ -1,0 +1,35 @@
+"""Use case: the registry of recognised titles under a unit, as far as the official's unit reaches."""
+from engine.errors import Forbidden, UnitNotFound
+from engine.model import Official, RecognisedTitle, Role
+from engine.orm import UnitRow
+from engine.unit_of_work import UnitOfWork
+
+
+def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = None,
+                      unit_code: str | None = None) -> list[RecognisedTitle]:
+    """Titles recognised under `unit_code` (default: the official's unit), which must lie within the official's unit."""
+    with uow:
+        unit = uow.units.get(unit_code or official.unit_code)
+        if unit is None:
+            raise UnitNotFound(unit_code)
+        if not _within(uow, unit, official):
+            raise Forbidden(f"Đơn vị {unit.code} nằm ngoài phạm vi của bạn.")
+        return [RecognisedTitle(title=row.title, subject_name=row.subject_name, score=row.score, year=row.year,
+                                branch_code=row.branch_code, commune_code=row.commune_code,
+                                province_code=row.province_code, dossier_id=row.dossier_id,
+                                decision_number=row.decision_number, decision_date=row.decision_date,
+                                signer=row.signer, valid_until=row.valid_until)
+                for row in uow.titles.under(unit, year)]
+
+
+def _within(uow: UnitOfWork, unit: UnitRow, official: Official) -> bool:
+    if official.role in (Role.MINISTRY, Role.ADMIN):
+        return True
+    if official.role not in (Role.PROVINCE, Role.COMMUNE, Role.BRANCH):
+        return False
+    current = unit
+    while current is not None:
+        if current.code == official.unit_code:
+            return True
+        current = uow.units.get(current.parent_code) if current.parent_code else None
+    return False

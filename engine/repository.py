@@ -1,0 +1,158 @@
+"""Repositories: every query of the engine lives here, scoped by the caller's unit where it reads for one."""
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
+from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow, UnitRow, UserRow
+
+
+class UnitRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, code: str) -> UnitRow | None:
+        return self.session.get(UnitRow, code)
+
+    def count(self) -> int:
+        return self.session.scalar(select(func.count()).select_from(UnitRow))
+
+    def add(self, unit: UnitRow) -> None:
+        self.session.add(unit)
+
+    def add_all(self, units: Sequence[UnitRow]) -> None:
+        self.session.add_all(units)
+
+    def branches_of(self, commune_code: str) -> list[UnitRow]:
+        query = select(UnitRow).where(UnitRow.parent_code == commune_code, UnitRow.level == UnitLevel.BRANCH)
+        return list(self.session.scalars(query.order_by(UnitRow.code)))
+
+
+class UserRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, username: str) -> UserRow | None:
+        return self.session.scalar(select(UserRow).where(UserRow.username == username))
+
+    def add(self, user: UserRow) -> None:
+        self.session.add(user)
+
+
+class ProcessRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def latest(self, process_id: str) -> ProcessVersionRow | None:
+        query = select(ProcessVersionRow).where(ProcessVersionRow.process_id == process_id)
+        return self.session.scalar(query.order_by(ProcessVersionRow.version.desc()).limit(1))
+
+    def by_hash(self, process_id: str, content_hash: str) -> ProcessVersionRow | None:
+        return self.session.scalar(select(ProcessVersionRow).where(
+            ProcessVersionRow.process_id == process_id, ProcessVersionRow.content_hash == content_hash))
+
+    def get(self, version_id: int) -> ProcessVersionRow | None:
+        return self.session.get(ProcessVersionRow, version_id)
+
+    def latest_of_each(self) -> list[ProcessVersionRow]:
+        newest = (select(ProcessVersionRow.process_id, func.max(ProcessVersionRow.version).label("version"))
+                  .group_by(ProcessVersionRow.process_id).subquery())
+        query = select(ProcessVersionRow).join(newest, (ProcessVersionRow.process_id == newest.c.process_id)
+                                               & (ProcessVersionRow.version == newest.c.version))
+        return list(self.session.scalars(query.order_by(ProcessVersionRow.process_id)))
+
+    def add(self, version: ProcessVersionRow) -> None:
+        self.session.add(version)
+
+
+def _visible_to(official: Official, province_code, commune_code, branch_code):
+    """The SQL condition limiting rows that carry unit codes to what the official's unit may see."""
+    if official.role in (Role.MINISTRY, Role.ADMIN):
+        return True
+    column = {Role.PROVINCE: province_code, Role.COMMUNE: commune_code, Role.BRANCH: branch_code}.get(official.role)
+    if column is None:
+        return False
+    return column == official.unit_code
+
+
+class DossierRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, dossier: DossierRow) -> None:
+        self.session.add(dossier)
+        self.session.flush()
+
+    def get(self, dossier_id: int) -> DossierRow | None:
+        return self.session.get(DossierRow, dossier_id)
+
+    def get_for_update(self, dossier_id: int) -> DossierRow | None:
+        """The dossier, row-locked until commit: officials acting on it at once are served one by one."""
+        return self.session.scalar(
+            select(DossierRow).where(DossierRow.id == dossier_id).with_for_update()
+            .execution_options(populate_existing=True))
+
+    def visible(self, official: Official, dossier_id: int) -> DossierRow | None:
+        query = select(DossierRow).where(DossierRow.id == dossier_id, _visible_to(
+            official, DossierRow.province_code, DossierRow.commune_code, DossierRow.branch_code))
+        return self.session.scalar(query)
+
+
+class TaskRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, task: HumanTaskRow) -> None:
+        self.session.add(task)
+
+    def get(self, task_id: str) -> HumanTaskRow | None:
+        return self.session.get(HumanTaskRow, task_id)
+
+    def inbox_for(self, official: Official, limit: int = 200) -> list[tuple[HumanTaskRow, str, str]]:
+        """The official's open tasks with their dossier's title and process, newest first: one indexed query."""
+        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id)
+                 .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(HumanTaskRow.status == TaskStatus.OPEN,
+                        HumanTaskRow.unit_code == official.unit_code,
+                        HumanTaskRow.role == official.role)
+                 .order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id)
+                 .limit(limit))
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
+        query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id,
+                                           HumanTaskRow.status == TaskStatus.OPEN)
+        return list(self.session.scalars(query.order_by(HumanTaskRow.created_at)))
+
+
+class AuditRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, entry: AuditRow) -> None:
+        self.session.add(entry)
+
+    def for_dossier(self, dossier_id: int) -> list[AuditRow]:
+        query = select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id)
+        return list(self.session.scalars(query))
+
+
+class TitleRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add_all(self, titles: Sequence[TitleRow]) -> None:
+        self.session.add_all(titles)
+
+    def under(self, unit: UnitRow, year: int | None) -> list[TitleRow]:
+        """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""
+        column = {UnitLevel.PROVINCE: TitleRow.province_code, UnitLevel.COMMUNE: TitleRow.commune_code,
+                  UnitLevel.BRANCH: TitleRow.branch_code}.get(unit.level)
+        query = select(TitleRow)
+        if column is not None and unit.code != MINISTRY_CODE:
+            query = query.where(column == unit.code)
+        if year is not None:
+            query = query.where(TitleRow.year == year)
+        return list(self.session.scalars(query.order_by(TitleRow.year.desc(), TitleRow.commune_code, TitleRow.id)))

@@ -1,0 +1,85 @@
+"""Use cases on human tasks: an official's inbox, one task with its form, completing it."""
+from dataclasses import dataclass
+
+from engine import forms, progress, workflow
+from engine.dossiers import dossier_view
+from engine.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
+from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
+from engine.orm import HumanTaskRow, ProcessVersionRow
+from engine.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Completed:
+    dossier_id: int
+    status: DossierStatus
+    next_tasks: tuple[OpenTask, ...]  # what opened next, whoever it belongs to
+
+
+def inbox(official: Official, uow: UnitOfWork) -> list[OpenTask]:
+    """The open tasks of the official's unit and role, newest first."""
+    with uow:
+        return [OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title, step=task.bpmn_id,
+                         step_name=task.name, lane=task.lane, role=task.role, unit_code=task.unit_code,
+                         created_at=task.created_at)
+                for task, title, process in uow.tasks.inbox_for(official)]
+
+
+def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
+    """A task of the official's own unit and role, with its form and the dossier it belongs to."""
+    with uow:
+        task = _own_task(uow, task_id, official)
+        dossier = uow.dossiers.get(task.dossier_id)
+        version = uow.processes.get(dossier.process_version_id)
+        schema = _schema(version, task.form)
+        step = progress.definition(version).steps()[task.bpmn_id]
+        return TaskView(task=progress.open_task(task, dossier, version), status=task.status,
+                        documentation=step.documentation, form_title=schema.get("title", task.name),
+                        fields=forms.fields_of(schema), values=_current_values(schema, dossier.data),
+                        dossier=dossier_view(uow, dossier))
+
+
+def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOfWork) -> Completed:
+    """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction."""
+    with uow:
+        task = _own_task(uow, task_id, official)
+        dossier = uow.dossiers.get_for_update(task.dossier_id)
+        uow.session.refresh(task)
+        if task.status != TaskStatus.OPEN:
+            raise TaskAlreadyDone(task_id, task.completed_by)
+        version = uow.processes.get(dossier.process_version_id)
+        values = forms.validate(_schema(version, task.form), submitted)
+        instance = workflow.Instance.load(progress.definition(version), dossier.state)
+        if not instance.is_open(task_id):
+            raise TaskAlreadyDone(task_id)
+        dossier.data = {**dossier.data, **values}
+        # Lists stay out of the workflow: Spiff merges lists, so a shortened candidate list would come back.
+        instance.complete(task_id, {k: v for k, v in values.items() if not isinstance(v, (list, dict))})
+        task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, uow.clock.now(), official.username
+        progress.after_step(uow, dossier, version, instance)
+        progress.audit(uow, official, dossier.id, "complete", values, task)
+        uow.session.flush()
+        next_tasks = tuple(progress.open_task(t, dossier, version) for t in uow.tasks.open_for_dossier(dossier.id))
+        uow.commit()
+        return Completed(dossier.id, DossierStatus(dossier.status), next_tasks)
+
+
+def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    if task.role != official.role or task.unit_code != official.unit_code:
+        raise NotYourTask(task_id)
+    return task
+
+
+def _schema(version: ProcessVersionRow, form: str | None) -> dict:
+    if form is None:
+        return {"type": "object", "properties": {}, "additionalProperties": False}
+    return forms.load_schema(form, version.files[form])
+
+
+def _current_values(schema: dict, data: dict) -> dict:
+    # Candidate lists are shown again for revision; a decision is always made afresh.
+    return {name: data[name] for name, spec in schema.get("properties", {}).items()
+            if name in data and spec.get("type") == "array"}

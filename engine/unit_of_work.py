@@ -1,0 +1,30 @@
+"""One use case, one transaction: leaving the block without commit() rolls everything back."""
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.clock import SystemClock
+from engine.repository import (AuditRepository, DossierRepository, ProcessRepository, TaskRepository,
+                               TitleRepository, UnitRepository, UserRepository)
+
+
+class UnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session], clock=None):
+        self.session_factory = session_factory
+        self.clock = clock or SystemClock()
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self.session_factory()
+        self.units = UnitRepository(self.session)
+        self.users = UserRepository(self.session)
+        self.processes = ProcessRepository(self.session)
+        self.dossiers = DossierRepository(self.session)
+        self.tasks = TaskRepository(self.session)
+        self.audit = AuditRepository(self.session)
+        self.titles = TitleRepository(self.session)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.session.rollback()
+        self.session.close()
+
+    def commit(self) -> None:
+        self.session.commit()
