@@ -1,0 +1,46 @@
+"""Use case: seed a demo — branches in two Hà Nội communes, one account per role, one dossier at the commune."""
+from engine import accounts, dossiers, tasks, units
+from engine.errors import InvalidInput
+from engine.model import Official, Role
+
+DEMO_PASSWORD = "hoctap-2026"
+COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
+OTHER_COMMUNE = "00073"    # Phường Cửa Nam, Thành phố Hà Nội
+PROVINCE = "01"
+PROCESS = "learning_family_recognition"
+
+
+def seed(new_uow) -> list[str]:
+    """Create what is missing and return the lines to print (accounts with their password)."""
+    branch = _branch(new_uow, COMMUNE, "Chi hội tổ dân phố số 1")
+    other_branch = _branch(new_uow, OTHER_COMMUNE, "Chi hội tổ dân phố số 5")
+    people = [("chihoi1", Role.BRANCH, branch), ("chihoi5", Role.BRANCH, other_branch),
+              ("xa-hoankiem", Role.COMMUNE, COMMUNE), ("xa-cuanam", Role.COMMUNE, OTHER_COMMUNE),
+              ("tinh-hanoi", Role.PROVINCE, PROVINCE), ("bo", Role.MINISTRY, None),
+              ("thietke", Role.DESIGNER, None), ("quantri", Role.ADMIN, None)]
+    lines = ["Tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + "):"]
+    created_branch_user = False
+    for username, role, unit in people:
+        try:
+            official = accounts.create_user(username, DEMO_PASSWORD, role, unit, new_uow())
+            created_branch_user |= username == "chihoi1"
+        except InvalidInput:
+            official = Official(username, role, unit or "VN")  # already there from an earlier run
+        lines.append(f"  {username:12} {role.value:9} {official.unit_code}")
+    if created_branch_user:
+        lines.append(_sample_dossier(new_uow, Official("chihoi1", Role.BRANCH, branch)))
+    return lines
+
+
+def _branch(new_uow, commune: str, name: str) -> str:
+    with new_uow() as uow:
+        existing = [b.code for b in uow.units.branches_of(commune) if b.name == name]
+    return existing[0] if existing else units.add_branch(commune, name, new_uow())
+
+
+def _sample_dossier(new_uow, branch_official: Official) -> str:
+    dossier = dossiers.start_dossier(PROCESS, branch_official, {"name": "Danh sách mẫu"}, new_uow())
+    tasks.complete_task(dossier.open_tasks[0].id, branch_official, {"candidates": [
+        {"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92},
+        {"name": "Lê Văn Cường", "score": 78}]}, new_uow())
+    return f"Hồ sơ mẫu số {dossier.id} đang chờ xã {COMMUNE} thẩm định."

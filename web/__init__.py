@@ -1,0 +1,55 @@
+"""The web app: officials' pages, the JSON API and the CLI, all calling the engine's use cases."""
+from pathlib import Path
+
+from flask import Flask
+from flask_login import LoginManager
+from flask_wtf import CSRFProtect
+
+from engine.clock import SystemClock
+from engine.db import make_engine, make_session_factory
+from engine.unit_of_work import UnitOfWork
+from web.config import Config
+
+login_manager = LoginManager()
+csrf = CSRFProtect()
+
+
+class Engine:
+    """What the app keeps for the engine: built once per app, shared by every request."""
+
+    def __init__(self, database_url: str, clock=None):
+        self.database = make_engine(database_url)
+        self.session_factory = make_session_factory(self.database)
+        self.clock = clock or SystemClock()
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory, self.clock)
+
+
+def create_app(config=None) -> Flask:
+    """Application factory: `config` is a Config class or a mapping overriding the environment's settings."""
+    app = Flask(__name__)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    if app.config["DATABASE_URL"].startswith("sqlite:///"):
+        Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
+    app.extensions["engine"] = Engine(app.config["DATABASE_URL"], app.config.get("CLOCK"))
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập."
+    csrf.init_app(app)
+
+    from web import api, auth, cli, errors, pages
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    pages.init_app(app)
+    return app

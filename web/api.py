@@ -1,0 +1,114 @@
+"""The JSON API: the same accounts as the pages, by HTTP Basic (scripts) or the session (with a CSRF header)."""
+import dataclasses
+from datetime import date, datetime
+from enum import Enum
+
+from flask import Blueprint, g, jsonify, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from engine import dossiers, registry, tasks
+from engine.accounts import authenticate
+from engine.errors import InvalidInput
+from web.engine_access import uow
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def plain(value):
+    """Dataclasses, enums and dates as JSON-ready values (ISO 8601 dates)."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return value
+
+
+@bp.before_request
+def identify():
+    """Who is calling: Basic credentials win; a session caller must send its CSRF token on writes."""
+    credentials = request.authorization
+    if credentials is not None and credentials.type == "basic":
+        g.official = authenticate(credentials.username or "", credentials.password or "", uow())
+        if g.official is None:
+            return _unauthorised("Sai tên đăng nhập hoặc mật khẩu.")
+        return None
+    if not current_user.is_authenticated:
+        return _unauthorised("Cần đăng nhập (HTTP Basic hoặc phiên đăng nhập).")
+    g.official = current_user.official
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except (ValidationError, CSRFError):
+            return jsonify({"error": "Thiếu hoặc sai mã CSRF (header X-CSRFToken)."}), 400
+    return None
+
+
+def _unauthorised(message: str):
+    response = jsonify({"error": message})
+    response.status_code = 401
+    response.headers["WWW-Authenticate"] = 'Basic realm="learning-models", charset="UTF-8"'
+    return response
+
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidInput({"body": "Nội dung phải là một đối tượng JSON."})
+    return body
+
+
+@bp.get("/processes")
+def list_processes():
+    return jsonify([plain(p) for p in dossiers.startable_processes(g.official, uow())])
+
+
+@bp.post("/dossiers")
+def start_dossier():
+    body = _json_body()
+    data = body.get("data", {})
+    if not isinstance(body.get("process"), str) or not isinstance(data, dict):
+        raise InvalidInput({"process": "Cần 'process' (mã quy trình) và 'data' (đối tượng)."})
+    dossier = dossiers.start_dossier(body["process"], g.official, data, uow())
+    return jsonify({"id": dossier.id, "open_tasks": plain(dossier.open_tasks)}), 201
+
+
+@bp.get("/dossiers/<int:dossier_id>")
+def get_dossier(dossier_id: int):
+    return jsonify(plain(dossiers.get_dossier(dossier_id, g.official, uow())))
+
+
+@bp.get("/tasks")
+def list_tasks():
+    return jsonify([plain(t) for t in tasks.inbox(g.official, uow())])
+
+
+@bp.get("/tasks/<task_id>")
+def get_task(task_id: str):
+    view = tasks.get_task(task_id, g.official, uow())
+    return jsonify({**plain(view.task), "status": view.status, "form_title": view.form_title,
+                    "documentation": view.documentation, "fields": plain(view.fields), "values": view.values,
+                    "dossier_status": view.dossier.status.value})
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str):
+    done = tasks.complete_task(task_id, g.official, _json_body(), uow())
+    return jsonify(plain(done))
+
+
+@bp.get("/registry")
+def get_registry():
+    year = request.args.get("year")
+    if year is not None and not year.isdigit():
+        raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
+    titles = registry.recognised_titles(g.official, uow(), year=int(year) if year else None,
+                                        unit_code=request.args.get("unit") or None)
+    return jsonify([plain(t) for t in titles])

@@ -1,0 +1,95 @@
+"""Command line, through Flask's: each command wraps one use case, as flaskr's init-db does."""
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from engine import accounts, demo, deployments, units
+from engine.db import upgrade_schema
+from engine.errors import EngineError
+from engine.model import Official, Role
+
+SYSTEM = Official("system", Role.ADMIN, "VN")
+users_cli = AppGroup("users", help="Tài khoản cán bộ.")
+units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
+
+
+def _engine():
+    return current_app.extensions["engine"]
+
+
+def _fail(error: EngineError):
+    raise click.ClickException(str(error))
+
+
+def init_db() -> None:
+    """Create or upgrade the schema, load the official units, deploy the shipped diagrams."""
+    engine = _engine()
+    upgrade_schema(engine.database)
+    added = units.load_administrative_units(engine.uow())
+    if added:
+        click.echo(f"Đã nạp {added} đơn vị hành chính (Bộ, 34 tỉnh, 3.321 xã).")
+    for result in deployments.deploy_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow()):
+        state = "mới" if result.created else "không đổi"
+        click.echo(f"Quy trình {result.process_id}: phiên bản {result.version} ({state}).")
+
+
+@click.command("init-db")
+def init_db_command():
+    """Tạo hoặc nâng cấp cơ sở dữ liệu và triển khai các quy trình trong bpmn/."""
+    init_db()
+    click.echo("Cơ sở dữ liệu đã sẵn sàng.")
+
+
+@users_cli.command("create")
+@click.option("--username", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--unit", default=None, help="Mã đơn vị (tỉnh 01, xã 00070, chi hội 00070-01).")
+@click.option("--full-name", default="")
+def create_user_command(username, password, role, unit, full_name):
+    """Tạo tài khoản cán bộ."""
+    try:
+        official = accounts.create_user(username, password, role, unit, _engine().uow(), full_name)
+    except EngineError as error:
+        _fail(error)
+    click.echo(f"Đã tạo {official.username} ({official.role}, {official.unit_code}).")
+
+
+@units_cli.command("add-branch")
+@click.option("--commune", required=True, help="Mã xã, ví dụ 00070.")
+@click.option("--name", required=True)
+def add_branch_command(commune, name):
+    """Lập một chi hội thuộc xã; in mã chi hội mới."""
+    try:
+        click.echo(units.add_branch(commune, name, _engine().uow()))
+    except EngineError as error:
+        _fail(error)
+
+
+@click.command("deploy")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def deploy_command(files):
+    """Triển khai các tệp .bpmn và biểu mẫu .json như một lần triển khai."""
+    try:
+        results = deployments.deploy({f.name: f.read_bytes() for f in files}, SYSTEM, _engine().uow())
+    except EngineError as error:
+        _fail(error)
+    for result in results:
+        click.echo(f"{result.process_id}: phiên bản {result.version} ({'mới' if result.created else 'không đổi'}).")
+
+
+@click.command("demo")
+def demo_command():
+    """Khởi tạo dữ liệu mẫu: chi hội, một tài khoản mỗi vai trò, một hồ sơ đang chờ xã."""
+    init_db()
+    for line in demo.seed(_engine().uow):
+        click.echo(line)
+
+
+def init_app(app) -> None:
+    for command in (init_db_command, deploy_command, demo_command):
+        app.cli.add_command(command)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(units_cli)

@@ -1,0 +1,23 @@
+"""Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
+from flask import jsonify, render_template, request
+
+from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
+
+STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidInput, 422), (DeploymentRefused, 422),
+          (WorkflowFailed, 500))
+
+
+def status_of(error: EngineError) -> int:
+    return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+
+
+def init_app(app) -> None:
+    @app.errorhandler(EngineError)
+    def engine_error(error: EngineError):
+        code = status_of(error)
+        if request.path.startswith("/api/"):
+            body = {"error": str(error)}
+            if isinstance(error, InvalidInput):
+                body["errors"] = error.errors
+            return jsonify(body), code
+        return render_template("error.html", message=str(error), code=code), code

@@ -1,0 +1,49 @@
+"""Reading an HTML task form back into the values its JSON Schema expects."""
+from engine.forms import Field
+
+LIST_ROWS_SPARE = 3
+
+
+def parse(fields: tuple[Field, ...], form) -> dict:
+    """Values keyed by field name; empty inputs are left out so the schema reports what is missing."""
+    values = {}
+    for field in fields:
+        if field.kind == "list":
+            rows = _rows(field, form)
+            if rows or field.name in form.getlist("_lists"):
+                values[field.name] = rows
+            continue
+        raw = form.get(field.name, "").strip()
+        if raw:
+            values[field.name] = _typed(field, raw)
+    return values
+
+
+def _rows(field: Field, form) -> list[dict]:
+    indexes = sorted({int(key.split("-")[1]) for key in form if key.startswith(f"{field.name}-")
+                      and key.split("-")[1].isdigit()})
+    rows = []
+    for index in indexes:
+        row = {}
+        for sub in field.item_fields:
+            raw = form.get(f"{field.name}-{index}-{sub.name}", "").strip()
+            if raw:
+                row[sub.name] = _typed(sub, raw)
+        if row:
+            rows.append(row)
+    return rows
+
+
+def _typed(field: Field, raw: str):
+    if field.kind != "number":
+        return raw
+    # A value that is not a number stays text, so the schema names the field and says it must be a number.
+    try:
+        number = float(raw.replace(",", "."))
+    except ValueError:
+        return raw
+    return int(number) if number.is_integer() else number
+
+
+def blank_rows(values: list | None) -> int:
+    return len(values or []) + LIST_ROWS_SPARE

@@ -1,0 +1,101 @@
+"""Officials' pages: inbox, task, dossier, registry. Each view parses, calls one use case, renders."""
+from datetime import UTC, datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine import dossiers, registry, tasks
+from engine.errors import InvalidInput
+from engine.model import DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, Role
+from web import forms
+from web.engine_access import official, uow
+
+bp = Blueprint("pages", __name__)
+VIETNAM = timezone(timedelta(hours=7))
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(url_for("pages.inbox"))
+
+
+@bp.route("/inbox")
+@login_required
+def inbox():
+    """My unit's open tasks, newest first, and the processes I may start."""
+    return render_template("inbox.html", tasks=tasks.inbox(official(), uow()),
+                           processes=dossiers.startable_processes(official(), uow()))
+
+
+@bp.route("/dossiers", methods=["POST"])
+@login_required
+def start_dossier():
+    """Open a dossier, then go straight to its first step."""
+    data = {"name": request.form.get("name", "")}
+    year = request.form.get("year", "").strip()
+    if year:
+        data["year"] = int(year) if year.isdigit() else year
+    try:
+        dossier = dossiers.start_dossier(request.form.get("process", ""), official(), data, uow())
+    except InvalidInput as error:
+        flash("Không mở được hồ sơ: " + str(error), "error")
+        return redirect(url_for("pages.inbox"))
+    flash(f"Đã mở hồ sơ số {dossier.id}.", "success")
+    first = dossier.open_tasks[0].id if dossier.open_tasks else None
+    return redirect(url_for("pages.task", task_id=first) if first else url_for("pages.dossier", dossier_id=dossier.id))
+
+
+@bp.route("/tasks/<task_id>", methods=["GET", "POST"])
+@login_required
+def task(task_id: str):
+    """A task's form with the dossier's history; submitting completes it."""
+    view = tasks.get_task(task_id, official(), uow())
+    values, errors = view.values, {}
+    if request.method == "POST":
+        values = forms.parse(view.fields, request.form)
+        try:
+            done = tasks.complete_task(task_id, official(), values, uow())
+        except InvalidInput as error:
+            errors = error.errors
+            flash("Biểu mẫu còn lỗi, xem các ô được đánh dấu.", "error")
+        else:
+            flash(f"Đã hoàn thành bước “{view.task.step_name}” của hồ sơ số {done.dossier_id}.", "success")
+            return redirect(url_for("pages.inbox"))
+    return render_template("task.html", view=view, values=values, errors=errors, blank_rows=forms.blank_rows),\
+        422 if errors else 200
+
+
+@bp.route("/dossiers/<int:dossier_id>")
+@login_required
+def dossier(dossier_id: int):
+    return render_template("dossier.html", dossier=dossiers.get_dossier(dossier_id, official(), uow()))
+
+
+@bp.route("/registry")
+@login_required
+def registry_page():
+    """Recognised titles under my unit (or a unit within it), by year."""
+    year = request.args.get("year", type=int)
+    unit = request.args.get("unit") or None
+    titles = registry.recognised_titles(official(), uow(), year=year, unit_code=unit)
+    return render_template("registry.html", titles=titles, year=year, unit=unit or official().unit_code)
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def _age(moment: datetime) -> str:
+    seconds = (current_app.extensions["engine"].clock.now() - moment).total_seconds()
+    for size, unit in ((86400, "ngày"), (3600, "giờ"), (60, "phút")):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "vừa xong"
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(local=_local, age=_age)
+    app.jinja_env.globals.update(
+        STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
+        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC))
