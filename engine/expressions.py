@@ -30,13 +30,16 @@ def check(source: str, mode: str = "eval") -> None:
         tree = ast.parse(source, mode=mode)
     except SyntaxError as error:
         raise UnsafeExpression(f"cú pháp sai ở dòng {error.lineno}: {error.msg}") from None
-    for node in ast.walk(tree):
-        if not isinstance(node, _ALLOWED_NODES):
-            raise UnsafeExpression(f"không được dùng '{type(node).__name__}' trong biểu thức")
+    nodes = list(ast.walk(tree))
+    # The most telling reason first: reaching for internals, then a construct, then a call.
+    for node in nodes:
         if isinstance(node, ast.Name) and node.id.startswith("_"):
             raise UnsafeExpression(f"không được dùng tên bắt đầu bằng '_' ({node.id})")
         if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
             raise UnsafeExpression(f"không được truy cập thuộc tính '{node.attr}'")
+    for node in nodes:
+        if not isinstance(node, _ALLOWED_NODES):
+            raise UnsafeExpression(f"không được dùng '{type(node).__name__}' trong biểu thức")
+    for node in nodes:
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in HELPERS):
-            raise UnsafeExpression(
-                "chỉ được gọi các hàm: " + ", ".join(sorted(HELPERS)))
+            raise UnsafeExpression("chỉ được gọi các hàm: " + ", ".join(sorted(HELPERS)))

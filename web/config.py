@@ -14,7 +14,3 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
 
-
-class TestConfig(Config):
-    TESTING = True
-    SECRET_KEY = "test"

@@ -1,0 +1,124 @@
+"""The engine on the shipped diagram: paths, constant-size return rounds, and diagrams refused at deploy."""
+import time
+
+import pytest
+
+from engine.errors import DeploymentRefused
+from engine.workflow import Definition, Instance, parse_deployment
+from conftest import BPMN
+
+SOURCE = (BPMN / "learning_family.bpmn").read_bytes()
+MAIN = "learning_family_recognition"
+
+
+@pytest.fixture(scope="module")
+def definition():
+    process = next(p for p in parse_deployment({"learning_family.bpmn": SOURCE}) if p.process_id == MAIN)
+    return Definition(f"test:{MAIN}", process.spec)
+
+
+SERVICES = []
+
+
+def run(definition, instance, fields):
+    """Complete the single open step with `fields`; reload from stored state as the next request would."""
+    (step,) = instance.open_steps()
+    instance.complete(step.task_id, fields)
+    SERVICES[:] = instance.requested_services
+    return Instance.load(definition, instance.dump()), step.step.bpmn_id
+
+
+def test_the_shipped_diagram_parses_with_lanes_and_forms():
+    processes = {p.process_id: p for p in parse_deployment({"learning_family.bpmn": SOURCE})}
+    main = processes[MAIN]
+    assert not main.called and processes["learning_family_review_round"].called
+    assert main.properties == {"title": "family"} and main.start_lane == "Chi hội"
+    lanes = {s.bpmn_id: (s.lane, s.form) for s in main.steps}
+    assert lanes == {
+        "prepare_candidate_list": ("Chi hội", "candidate_list.schema.json"),
+        "verify": ("Xã", "verification.schema.json"),
+        "revise_candidate_list": ("Chi hội", "candidate_list.schema.json"),
+        "approve": ("Tỉnh", "approval.schema.json"),
+    }
+
+
+@pytest.mark.parametrize(("decisions", "expected_steps", "outcome"), [
+    (["approve", "approve"], ["prepare_candidate_list", "verify", "approve"], "approve"),
+    (["return", None, "approve", "approve"],
+     ["prepare_candidate_list", "verify", "revise_candidate_list", "verify", "approve"], "approve"),
+    (["approve", "return", "approve", "approve"],
+     ["prepare_candidate_list", "verify", "approve", "verify", "approve"], "approve"),
+    (["reject"], ["prepare_candidate_list", "verify"], "reject"),
+    (["approve", "reject"], ["prepare_candidate_list", "verify", "approve"], "reject"),
+])
+def test_every_path_ends_where_the_diagram_says(definition, decisions, expected_steps, outcome):
+    instance, first = run(definition, Instance.start(definition, {"year": 2026}), {})
+    taken = [first]
+    for decision in decisions:
+        instance, step = run(definition, instance, {"decision": decision} if decision else {})
+        taken.append(step)
+    assert taken == expected_steps
+    assert instance.finished and instance.data["decision"] == outcome
+    assert SERVICES == (["record_titles"] if outcome == "approve" else [])
+
+
+def test_two_hundred_return_rounds_stay_small_and_fast(definition):
+    instance, _ = run(definition, Instance.start(definition, {"year": 2026}), {})
+    sizes, times, task_counts = [], [], []
+    for _ in range(200):
+        started = time.perf_counter()
+        instance, _ = run(definition, instance, {"decision": "return", "comment": "Bổ sung"})
+        instance, _ = run(definition, instance, {})
+        times.append(time.perf_counter() - started)
+        sizes.append(len(instance.dump()))
+        task_counts.append(len(instance.workflow.get_tasks()))
+    instance, _ = run(definition, instance, {"decision": "approve"})
+    instance, _ = run(definition, instance, {"decision": "approve"})
+    assert instance.finished and SERVICES == ["record_titles"]
+    # The task tree does not grow with rounds; the stored state grows only by a round id (~25 bytes).
+    assert task_counts[-1] == task_counts[0]
+    assert sizes[-1] < 10_000 and sizes[-1] - sizes[0] < 40 * 200
+    # The last rounds cost about what the first did (a loop in the tree would make them many times slower).
+    first, last = sorted(times[:20])[10], sorted(times[-20:])[10]
+    assert last < 3 * first, (first, last)
+
+
+def broken(old: str, new: str) -> dict:
+    text = SOURCE.decode()
+    assert old in text, old
+    return {"learning_family.bpmn": text.replace(old, new, 1).encode()}
+
+
+@pytest.mark.parametrize(("files", "message", "line", "element"), [
+    (broken("<bpmn:startEvent id=\"start\"", "<bpmn:startEvent id=\"start\" <"), "XML không hợp lệ", 38, None),
+    (broken('id="flow_start"', 'id="prepare_candidate_list"'), "dùng cho hai phần tử", None,
+     "prepare_candidate_list"),
+    (broken("decision == 'reject'</bpmn:conditionExpression>",
+            "__import__('os').system('id')</bpmn:conditionExpression>"), "__import__", None, "flow_rejected"),
+    (broken("decision == 'approve'</bpmn:conditionExpression>",
+            "().__class__.__base__.__subclasses__()</bpmn:conditionExpression>"), "__subclasses__", None,
+     "flow_approved"),
+    (broken('<bpmn:callActivity id="review_round"', '<bpmn:callActivity id="review_round" bogus="1"'),
+     "bogus", None, None),
+    ({"notes.txt": b"x"}, "không có tệp .bpmn", None, None),
+])
+def test_broken_diagrams_are_refused_with_file_line_and_element(files, message, line, element):
+    with pytest.raises(DeploymentRefused) as caught:
+        parse_deployment(files)
+    refusal = caught.value
+    assert message in str(refusal)
+    if line is not None:
+        assert refusal.line == line
+    if element is not None:
+        assert element in refusal.element
+    if "notes.txt" not in files:
+        assert refusal.file == "learning_family.bpmn" and refusal.line
+
+
+def test_entity_tricks_are_refused():
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            b'<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&b;</bpmn:definitions>')
+    with pytest.raises(DeploymentRefused, match="DOCTYPE"):
+        parse_deployment({"bomb.bpmn": bomb})
+    with pytest.raises(DeploymentRefused, match="lớn hơn"):
+        parse_deployment({"huge.bpmn": b" " * 3_000_000})
