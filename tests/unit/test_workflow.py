@@ -5,7 +5,7 @@ import pytest
 
 from engine.errors import DeploymentRefused
 from engine.workflow import Definition, Instance, parse_deployment
-from conftest import BPMN
+from tests.support import BPMN
 
 SOURCE = (BPMN / "learning_family.bpmn").read_bytes()
 MAIN = "learning_family_recognition"

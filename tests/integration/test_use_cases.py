@@ -1,0 +1,177 @@
+"""The use cases against a real database (SQLite and PostgreSQL): paths, scope, conflicts, all-or-nothing."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import deployments, dossiers, progress, registry, tasks
+from engine.errors import (DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask, TaskAlreadyDone,
+                           TaskNotFound)
+from engine.model import DossierStatus
+from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
+from tests.support import BPMN
+
+PROCESS = "learning_family_recognition"
+CANDIDATES = [{"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92.5}]
+APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-25",
+            "signer": "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"}
+
+
+def only_task(view_or_done):
+    (task,) = view_or_done.open_tasks if hasattr(view_or_done, "open_tasks") else view_or_done.next_tasks
+    return task
+
+
+def to_commune(new_uow, officials, candidates=CANDIDATES):
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 1"}, new_uow())
+    done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": candidates}, new_uow())
+    return dossier.id, only_task(done)
+
+
+def snapshot(new_uow):
+    """Every record a failed action must leave as it was."""
+    with new_uow() as uow:
+        rows = {}
+        for table in (DossierRow, HumanTaskRow, AuditRow, TitleRow, ProcessVersionRow):
+            rows[table.__tablename__] = uow.session.scalar(select(func.count()).select_from(table))
+        rows["dossiers_state"] = [(d.id, d.revision, d.status, d.state, d.data)
+                                  for d in uow.session.scalars(select(DossierRow).order_by(DossierRow.id))]
+        rows["tasks_state"] = [(t.id, t.status) for t in uow.session.scalars(select(HumanTaskRow).order_by(HumanTaskRow.id))]
+        return rows
+
+
+def test_approved_first_time_enters_the_registry(new_uow, officials, clock):
+    dossier_id, verify = to_commune(new_uow, officials)
+    assert (verify.step, verify.role, verify.unit_code) == ("verify", "commune", "00070")
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    assert (approve.step, approve.role, approve.unit_code) == ("approve", "province", "01")
+    done = tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    assert done.status == DossierStatus.RECOGNISED and done.next_tasks == ()
+
+    titles = registry.recognised_titles(officials.ministry, new_uow(), year=2026)
+    assert [(t.subject_name, t.score, t.commune_code, t.province_code, t.decision_number) for t in titles] == [
+        ("Nguyễn Văn An", 86, "00070", "01", "125/QĐ-UBND"), ("Trần Thị Bình", 92.5, "00070", "01", "125/QĐ-UBND")]
+    assert titles[0].valid_until.isoformat() == "2027-12-31"
+    assert registry.recognised_titles(officials.commune, new_uow(), year=2025) == []
+    view = dossiers.get_dossier(dossier_id, officials.province, new_uow())
+    assert [(h.action, h.username, h.unit_code) for h in view.history] == [
+        ("start", "chihoi1", officials.branch_code), ("complete", "chihoi1", officials.branch_code),
+        ("complete", "xa-hoankiem", "00070"), ("complete", "tinh-hanoi", "01")]
+    assert view.history[-1].payload == APPROVAL and view.history[-1].at == clock.now()
+
+
+def test_the_branch_revises_after_a_return_and_a_shorter_list_stays_short(new_uow, officials):
+    dossier_id, verify = to_commune(new_uow, officials)
+    revise = only_task(tasks.complete_task(verify.id, officials.commune,
+                                           {"decision": "return", "comment": "Hộ Bình thiếu minh chứng"}, new_uow()))
+    assert (revise.step, revise.unit_code) == ("revise_candidate_list", officials.branch_code)
+    form = tasks.get_task(revise.id, officials.branch, new_uow())
+    assert form.values == {"candidates": CANDIDATES}
+    verify = only_task(tasks.complete_task(revise.id, officials.branch, {"candidates": CANDIDATES[:1]}, new_uow()))
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    assert [t.subject_name for t in registry.recognised_titles(officials.commune, new_uow())] == ["Nguyễn Văn An"]
+
+
+def test_an_official_of_another_unit_can_neither_see_nor_act(new_uow, officials):
+    dossier_id, verify = to_commune(new_uow, officials)
+    for outsider in (officials.other_commune, officials.province, officials.branch):
+        with pytest.raises(NotYourTask):
+            tasks.complete_task(verify.id, outsider, {"decision": "approve"}, new_uow())
+        with pytest.raises(NotYourTask):
+            tasks.get_task(verify.id, outsider, new_uow())
+    assert tasks.inbox(officials.other_commune, new_uow()) == []
+    assert [t.id for t in tasks.inbox(officials.commune, new_uow())] == [verify.id]
+    for outsider in (officials.other_commune, officials.other_branch, officials.other_province, officials.designer):
+        with pytest.raises(DossierNotFound):
+            dossiers.get_dossier(dossier_id, outsider, new_uow())
+    for insider in (officials.branch, officials.commune, officials.province, officials.ministry):
+        assert dossiers.get_dossier(dossier_id, insider, new_uow()).id == dossier_id
+    with pytest.raises(Forbidden):
+        registry.recognised_titles(officials.other_commune, new_uow(), unit_code="00070")
+    with pytest.raises(TaskNotFound):
+        tasks.complete_task("no-such-task", officials.commune, {}, new_uow())
+
+
+def test_a_second_completion_is_refused_and_changes_nothing(new_uow, officials):
+    _, verify = to_commune(new_uow, officials)
+    tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
+    before = snapshot(new_uow)
+    with pytest.raises(TaskAlreadyDone, match="xa-hoankiem"):
+        tasks.complete_task(verify.id, officials.commune, {"decision": "reject", "comment": "x"}, new_uow())
+    assert snapshot(new_uow) == before
+
+
+@pytest.mark.parametrize("bad_form", [
+    {}, {"decision": "return"}, {"decision": "approve", "note": "x"}, {"decision": 1},
+])
+def test_invalid_forms_change_nothing(new_uow, officials, bad_form):
+    _, verify = to_commune(new_uow, officials)
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput):
+        tasks.complete_task(verify.id, officials.commune, bad_form, new_uow())
+    assert snapshot(new_uow) == before
+
+
+def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatch):
+    _, verify = to_commune(new_uow, officials)
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    before = snapshot(new_uow)
+
+    def broken_registry(uow, dossier):
+        progress.record_titles(uow, dossier)
+        uow.session.flush()  # the titles reach the database, then the step fails
+        raise RuntimeError("registry unavailable")
+
+    monkeypatch.setitem(progress.SERVICES, "record_titles", broken_registry)
+    with pytest.raises(RuntimeError):
+        tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    assert snapshot(new_uow) == before
+
+
+def test_bad_start_data_is_refused(new_uow, officials):
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput) as caught:
+        dossiers.start_dossier(PROCESS, officials.branch, {"year": 1990, "candidates": []}, new_uow())
+    assert set(caught.value.errors) == {"year", "candidates"}
+    with pytest.raises(Forbidden):
+        dossiers.start_dossier(PROCESS, officials.commune, {}, new_uow())
+    assert snapshot(new_uow) == before
+
+
+def test_a_running_dossier_keeps_its_version_while_new_ones_take_the_next(new_uow, officials, tmp_path):
+    old_id, verify = to_commune(new_uow, officials)
+    again = deployments.deploy_directory(BPMN, officials.designer, new_uow())
+    assert [(d.version, d.created) for d in again] == [(1, False)]
+
+    changed = tmp_path / "bpmn"
+    (changed / "forms").mkdir(parents=True)
+    for form in (BPMN / "forms").glob("*.json"):
+        (changed / "forms" / form.name).write_bytes(form.read_bytes())
+    (changed / "learning_family.bpmn").write_text(
+        (BPMN / "learning_family.bpmn").read_text().replace("Thẩm định hồ sơ", "Thẩm định hồ sơ (mới)"))
+    assert [(d.version, d.created) for d in deployments.deploy_directory(changed, officials.designer, new_uow())] \
+        == [(2, True)]
+
+    new_id, new_verify = to_commune(new_uow, officials)
+    assert dossiers.get_dossier(old_id, officials.commune, new_uow()).process_version == 1
+    assert dossiers.get_dossier(new_id, officials.commune, new_uow()).process_version == 2
+    assert (verify.step_name, new_verify.step_name) == ("Thẩm định hồ sơ", "Thẩm định hồ sơ (mới)")
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    assert tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow()).status == "recognised"
+
+
+def test_a_refused_deployment_stores_nothing(new_uow, officials, tmp_path):
+    before = snapshot(new_uow)
+    bad = {"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes().replace(
+        b'<bpmn:lane id="lane_round_province" name="T\xe1\xbb\x89nh">', b'<bpmn:lane id="lane_round_province" name="Kho">')}
+    bad.update({p.name: p.read_bytes() for p in (BPMN / "forms").glob("*.json")})
+    with pytest.raises(DeploymentRefused, match="Kho") as caught:
+        deployments.deploy(bad, officials.designer, new_uow())
+    assert "approve" in caught.value.element
+    missing_form = {"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes()}
+    with pytest.raises(DeploymentRefused, match="candidate_list.schema.json"):
+        deployments.deploy(missing_form, officials.designer, new_uow())
+    with pytest.raises(Forbidden):
+        deployments.deploy(missing_form, officials.province, new_uow())
+    assert snapshot(new_uow) == before
