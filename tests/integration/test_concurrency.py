@@ -1,0 +1,93 @@
+"""Two officials completing the same task at the same moment: exactly one wins, the other gets a clear conflict."""
+import base64
+import json
+import threading
+import urllib.error
+import urllib.request
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine import dossiers, tasks
+from engine.errors import TaskAlreadyDone
+from tests.integration.test_use_cases import PROCESS, CANDIDATES, only_task, snapshot
+
+ROUNDS = 5
+
+
+def race(count, action):
+    """Run `action(i)` in `count` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            results[index] = action(index)
+        except Exception as error:  # noqa: BLE001 - the outcome under test is which error each thread got
+            results[index] = error
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def dossier_at_commune(new_uow, officials):
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": CANDIDATES}, new_uow())
+    return only_task(done)
+
+
+def test_use_case_level_race_has_one_winner(new_uow, officials):
+    for _ in range(ROUNDS):
+        verify = dossier_at_commune(new_uow, officials)
+        decisions = [{"decision": "approve"}, {"decision": "reject", "comment": "Không đạt"}]
+        results = race(2, lambda i: tasks.complete_task(verify.id, officials.commune, decisions[i], new_uow()))
+        winners = [r for r in results if not isinstance(r, Exception)]
+        losers = [r for r in results if isinstance(r, Exception)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        assert isinstance(losers[0], TaskAlreadyDone)
+        history = dossiers.get_dossier(winners[0].dossier_id, officials.commune, new_uow()).history
+        assert [h.action for h in history].count("complete") == 2  # the branch's step and one verification
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by a real threaded HTTP server on loopback, as gunicorn would with threads."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def post_json(url, body, username, password):
+    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_concurrent_http_requests_on_postgresql_have_one_winner(live_server, new_uow, officials):
+    from tests.support import PASSWORD
+    for _ in range(ROUNDS):
+        verify = dossier_at_commune(new_uow, officials)
+        url = f"{live_server}/api/tasks/{verify.id}/complete"
+        bodies = [{"decision": "approve"}, {"decision": "return", "comment": "Bổ sung minh chứng"}]
+        results = race(2, lambda i: post_json(url, bodies[i], officials.commune.username, PASSWORD))
+        codes = sorted(code for code, _ in results)
+        assert codes == [200, 409], results
+        loser = next(body for code, body in results if code == 409)
+        assert "đã được hoàn thành" in loser["error"]
+    before = snapshot(new_uow)
+    status, _ = post_json(url, {"decision": "approve"}, officials.commune.username, PASSWORD)
+    assert status == 409 and snapshot(new_uow) == before
