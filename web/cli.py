@@ -3,7 +3,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from engine import accounts, demo, deployments, units
 from engine.db import upgrade_schema
@@ -36,6 +36,7 @@ def init_db() -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Tạo hoặc nâng cấp cơ sở dữ liệu và triển khai các quy trình trong bpmn/."""
     init_db()
@@ -69,6 +70,7 @@ def add_branch_command(commune, name):
 
 
 @click.command("deploy")
+@with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def deploy_command(files):
     """Triển khai các tệp .bpmn và biểu mẫu .json như một lần triển khai."""
@@ -81,6 +83,7 @@ def deploy_command(files):
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command():
     """Khởi tạo dữ liệu mẫu: chi hội, một tài khoản mỗi vai trò, một hồ sơ đang chờ xã."""
     init_db()

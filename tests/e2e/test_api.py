@@ -1,0 +1,93 @@
+"""The JSON API through Flask's client: each endpoint, each status code, both ways of signing in."""
+import base64
+
+import pytest
+
+from tests.support import PASSWORD, csrf_token
+from tests.integration.test_use_cases import APPROVAL, CANDIDATES, PROCESS
+
+
+def basic(official, password=PASSWORD):
+    token = base64.b64encode(f"{official.username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.fixture
+def api(client, officials):
+    class Api:
+        def get(self, url, who):
+            return client.get(url, headers=basic(who))
+
+        def post(self, url, who, body):
+            return client.post(url, json=body, headers=basic(who))
+    return Api()
+
+
+def start_and_prepare(api, officials):
+    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026}})
+    assert response.status_code == 201, response.json
+    body = response.json
+    (task,) = body["open_tasks"]
+    done = api.post(f"/api/tasks/{task['id']}/complete", officials.branch, {"candidates": CANDIDATES})
+    assert done.status_code == 200, done.json
+    return body["id"], done.json["next_tasks"][0]
+
+
+def test_full_path_through_the_api(api, officials):
+    processes = api.get("/api/processes", officials.branch).json
+    assert processes == [{"id": PROCESS, "name": "Công nhận Gia đình học tập", "version": 1, "title": "family"}]
+    assert api.get("/api/processes", officials.commune).json == []
+    dossier_id, verify = start_and_prepare(api, officials)
+
+    inbox = api.get("/api/tasks", officials.commune).json
+    assert [(t["id"], t["dossier_id"], t["process"], t["step_name"], t["lane"], t["unit_code"]) for t in inbox] == [
+        (verify["id"], dossier_id, PROCESS, "Thẩm định hồ sơ", "Xã", "00070")]
+    assert "created_at" in inbox[0]
+    task = api.get(f"/api/tasks/{verify['id']}", officials.commune).json
+    assert [f["name"] for f in task["fields"]] == ["decision", "comment"]
+    assert [o[0] for o in task["fields"][0]["options"]] == ["approve", "return", "reject"]
+
+    approve = api.post(f"/api/tasks/{verify['id']}/complete", officials.commune, {"decision": "approve"}).json
+    final = api.post(f"/api/tasks/{approve['next_tasks'][0]['id']}/complete", officials.province, APPROVAL)
+    assert final.status_code == 200 and final.json["status"] == "recognised"
+
+    dossier = api.get(f"/api/dossiers/{dossier_id}", officials.ministry).json
+    assert dossier["status"] == "recognised" and dossier["process_version"] == 1
+    assert dossier["data"]["candidates"] == CANDIDATES and dossier["open_tasks"] == []
+    assert [h["action"] for h in dossier["history"]] == ["start", "complete", "complete", "complete"]
+    registry = api.get("/api/registry?year=2026&unit=00070", officials.province).json
+    assert [t["subject_name"] for t in registry] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert registry[0]["decision_date"] == "2026-11-25"
+    assert api.get("/api/registry?year=2026&unit=01", officials.commune).status_code == 403
+    assert api.get("/api/registry?year=abc", officials.commune).status_code == 422
+
+
+def test_error_codes(api, officials):
+    _, verify = start_and_prepare(api, officials)
+    url = f"/api/tasks/{verify['id']}/complete"
+    assert api.post(url, officials.other_commune, {"decision": "approve"}).status_code == 403
+    assert api.get(f"/api/tasks/{verify['id']}", officials.other_commune).status_code == 403
+    assert api.post("/api/tasks/unknown/complete", officials.commune, {"decision": "approve"}).status_code == 404
+    assert api.get("/api/dossiers/999999", officials.commune).status_code == 404
+    invalid = api.post(url, officials.commune, {"decision": "return"})
+    assert invalid.status_code == 422 and invalid.json["errors"] == {"comment": "Bắt buộc nhập."}
+    assert api.post(url, officials.commune, {"decision": "approve"}).status_code == 200
+    again = api.post(url, officials.commune, {"decision": "approve"})
+    assert again.status_code == 409 and "xa-hoankiem" in again.json["error"]
+    assert api.post("/api/dossiers", officials.branch, {"process": "nope"}).status_code == 404
+    bad_start = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": "2026"}})
+    assert bad_start.status_code == 422 and "year" in bad_start.json["errors"]
+    assert api.post("/api/dossiers", officials.commune, {"process": PROCESS}).status_code == 403
+
+
+def test_authentication(client, officials, login_as):
+    assert client.get("/api/tasks").status_code == 401
+    wrong = client.get("/api/tasks", headers=basic(officials.commune, "wrong-password"))
+    assert wrong.status_code == 401 and "Basic" in wrong.headers["WWW-Authenticate"]
+    # A session works too; its writes need the CSRF token in a header.
+    login_as(officials.branch)
+    assert client.get("/api/tasks").status_code == 200
+    body = {"process": PROCESS, "data": {}}
+    assert client.post("/api/dossiers", json=body).status_code == 400
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    assert client.post("/api/dossiers", json=body, headers={"X-CSRFToken": token}).status_code == 201

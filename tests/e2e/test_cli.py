@@ -1,0 +1,47 @@
+"""The CLI through Flask's runner, as an administrator would type it."""
+from engine.accounts import authenticate
+
+
+def test_init_db_is_idempotent(runner):
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    assert "phiên bản 1 (không đổi)" in result.output
+
+
+def test_add_branch_prints_its_code_and_users_can_be_created(runner, new_uow):
+    result = runner.invoke(args=["units", "add-branch", "--commune", "00070", "--name", "Chi hội thôn Đông"])
+    assert result.exit_code == 0 and result.output.strip() == "00070-01"
+    second = runner.invoke(args=["units", "add-branch", "--commune", "00070", "--name", "Chi hội thôn Tây"])
+    assert second.output.strip() == "00070-02"
+    created = runner.invoke(args=["users", "create", "--username", "dong", "--password", "mat-khau-dong",
+                                  "--role", "branch", "--unit", "00070-01"])
+    assert created.exit_code == 0, created.output
+    assert authenticate("dong", "mat-khau-dong", new_uow()).unit_code == "00070-01"
+
+
+def test_bad_cli_input_says_what_is_wrong(runner):
+    unknown = runner.invoke(args=["units", "add-branch", "--commune", "99999", "--name", "X"])
+    assert unknown.exit_code != 0 and "99999" in unknown.output
+    mismatch = runner.invoke(args=["users", "create", "--username", "u", "--password", "mat-khau-dai",
+                                   "--role", "commune", "--unit", "01"])
+    assert mismatch.exit_code != 0 and "cấp commune" in mismatch.output
+    short = runner.invoke(args=["users", "create", "--username", "u", "--password", "ngan", "--role", "ministry"])
+    assert short.exit_code != 0 and "ít nhất 8" in short.output
+
+
+def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "xa-hoankiem" in result.output and "đang chờ xã 00070" in result.output
+    official = authenticate("xa-hoankiem", "hoctap-2026", new_uow())
+    from engine.tasks import inbox
+    assert [t.step for t in inbox(official, new_uow())] == ["verify"]
+    assert runner.invoke(args=["demo"]).exit_code == 0  # a second run adds nothing and does not fail
+    assert len(inbox(official, new_uow())) == 1
+
+
+def test_deploy_command_refuses_a_broken_file(runner, tmp_path):
+    broken = tmp_path / "broken.bpmn"
+    broken.write_text("<bpmn:definitions")
+    result = runner.invoke(args=["deploy", str(broken)])
+    assert result.exit_code != 0 and "broken.bpmn, dòng 1" in result.output

@@ -1,0 +1,71 @@
+"""The officials' pages through Flask's client: sign-in, CSRF, the inbox, a task form, dossier and registry."""
+import re
+
+from tests.support import csrf_token
+from tests.integration.test_use_cases import APPROVAL, to_commune
+
+
+def test_pages_need_sign_in_and_bad_passwords_are_refused(client, officials):
+    assert client.get("/inbox").status_code == 302
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login", data={"username": "xa-hoankiem", "password": "x", "csrf_token": token})
+    assert "Sai tên đăng nhập hoặc mật khẩu" in response.get_data(as_text=True)
+
+
+def test_forms_without_csrf_token_are_refused(client, officials, login_as):
+    assert client.post("/login", data={"username": "xa-hoankiem", "password": "x"}).status_code == 400
+    login_as(officials.branch)
+    assert client.post("/dossiers", data={"process": "learning_family_recognition"}).status_code == 400
+
+
+def test_login_does_not_redirect_off_site(client, officials):
+    token = csrf_token(client.get("/login").get_data(as_text=True))
+    response = client.post("/login?next=//evil.example/x", data={
+        "username": officials.commune.username, "password": "mat-khau-thu-nghiem", "csrf_token": token})
+    assert response.headers["Location"] == "/inbox"
+
+
+def test_commune_verifies_through_the_task_page(client, officials, login_as, new_uow):
+    dossier_id, verify = to_commune(new_uow, officials)
+    login_as(officials.commune)
+    inbox = client.get("/inbox").get_data(as_text=True)
+    assert "Thẩm định hồ sơ" in inbox and f"Số {dossier_id}" in inbox
+    page = client.get(f"/tasks/{verify.id}").get_data(as_text=True)
+    assert "Nguyễn Văn An" in page and "Trả lại chi hội để bổ sung" in page
+    token = csrf_token(page)
+    refused = client.post(f"/tasks/{verify.id}", data={"decision": "return", "csrf_token": token})
+    assert refused.status_code == 422 and "Bắt buộc nhập." in refused.get_data(as_text=True)
+    done = client.post(f"/tasks/{verify.id}", data={"decision": "approve", "csrf_token": token})
+    assert done.status_code == 302
+    assert "Không có việc nào" in client.get("/inbox").get_data(as_text=True)
+
+
+def test_branch_starts_and_fills_a_candidate_list_in_the_page(client, officials, login_as):
+    login_as(officials.branch)
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    started = client.post("/dossiers", data={"process": "learning_family_recognition", "year": "2026",
+                                             "name": "Tổ 1", "csrf_token": token})
+    task_url = started.headers["Location"]
+    page = client.get(task_url).get_data(as_text=True)
+    assert "Danh sách hộ gia đình đề nghị" in page
+    bad = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A",
+                                      "candidates-0-score": "tám", "csrf_token": token})
+    assert bad.status_code == 422 and "Phải là một số." in bad.get_data(as_text=True)
+    good = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A", "candidates-0-score": "80",
+                                       "candidates-2-name": "Hộ C", "candidates-2-score": "92,5",
+                                       "csrf_token": token})
+    assert good.status_code == 302
+    dossier_id = re.search(r"hồ sơ số (\d+)", client.get("/inbox").get_data(as_text=True)).group(1)
+    page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
+    assert "Hộ A" in page and "92.5" in page
+
+
+def test_registry_page_lists_recognised_households(client, officials, login_as, new_uow):
+    from engine import tasks
+    _, verify = to_commune(new_uow, officials)
+    approve = tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()).next_tasks[0]
+    tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    login_as(officials.province)
+    page = client.get("/registry?year=2026").get_data(as_text=True)
+    assert "2 danh hiệu" in page and "Trần Thị Bình" in page and "125/QĐ-UBND" in page
+    assert client.get("/registry?unit=46").status_code == 403
