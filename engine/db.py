@@ -16,7 +16,8 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _serialise_sqlite_writers(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it would cost a round trip per use case; recycling covers server-side idle timeouts.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:

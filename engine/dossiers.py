@@ -1,7 +1,9 @@
 """Use cases on dossiers: which processes an official may start, start one, read one."""
+from dataclasses import dataclass
+
 from engine import progress, workflow
 from engine.errors import DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
-from engine.model import DossierStatus, DossierView, Official, ProcessInfo, UnitLevel
+from engine.model import DossierStatus, DossierView, Official, OpenTask, ProcessInfo, UnitLevel
 from engine.orm import DossierRow
 from engine.unit_of_work import UnitOfWork
 
@@ -15,7 +17,13 @@ def startable_processes(official: Official, uow: UnitOfWork) -> list[ProcessInfo
                 for v in uow.processes.latest_of_each() if v.starter_role == official.role]
 
 
-def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWork) -> DossierView:
+@dataclass(frozen=True)
+class Started:
+    id: int
+    open_tasks: tuple[OpenTask, ...]
+
+
+def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWork) -> Started:
     """Open a dossier for the official's branch on the latest version of a process."""
     with uow:
         version = uow.processes.latest(process_id)
@@ -35,13 +43,11 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
             created_by=official.username, created_at=now, updated_at=now)
         uow.dossiers.add(dossier)
         instance = workflow.Instance.start(progress.definition(version), {"year": values["year"]})
-        progress.after_step(uow, dossier, version, instance)
+        opened = progress.after_step(uow, dossier, instance, already_open=set())
         progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
                                                              **values})
-        uow.session.flush()
-        view = dossier_view(uow, dossier)
         uow.commit()
-        return view
+        return Started(dossier.id, tuple(progress.open_task(task, dossier, version) for task in opened))
 
 
 def _start_values(data: dict, this_year: int) -> dict:

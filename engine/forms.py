@@ -48,16 +48,31 @@ def _field(name: str, spec: dict) -> Field:
     return Field(name, label, "number" if spec.get("type") in ("number", "integer") else "string")
 
 
+class Form:
+    """A loaded form: its schema, its fields, and a validator built once."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.title = schema.get("title", "")
+        self.fields = fields_of(schema)
+        self._validator = Draft202012Validator(schema, format_checker=FormatChecker())
+
+    def validate(self, values: dict) -> dict:
+        """The submitted values if they satisfy the schema, else InvalidInput with one message per field."""
+        errors: dict[str, str] = {}
+        for error in sorted(self._validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
+            for field, message in _explain(error):
+                errors.setdefault(field, message)
+        if errors:
+            raise InvalidInput(errors)
+        return values
+
+
+EMPTY = Form({"type": "object", "properties": {}, "additionalProperties": False})
+
+
 def validate(schema: dict, values: dict) -> dict:
-    """The submitted values if they satisfy the schema, else InvalidInput with one message per field."""
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
-    errors: dict[str, str] = {}
-    for error in sorted(validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
-        for field, message in _explain(error):
-            errors.setdefault(field, message)
-    if errors:
-        raise InvalidInput(errors)
-    return values
+    return Form(schema).validate(values)
 
 
 def _path(error, extra=None) -> str:

@@ -70,9 +70,10 @@ class ProcessVersionRow(Base):
     title: Mapped[str] = mapped_column(String(32))
     starter_role: Mapped[str] = mapped_column(String(16))
     # The source files as deployed (diagrams and forms), to show and to re-parse.
-    files: Mapped[dict[str, Any]]
+    # Loaded only when first needed: a process's built spec and forms are cached per version.
+    files: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     # The serialized process spec and the specs it calls, so loading a dossier never re-parses XML.
-    spec: Mapped[dict[str, Any]]
+    spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(80))
 

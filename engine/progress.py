@@ -2,7 +2,7 @@
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
 from datetime import date
 
-from engine import workflow
+from engine import forms, workflow
 from engine.errors import WorkflowFailed
 from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
@@ -12,8 +12,26 @@ from engine.unit_of_work import UnitOfWork
 VALIDITY_YEARS = {"family": 1}
 
 
+def version_key(version: ProcessVersionRow) -> str:
+    """Names a version by its content, so caches stay right across databases and redeployments."""
+    return f"{version.process_id}@{version.content_hash}"
+
+
 def definition(version: ProcessVersionRow) -> workflow.Definition:
-    return workflow.Definition(f"{version.process_id}@{version.content_hash}", version.spec)
+    return workflow.Definition(version_key(version), lambda: version.spec)
+
+
+_FORMS: dict[tuple[str, str], forms.Form] = {}
+
+
+def step_form(version: ProcessVersionRow, name: str | None) -> forms.Form:
+    """A step's form, loaded once per version (a step without one submits nothing)."""
+    if name is None:
+        return forms.EMPTY
+    key = (version_key(version), name)
+    if key not in _FORMS:
+        _FORMS[key] = forms.Form(forms.load_schema(name, version.files[name]))
+    return _FORMS[key]
 
 
 def unit_for(role: Role, dossier: DossierRow) -> str:
@@ -22,21 +40,23 @@ def unit_for(role: Role, dossier: DossierRow) -> str:
             Role.PROVINCE: dossier.province_code, Role.MINISTRY: MINISTRY_CODE}[role]
 
 
-def after_step(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow,
-               instance: workflow.Instance) -> None:
-    """Bring the dossier's rows in line with its workflow: new open tasks, services, status, stored state."""
+def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance,
+               already_open: set[str]) -> list[HumanTaskRow]:
+    """Bring the dossier's rows in line with its workflow (new open tasks, services, status, stored state);
+    return the tasks that opened. `already_open` are the task ids that had rows before this step."""
     now = uow.clock.now()
-    known = {task.id for task in uow.tasks.open_for_dossier(dossier.id)}
+    opened = []
     for open_step in instance.open_steps():
-        if open_step.task_id in known:
+        if open_step.task_id in already_open:
             continue
         role = role_for_lane(open_step.step.lane)
         if role is None:
             raise WorkflowFailed(f"Bước '{open_step.step.name}' không thuộc lane nào ứng với một vai trò.")
-        uow.tasks.add(HumanTaskRow(
+        opened.append(HumanTaskRow(
             id=open_step.task_id, dossier_id=dossier.id, bpmn_id=open_step.step.bpmn_id, name=open_step.step.name,
             lane=open_step.step.lane, role=role, unit_code=unit_for(role, dossier), form=open_step.step.form,
             status=TaskStatus.OPEN, created_at=now))
+    uow.tasks.add_all(opened)
     for service in instance.requested_services:
         if service not in SERVICES:
             raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
@@ -47,6 +67,7 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow,
     dossier.state = instance.dump()
     dossier.serializer_version = workflow.SERIALIZER_VERSION
     dossier.updated_at = now
+    return opened
 
 
 def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:

@@ -103,8 +103,8 @@ class TaskRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, task: HumanTaskRow) -> None:
-        self.session.add(task)
+    def add_all(self, tasks: Sequence[HumanTaskRow]) -> None:
+        self.session.add_all(tasks)
 
     def get(self, task_id: str) -> HumanTaskRow | None:
         return self.session.get(HumanTaskRow, task_id)

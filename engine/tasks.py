@@ -1,11 +1,11 @@
 """Use cases on human tasks: an official's inbox, one task with its form, completing it."""
 from dataclasses import dataclass
 
-from engine import forms, progress, workflow
+from engine import progress, workflow
 from engine.dossiers import dossier_view
 from engine.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
-from engine.orm import HumanTaskRow, ProcessVersionRow
+from engine.orm import HumanTaskRow
 from engine.unit_of_work import UnitOfWork
 
 
@@ -13,7 +13,7 @@ from engine.unit_of_work import UnitOfWork
 class Completed:
     dossier_id: int
     status: DossierStatus
-    next_tasks: tuple[OpenTask, ...]  # what opened next, whoever it belongs to
+    next_tasks: tuple[OpenTask, ...]  # the tasks this step opened, whoever they belong to
 
 
 def inbox(official: Official, uow: UnitOfWork) -> list[OpenTask]:
@@ -31,11 +31,11 @@ def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
         task = _own_task(uow, task_id, official)
         dossier = uow.dossiers.get(task.dossier_id)
         version = uow.processes.get(dossier.process_version_id)
-        schema = _schema(version, task.form)
+        form = progress.step_form(version, task.form)
         step = progress.definition(version).steps()[task.bpmn_id]
         return TaskView(task=progress.open_task(task, dossier, version), status=task.status,
-                        documentation=step.documentation, form_title=schema.get("title", task.name),
-                        fields=forms.fields_of(schema), values=_current_values(schema, dossier.data),
+                        documentation=step.documentation, form_title=form.title or task.name,
+                        fields=form.fields, values=_current_values(form.schema, dossier.data),
                         dossier=dossier_view(uow, dossier))
 
 
@@ -48,20 +48,20 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
         if task.status != TaskStatus.OPEN:
             raise TaskAlreadyDone(task_id, task.completed_by)
         version = uow.processes.get(dossier.process_version_id)
-        values = forms.validate(_schema(version, task.form), submitted)
+        values = progress.step_form(version, task.form).validate(submitted)
         instance = workflow.Instance.load(progress.definition(version), dossier.state)
-        if not instance.is_open(task_id):
+        open_before = {step.task_id for step in instance.open_steps()}
+        if task_id not in open_before:
             raise TaskAlreadyDone(task_id)
         dossier.data = {**dossier.data, **values}
         # Lists stay out of the workflow: Spiff merges lists, so a shortened candidate list would come back.
         instance.complete(task_id, {k: v for k, v in values.items() if not isinstance(v, (list, dict))})
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, uow.clock.now(), official.username
-        progress.after_step(uow, dossier, version, instance)
+        opened = progress.after_step(uow, dossier, instance, open_before - {task_id})
         progress.audit(uow, official, dossier.id, "complete", values, task)
-        uow.session.flush()
-        next_tasks = tuple(progress.open_task(t, dossier, version) for t in uow.tasks.open_for_dossier(dossier.id))
         uow.commit()
-        return Completed(dossier.id, DossierStatus(dossier.status), next_tasks)
+        return Completed(dossier.id, DossierStatus(dossier.status),
+                         tuple(progress.open_task(t, dossier, version) for t in opened))
 
 
 def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
@@ -71,12 +71,6 @@ def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow
     if task.role != official.role or task.unit_code != official.unit_code:
         raise NotYourTask(task_id)
     return task
-
-
-def _schema(version: ProcessVersionRow, form: str | None) -> dict:
-    if form is None:
-        return {"type": "object", "properties": {}, "additionalProperties": False}
-    return forms.load_schema(form, version.files[form])
 
 
 def _current_values(schema: dict, data: dict) -> dict:

@@ -253,15 +253,17 @@ class Definition:
 
     _built: dict[str, tuple] = {}
 
-    def __init__(self, key: str, spec: dict):
-        self.key, self.spec = key, spec
+    def __init__(self, key: str, load_spec):
+        """`key` names the version's content; `load_spec()` returns its stored spec, called only on a cache miss."""
+        self.key, self.load_spec = key, load_spec
 
     @property
     def specs(self) -> tuple:
         if self.key not in self._built:
+            spec = self.load_spec()
             self._built[self.key] = (
-                _SERIALIZER.from_dict(self.spec["spec"]),
-                {name: _SERIALIZER.from_dict(s) for name, s in self.spec["subprocess_specs"].items()},
+                _SERIALIZER.from_dict(spec["spec"]),
+                {name: _SERIALIZER.from_dict(s) for name, s in spec["subprocess_specs"].items()},
             )
         return self._built[self.key]
 
@@ -301,12 +303,14 @@ class Instance:
     def dump(self) -> bytes:
         return zlib.compress(json.dumps(_SERIALIZER.to_dict(self.workflow), separators=(",", ":")).encode(), 6)
 
-    def open_steps(self) -> list[OpenStep]:
-        ready = self.workflow.get_tasks(state=TaskState.READY, manual=True)
-        return [OpenStep(str(task.id), _step(task.task_spec)) for task in ready]
+    def _tasks(self):
+        # The task dictionaries directly: Spiff's tree iterator costs more than the whole step.
+        for each in (self.workflow, *self.workflow.subprocesses.values()):
+            yield from each.tasks.values()
 
-    def is_open(self, task_id: str) -> bool:
-        return any(step.task_id == task_id for step in self.open_steps())
+    def open_steps(self) -> list[OpenStep]:
+        return [OpenStep(str(task.id), _step(task.task_spec)) for task in self._tasks()
+                if task.state == TaskState.READY and task.task_spec.manual]
 
     def complete(self, task_id: str, fields: dict) -> None:
         """Run one ready human task with the submitted fields, then everything automatic after it."""
@@ -340,12 +344,12 @@ class Instance:
 
     def _compact(self) -> None:
         workflow = self.workflow
-        for task in list(workflow.get_tasks()):
-            if isinstance(task.task_spec, StandardLoopTask):
-                _drop_finished_rounds(workflow, task)
+        for task in [t for t in self._tasks() if isinstance(t.task_spec, StandardLoopTask)]:
+            _drop_finished_rounds(workflow, task)
         keep = {id(w.last_task) for w in (workflow, *workflow.subprocesses.values()) if w.last_task}
-        for task in workflow.get_tasks(state=TaskState.COMPLETED):
-            if id(task) not in keep and task.data and all(c.has_state(_INHERITED) for c in task.children):
+        for task in self._tasks():
+            if task.state == TaskState.COMPLETED and task.data and id(task) not in keep \
+                    and all(c.has_state(_INHERITED) for c in task.children):
                 task.data = {}
 
 

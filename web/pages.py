@@ -98,4 +98,5 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(local=_local, age=_age)
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
-        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC))
+        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC),
+        DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})

@@ -14,7 +14,7 @@ MAIN = "learning_family_recognition"
 @pytest.fixture(scope="module")
 def definition():
     process = next(p for p in parse_deployment({"learning_family.bpmn": SOURCE}) if p.process_id == MAIN)
-    return Definition(f"test:{MAIN}", process.spec)
+    return Definition(f"test:{MAIN}", lambda: process.spec)
 
 
 SERVICES = []

@@ -1,0 +1,185 @@
+"""Benchmark: dossiers end to end through the engine's use cases, the inbox at that size, bytes per dossier.
+
+    python bench/throughput.py -n 100000 --workers 2            # PostgreSQL (a fresh database lm_bench)
+    python bench/throughput.py -n 2000 --database-url sqlite:////tmp/bench.sqlite
+
+No web layer: each step is one use case in its own transaction, as a request would run it.
+"""
+import argparse
+import multiprocessing
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine import deployments, dossiers, tasks, units  # noqa: E402
+from engine.db import make_engine, make_session_factory, upgrade_schema  # noqa: E402
+from engine.model import Official, Role  # noqa: E402
+from engine.orm import UnitRow  # noqa: E402
+from engine.unit_of_work import UnitOfWork  # noqa: E402
+
+BPMN = Path(__file__).resolve().parent.parent / "bpmn"
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PROCESS = "learning_family_recognition"
+APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-25",
+            "signer": "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"}
+# Where each dossier stops, so the inbox is measured with open tasks at every level: 70 % finish.
+STOPS = [("finish", 0.60), ("finish_after_return", 0.10), ("at_commune", 0.12), ("at_province", 0.12),
+         ("at_branch", 0.06)]
+
+
+def prepare(url: str, branches: int) -> list[str]:
+    if url.startswith("postgresql"):
+        admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        name = url.rsplit("/", 1)[1]
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    elif Path(url.removeprefix("sqlite:///")).exists():
+        Path(url.removeprefix("sqlite:///")).unlink()
+    engine = make_engine(url)
+    upgrade_schema(engine)
+    factory = make_session_factory(engine)
+    units.load_administrative_units(UnitOfWork(factory))
+    deployments.deploy_directory(BPMN, Official("bench", Role.ADMIN, "VN"), UnitOfWork(factory))
+    with UnitOfWork(factory) as uow:
+        communes = list(uow.session.scalars(select(UnitRow.code).where(UnitRow.level == "commune")
+                                            .order_by(UnitRow.code)))
+    step = max(1, len(communes) // branches)
+    codes = [units.add_branch(commune, "Chi hội bench", UnitOfWork(factory)) for commune in communes[::step][:branches]]
+    engine.dispose()
+    return codes
+
+
+def officials_for(branch: str, factory) -> tuple[Official, Official, Official]:
+    with UnitOfWork(factory) as uow:
+        unit = uow.units.get(branch)
+        commune, province = unit.parent_code, unit.province_code
+    return (Official("b", Role.BRANCH, branch), Official("c", Role.COMMUNE, commune),
+            Official("p", Role.PROVINCE, province))
+
+
+def run_dossier(new_uow, people, stop: str, candidates: list[dict]) -> int:
+    """Drive one dossier to its stop; return how many tasks were completed."""
+    branch, commune, province = people
+    dossier = dossiers.start_dossier(PROCESS, branch, {"year": 2026}, new_uow())
+    if stop == "at_branch":
+        return 0
+    done = tasks.complete_task(dossier.open_tasks[0].id, branch, {"candidates": candidates}, new_uow())
+    count = 1
+    if stop == "finish_after_return":
+        done = tasks.complete_task(done.next_tasks[0].id, commune, {"decision": "return", "comment": "Bổ sung"},
+                                   new_uow())
+        done = tasks.complete_task(done.next_tasks[0].id, branch, {"candidates": candidates}, new_uow())
+        count += 2
+    if stop == "at_commune":
+        return count
+    done = tasks.complete_task(done.next_tasks[0].id, commune, {"decision": "approve"}, new_uow())
+    if stop == "at_province":
+        return count + 1
+    tasks.complete_task(done.next_tasks[0].id, province, APPROVAL, new_uow())
+    return count + 2
+
+
+def worker(args) -> tuple[int, int, int]:
+    url, branches, indexes, candidates_per_dossier, seed = args
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    people = {branch: officials_for(branch, factory) for branch in branches}
+    rng = random.Random(seed)
+    stops, weights = zip(*STOPS)
+    completed = finished = 0
+    for index in indexes:
+        stop = rng.choices(stops, weights)[0]
+        candidates = [{"name": f"Hộ gia đình số {index}-{k}", "score": 70 + k % 30}
+                      for k in range(candidates_per_dossier)]
+        completed += run_dossier(lambda: UnitOfWork(factory), people[branches[index % len(branches)]], stop,
+                                 candidates)
+        finished += stop.startswith("finish")
+    engine.dispose()
+    return len(indexes), completed, finished
+
+
+def measure_inbox(url: str, branches: list[str], samples: int) -> tuple[list[float], int]:
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    officials = [person for branch in branches[:400] for person in officials_for(branch, factory)]
+    rng = random.Random(7)
+    timings, sizes = [], []
+    for _ in range(samples):
+        official = rng.choice(officials)
+        started = time.perf_counter()
+        sizes.append(len(tasks.inbox(official, UnitOfWork(factory))))
+        timings.append((time.perf_counter() - started) * 1000)
+    engine.dispose()
+    return timings, max(sizes)
+
+
+def bytes_per_finished(url: str) -> dict:
+    if not url.startswith("postgresql"):
+        return {}
+    engine = create_engine(url)
+    finished = "select id from dossiers where status <> 'in_progress'"
+    parts = {
+        "dossier row": f"select sum(pg_column_size(d.*)) from dossiers d where id in ({finished})",
+        "task rows": f"select sum(pg_column_size(t.*)) from human_tasks t where dossier_id in ({finished})",
+        "audit rows": f"select sum(pg_column_size(a.*)) from audit_log a where dossier_id in ({finished})",
+        "registry rows": f"select sum(pg_column_size(r.*)) from titles r where dossier_id in ({finished})",
+    }
+    with engine.connect() as connection:
+        count = connection.execute(text(f"select count(*) from ({finished}) f")).scalar()
+        result = {name: connection.execute(text(sql)).scalar() / count for name, sql in parts.items()}
+        result["relations on disk (tables + indexes), per dossier of any status"] = connection.execute(text(
+            "select (pg_total_relation_size('dossiers') + pg_total_relation_size('human_tasks') + "
+            "pg_total_relation_size('audit_log') + pg_total_relation_size('titles'))::float / "
+            "(select count(*) from dossiers)")).scalar()
+    engine.dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", "--dossiers", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--branches", type=int, default=1000)
+    parser.add_argument("--candidates", type=int, default=10, help="households per candidate list")
+    parser.add_argument("--inbox-samples", type=int, default=1000)
+    parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench")
+    args = parser.parse_args()
+
+    url = args.database_url
+    print(f"database: {url.split('@')[-1]}; dossiers: {args.dossiers}; workers: {args.workers}; "
+          f"households per list: {args.candidates}")
+    branches = prepare(url, args.branches)
+    chunks = [list(range(args.dossiers))[w::args.workers] for w in range(args.workers)]
+    started = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+        results = pool.map(worker, [(url, branches, chunk, args.candidates, w) for w, chunk in enumerate(chunks)])
+    elapsed = time.perf_counter() - started
+    dossiers_started = sum(r[0] for r in results)
+    completed = sum(r[1] for r in results)
+    finished = sum(r[2] for r in results)
+    print(f"elapsed: {elapsed:.1f} s for {dossiers_started} dossiers started, {completed} task completions, "
+          f"{finished} dossiers finished")
+    print(f"task completions per second: {completed / elapsed:.0f}")
+    print(f"use cases per second (starts + completions): {(dossiers_started + completed) / elapsed:.0f}")
+    print(f"dossiers completed end to end per second: {finished / elapsed:.1f}")
+
+    timings, largest = measure_inbox(url, branches, args.inbox_samples)
+    quantiles = statistics.quantiles(timings, n=100)
+    print(f"inbox query at {args.dossiers} dossiers: p50 {quantiles[49]:.2f} ms, p95 {quantiles[94]:.2f} ms "
+          f"(largest inbox seen: {largest} tasks)")
+    sizes = bytes_per_finished(url)
+    if sizes:
+        rows = sum(v for k, v in sizes.items() if k.endswith("rows") or k == "dossier row")
+        print(f"bytes stored per finished dossier ({args.candidates} households): {rows:.0f} "
+              + ", ".join(f"{k} {v:.0f}" for k, v in sizes.items()))
+
+
+if __name__ == "__main__":
+    main()

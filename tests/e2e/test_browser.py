@@ -1,0 +1,77 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) going through the pages as officials do."""
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.integration.test_use_cases import to_commune
+from tests.support import PASSWORD
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser():
+    if not Path(CHROMIUM).exists():
+        reason = f"no Chromium at {CHROMIUM} (install Debian's chromium package; .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def server(app):
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+def sign_in(page, server, username):
+    page.goto(f"{server}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/inbox")
+
+
+def test_commune_returns_and_branch_revises_in_the_browser(browser, server, officials, new_uow, tmp_path):
+    shots = Path(os.environ.get("SCREENSHOTS", tmp_path))
+    dossier_id, _ = to_commune(new_uow, officials)
+    page = browser.new_page()
+    sign_in(page, server, officials.commune.username)
+    page.click("text=Thẩm định hồ sơ")
+    assert page.locator("text=Nguyễn Văn An").count() >= 1
+    page.check("input[name=decision][value=return]")
+    page.click("button:has-text('Gửi')")
+    assert page.locator(".field-error", has_text="Bắt buộc nhập.").is_visible()
+    page.fill("textarea[name=comment]", "Hộ Trần Thị Bình thiếu minh chứng")
+    page.check("input[name=decision][value=return]")
+    page.click("button:has-text('Gửi')")
+    page.wait_for_url(f"{server}/inbox")
+    assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
+    page.screenshot(path=str(shots / "commune-inbox.png"), full_page=True)
+    page.click("button:has-text('Đăng xuất')")
+
+    sign_in(page, server, officials.branch.username)
+    page.click("text=Bổ sung danh sách đề nghị")
+    assert page.input_value("input[name=candidates-1-name]") == "Trần Thị Bình"
+    page.fill("input[name=candidates-1-name]", "")
+    page.fill("input[name=candidates-1-score]", "")
+    page.screenshot(path=str(shots / "branch-revise.png"), full_page=True)
+    page.click("button:has-text('Gửi')")
+    page.wait_for_url(f"{server}/inbox")
+    page.goto(f"{server}/dossiers/{dossier_id}")
+    history = page.locator(".history").inner_text()
+    assert "thiếu minh chứng" in history and "1 hộ đề nghị" in history and "trả lại" in history
+    assert page.locator("table.list tbody tr").count() == 1
