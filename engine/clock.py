@@ -19,5 +19,3 @@ class MovableClock:
     def advance(self, **delta) -> None:
         self._now += timedelta(**delta)
 
-    def set(self, moment: datetime) -> None:
-        self._now = moment

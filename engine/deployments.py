@@ -7,6 +7,7 @@ from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
 from engine.model import Official, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
+from engine.progress import SERVICES
 from engine.unit_of_work import UnitOfWork
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
@@ -42,6 +43,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             uow.processes.add(ProcessVersionRow(
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
                 title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
+                diagram_file=process.file,
                 files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
         uow.commit()
@@ -73,6 +75,7 @@ def _form_schemas(files: dict[str, bytes]) -> dict[str, dict]:
 
 
 def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) -> None:
+    """What would break a dossier at run time, caught before anything is stored."""
     where = process.file
     title = process.properties.get("title")
     if title not in set(Title):
@@ -89,4 +92,8 @@ def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) 
                        "(Chi hội, Xã, Tỉnh, Bộ)", element=f"{step.bpmn_id} ({step.name})")
         if step.form is not None and step.form not in schemas:
             raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
+    unknown = [name for name in process.services if name not in SERVICES]
+    if unknown:
+        raise DeploymentRefused(where, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(SERVICES)}",
+                                element=process.process_id)
 

@@ -73,6 +73,16 @@ def get_dossier(dossier_id: int, official: Official, uow: UnitOfWork) -> Dossier
         return dossier_view(uow, dossier)
 
 
+def dossier_diagram(dossier_id: int, official: Official, uow: UnitOfWork) -> str:
+    """The BPMN XML the dossier runs on (its own version), for drawing where it stands."""
+    with uow:
+        dossier = uow.dossiers.visible(official, dossier_id)
+        if dossier is None:
+            raise DossierNotFound(dossier_id)
+        version = uow.processes.get(dossier.process_version_id)
+        return version.files[version.diagram_file]
+
+
 def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
     version = uow.processes.get(dossier.process_version_id)
     open_tasks = tuple(progress.open_task(task, dossier, version) for task in uow.tasks.open_for_dossier(dossier.id))

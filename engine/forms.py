@@ -71,10 +71,6 @@ class Form:
 EMPTY = Form({"type": "object", "properties": {}, "additionalProperties": False})
 
 
-def validate(schema: dict, values: dict) -> dict:
-    return Form(schema).validate(values)
-
-
 def _path(error, extra=None) -> str:
     parts = [str(p) for p in error.absolute_path] + ([extra] if extra else [])
     return ".".join(parts) or "form"

@@ -69,6 +69,7 @@ class ProcessVersionRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(32))
     starter_role: Mapped[str] = mapped_column(String(16))
+    diagram_file: Mapped[str] = mapped_column(String(200))
     # The source files as deployed (diagrams and forms), to show and to re-parse.
     # Loaded only when first needed: a process's built spec and forms are cached per version.
     files: Mapped[dict[str, Any]] = mapped_column(deferred=True)

@@ -15,9 +15,6 @@ class UnitRepository:
     def get(self, code: str) -> UnitRow | None:
         return self.session.get(UnitRow, code)
 
-    def count(self) -> int:
-        return self.session.scalar(select(func.count()).select_from(UnitRow))
-
     def add(self, unit: UnitRow) -> None:
         self.session.add(unit)
 

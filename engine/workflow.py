@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -62,6 +63,7 @@ class ParsedProcess:
     called: bool  # only ever called by another process, so nobody starts it directly
     start_lane: str | None
     properties: dict
+    services: tuple[str, ...]  # service task operators the process calls
 
 
 @dataclass(frozen=True)
@@ -169,12 +171,14 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     steps = tuple(_step(task_spec) for each in (spec, *called_specs.values())
                   for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
     start_lane = next((t.lane for t in spec.task_specs.values() if isinstance(t, StartEvent)), None)
+    services = tuple(sorted({t.operation_name for each in (spec, *called_specs.values())
+                             for t in each.task_specs.values() if isinstance(t, ServiceTask)}))
     serialized = {
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
     }
     return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called, start_lane,
-                         _process_properties(process_parser))
+                         _process_properties(process_parser), services)
 
 
 def _called_ids(parser, process_id) -> set[str]:

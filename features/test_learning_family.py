@@ -157,7 +157,6 @@ def refused(story, reason):
 
 
 def submit_on_task_page(client, login_as, official, task_id, values):
-    client.get("/logout")
     login_as(official)
     token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
     response = client.post(f"/tasks/{task_id}", data={**values, "csrf_token": token})

@@ -2,7 +2,7 @@
 from flask import current_app
 from flask_login import UserMixin, current_user
 
-from engine.model import Official, Role
+from engine.model import Official
 from engine.unit_of_work import UnitOfWork
 
 
@@ -23,6 +23,3 @@ def uow() -> UnitOfWork:
 def official() -> Official:
     return current_user.official
 
-
-def role_is(*roles: Role) -> bool:
-    return current_user.is_authenticated and current_user.official.role in roles

@@ -1,7 +1,7 @@
 """Officials' pages: inbox, task, dossier, registry. Each view parses, calls one use case, renders."""
 from datetime import UTC, datetime, timedelta, timezone
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine import dossiers, registry, tasks
@@ -70,6 +70,13 @@ def task(task_id: str):
 @login_required
 def dossier(dossier_id: int):
     return render_template("dossier.html", dossier=dossiers.get_dossier(dossier_id, official(), uow()))
+
+
+@bp.route("/dossiers/<int:dossier_id>/diagram.bpmn")
+@login_required
+def dossier_diagram(dossier_id: int):
+    xml = dossiers.dossier_diagram(dossier_id, official(), uow())
+    return Response(xml, mimetype="application/xml")
 
 
 @bp.route("/registry")

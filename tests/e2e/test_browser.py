@@ -75,3 +75,17 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, server, offi
     history = page.locator(".history").inner_text()
     assert "thiếu minh chứng" in history and "1 hộ đề nghị" in history and "trả lại" in history
     assert page.locator("table.list tbody tr").count() == 1
+
+
+def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, server, officials, new_uow):
+    dossier_id, _ = to_commune(new_uow, officials)
+    page = browser.new_page()
+    sign_in(page, server, officials.commune.username)
+    page.goto(f"{server}/dossiers/{dossier_id}")
+    page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
+    assert page.get_attribute("#diagram", "data-warnings") == "0"
+    # Every lane, step and flow of the file is drawn, and the open step is marked.
+    for element in ("lane_round_province", "prepare_candidate_list", "review_round", "approve", "flow_province_returns"):
+        assert page.locator(f'#diagram [data-element-id="{element}"]').count() == 1, element
+    assert page.locator('#diagram [data-element-id="verify"].open-step').count() == 1
+    page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "dossier.png"), full_page=True)

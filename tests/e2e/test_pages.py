@@ -69,3 +69,14 @@ def test_registry_page_lists_recognised_households(client, officials, login_as, 
     page = client.get("/registry?year=2026").get_data(as_text=True)
     assert "2 danh hiệu" in page and "Trần Thị Bình" in page and "125/QĐ-UBND" in page
     assert client.get("/registry?unit=46").status_code == 403
+
+
+def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials, login_as, new_uow):
+    dossier_id, _ = to_commune(new_uow, officials)
+    login_as(officials.other_commune)
+    assert client.get(f"/dossiers/{dossier_id}/diagram.bpmn").status_code == 404
+    assert client.get(f"/dossiers/{dossier_id}").status_code == 404
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
+    login_as(officials.commune)
+    response = client.get(f"/dossiers/{dossier_id}/diagram.bpmn")
+    assert response.status_code == 200 and b'id="learning_family_recognition"' in response.data

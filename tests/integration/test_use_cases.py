@@ -2,7 +2,7 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from engine import deployments, dossiers, progress, registry, tasks
 from engine.errors import (DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask, TaskAlreadyDone,
@@ -172,6 +172,20 @@ def test_a_refused_deployment_stores_nothing(new_uow, officials, tmp_path):
     missing_form = {"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes()}
     with pytest.raises(DeploymentRefused, match="candidate_list.schema.json"):
         deployments.deploy(missing_form, officials.designer, new_uow())
+    unknown_service = dict(bad, **{"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes().replace(
+        b'serviceTaskOperator id="record_titles"', b'serviceTaskOperator id="send_email"')})
+    with pytest.raises(DeploymentRefused, match="send_email"):
+        deployments.deploy(unknown_service, officials.designer, new_uow())
     with pytest.raises(Forbidden):
         deployments.deploy(missing_form, officials.province, new_uow())
     assert snapshot(new_uow) == before
+
+
+def test_the_audit_log_is_append_only(new_uow, officials):
+    to_commune(new_uow, officials)
+    for statement in ("UPDATE audit_log SET username = 'someone-else'", "DELETE FROM audit_log"):
+        with new_uow() as uow:
+            with pytest.raises(Exception, match="append-only"):
+                uow.session.execute(text(statement))
+    with new_uow() as uow:
+        assert {row.username for row in uow.audit.for_dossier(1)} == {"chihoi1"}

@@ -14,17 +14,21 @@ def schema(name):
     return forms.load_schema(name, (FORMS / name).read_text())
 
 
+def validate(name, values):
+    return forms.Form(schema(name)).validate(values)
+
+
 def errors_of(name, values):
     with pytest.raises(InvalidInput) as caught:
-        forms.validate(schema(name), values)
+        validate(name, values)
     return caught.value.errors
 
 
 def test_valid_submissions_pass():
-    forms.validate(schema("verification.schema.json"), {"decision": "approve"})
-    forms.validate(schema("verification.schema.json"), {"decision": "return", "comment": "Thiếu minh chứng"})
-    forms.validate(schema("candidate_list.schema.json"), {"candidates": [{"name": "Nguyễn Văn A", "score": 80.5}]})
-    forms.validate(schema("approval.schema.json"), {"decision": "approve", "decision_number": "12/QĐ-UBND",
+    validate("verification.schema.json", {"decision": "approve"})
+    validate("verification.schema.json", {"decision": "return", "comment": "Thiếu minh chứng"})
+    validate("candidate_list.schema.json", {"candidates": [{"name": "Nguyễn Văn A", "score": 80.5}]})
+    validate("approval.schema.json", {"decision": "approve", "decision_number": "12/QĐ-UBND",
                                                     "decision_date": "2026-12-01", "signer": "Lê Văn C"})
 
 

@@ -23,6 +23,7 @@ def upgrade() -> None:
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('title', sa.String(length=32), nullable=False),
     sa.Column('starter_role', sa.String(length=16), nullable=False),
+    sa.Column('diagram_file', sa.String(length=200), nullable=False),
     sa.Column('files', sa.JSON(), nullable=False),
     sa.Column('spec', sa.JSON(), nullable=False),
     sa.Column('deployed_at', sa.DateTime(timezone=True), nullable=False),
