@@ -61,18 +61,21 @@ class DossierStatus(StrEnum):
     IN_PROGRESS = "in_progress"
     RECOGNISED = "recognised"
     REJECTED = "rejected"
+    CLOSED = "closed"  # ended without a recognition decision (e.g. withdrawn)
 
 
 DOSSIER_STATUS_LABELS = {
     DossierStatus.IN_PROGRESS: "Đang xử lý",
     DossierStatus.RECOGNISED: "Đã công nhận",
     DossierStatus.REJECTED: "Không công nhận",
+    DossierStatus.CLOSED: "Đã kết thúc",
 }
 
 
 class TaskStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
+    CANCELLED = "cancelled"  # the process moved on without it (e.g. an interrupting event)
 
 
 class Title(StrEnum):

@@ -8,6 +8,8 @@ from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, O
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
 from engine.unit_of_work import UnitOfWork
 
+# A finished dossier's status follows the last decision taken on it (the form contract's `decision`).
+FINAL_STATUS = {"approve": DossierStatus.RECOGNISED, "reject": DossierStatus.REJECTED}
 # How long a recognition holds, in years, by title (1 year for the learning family).
 VALIDITY_YEARS = {"family": 1}
 
@@ -45,8 +47,11 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     """Bring the dossier's rows in line with its workflow (new open tasks, services, status, stored state);
     return the tasks that opened. `already_open` are the task ids that had rows before this step."""
     now = uow.clock.now()
+    open_steps = instance.open_steps()
+    for gone in already_open - {step.task_id for step in open_steps}:
+        uow.tasks.get(gone).status = TaskStatus.CANCELLED
     opened = []
-    for open_step in instance.open_steps():
+    for open_step in open_steps:
         if open_step.task_id in already_open:
             continue
         role = role_for_lane(open_step.step.lane)
@@ -62,8 +67,7 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
             raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
         SERVICES[service](uow, dossier)
     if instance.finished:
-        approved = instance.data.get("decision") == "approve"
-        dossier.status = DossierStatus.RECOGNISED if approved else DossierStatus.REJECTED
+        dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED)
     dossier.state = instance.dump()
     dossier.serializer_version = workflow.SERIALIZER_VERSION
     dossier.updated_at = now

@@ -80,3 +80,12 @@ def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials
     login_as(officials.commune)
     response = client.get(f"/dossiers/{dossier_id}/diagram.bpmn")
     assert response.status_code == 200 and b'id="learning_family_recognition"' in response.data
+
+
+def test_a_done_task_page_says_so_instead_of_offering_the_form(client, officials, login_as, new_uow):
+    from engine import tasks
+    _, verify = to_commune(new_uow, officials)
+    tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
+    login_as(officials.commune)
+    page = client.get(f"/tasks/{verify.id}").get_data(as_text=True)
+    assert "đã được hoàn thành" in page and 'name="decision"' not in page

@@ -189,3 +189,44 @@ def test_the_audit_log_is_append_only(new_uow, officials):
                 uow.session.execute(text(statement))
     with new_uow() as uow:
         assert {row.username for row in uow.audit.for_dossier(1)} == {"chihoi1"}
+
+
+PARALLEL_WITH_TERMINATE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="terminating" name="Terminating" isExecutable="true">
+    <bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="title" value="family" />
+    </spiffworkflow:properties></bpmn:extensionElements>
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>split</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>withdraw</bpmn:flowNodeRef><bpmn:flowNodeRef>stop</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="l2" name="Xã"><bpmn:flowNodeRef>look</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:parallelGateway id="split"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:outgoing>f3</bpmn:outgoing></bpmn:parallelGateway>
+    <bpmn:userTask id="withdraw" name="Rút hồ sơ"><bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="look" name="Xem hồ sơ"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f5</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="stop"><bpmn:incoming>f4</bpmn:incoming><bpmn:terminateEventDefinition id="t1" /></bpmn:endEvent>
+    <bpmn:endEvent id="e"><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="split" />
+    <bpmn:sequenceFlow id="f2" sourceRef="split" targetRef="withdraw" />
+    <bpmn:sequenceFlow id="f3" sourceRef="split" targetRef="look" />
+    <bpmn:sequenceFlow id="f4" sourceRef="withdraw" targetRef="stop" />
+    <bpmn:sequenceFlow id="f5" sourceRef="look" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+
+def test_a_task_the_process_moves_past_leaves_the_inbox(new_uow, officials):
+    deployments.deploy({"terminating.bpmn": PARALLEL_WITH_TERMINATE}, officials.designer, new_uow())
+    started = dossiers.start_dossier("terminating", officials.branch, {}, new_uow())
+    by_role = {t.role: t for t in started.open_tasks}
+    assert set(by_role) == {"branch", "commune"}
+    assert [t.id for t in tasks.inbox(officials.commune, new_uow())] == [by_role["commune"].id]
+    assert tasks.complete_task(by_role["branch"].id, officials.branch, {}, new_uow()).status == "closed"
+    assert tasks.inbox(officials.commune, new_uow()) == []
+    assert tasks.get_task(by_role["commune"].id, officials.commune, new_uow()).status == "cancelled"
+    with pytest.raises(TaskAlreadyDone):
+        tasks.complete_task(by_role["commune"].id, officials.commune, {}, new_uow())
