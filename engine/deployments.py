@@ -51,8 +51,9 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
 
 
 def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Deployed]:
-    """Deploy the shipped diagrams (*.bpmn) and forms (forms/*.json) of a folder as one deployment."""
-    paths = sorted(directory.glob("*.bpmn")) + sorted((directory / "forms").glob("*.json"))
+    """Deploy the shipped diagrams (*.bpmn), decision tables (*.dmn) and forms (forms/*.json) of a folder as one."""
+    paths = sorted(directory.glob("*.bpmn")) + sorted(directory.glob("*.dmn")) + \
+        sorted((directory / "forms").glob("*.json"))
     return deploy({path.name: path.read_bytes() for path in paths}, by, uow)
 
 

@@ -4,6 +4,7 @@ A dossier's state is stored without its process spec (that lives once per versio
 after every step: finished loop rounds are dropped and finished tasks forget their data. So a dossier
 returned 200 times is no bigger and no slower than one returned once.
 """
+import ast
 import json
 import zlib
 from dataclasses import dataclass
@@ -125,6 +126,35 @@ def _check_expressions(name: str, tree) -> None:
                                     element=label) from None
 
 
+def _check_decision_cells(name: str, tree) -> None:
+    """DMN cells are Python too: input and output expressions as they are, input entries as tests on a value."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or etree.QName(element).localname != "text":
+            continue
+        cell = element.getparent()
+        kind = etree.QName(cell).localname
+        source = (element.text or "").strip()
+        if kind not in ("inputExpression", "inputEntry", "outputEntry") or source in ("", "-"):
+            continue
+        try:
+            if kind == "inputEntry":
+                _check_input_entry(source.replace("?", "value"))
+            else:
+                expressions.check(source)
+        except expressions.UnsafeExpression as error:
+            raise DeploymentRefused(name, f"ô bảng quyết định bị từ chối: {error}", line=element.sourceline,
+                                    element=cell.get("id")) from None
+
+
+def _check_input_entry(source: str) -> None:
+    # Spiff reads "> 50" as "value > 50" and "'a'" as "value == 'a'": check whichever it will run.
+    try:
+        ast.parse(source, mode="eval")
+    except SyntaxError:
+        source = f"value {source}"
+    expressions.check(source)
+
+
 def _refusal(error: ValidationException, fallback_file: str) -> DeploymentRefused:
     element = error.id + (f" ({error.name})" if error.name else "") if error.id else None
     return DeploymentRefused(error.file_name or fallback_file, str(error).rstrip(". "),
@@ -136,17 +166,21 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
     parser = SpiffBpmnParser(validator=VALIDATOR)
     trees = {}
     for name, content in sorted(files.items()):
-        if not name.endswith(".bpmn"):
+        if not name.endswith((".bpmn", ".dmn")):
             continue
         tree = _safe_xml(name, content)
         _check_unique_ids(name, tree)
-        _check_expressions(name, tree)
         try:
-            parser.add_bpmn_xml(tree, name)
+            if name.endswith(".dmn"):
+                _check_decision_cells(name, tree)
+                parser.add_dmn_xml(tree.getroot(), name)
+            else:
+                _check_expressions(name, tree)
+                parser.add_bpmn_xml(tree, name)
         except ValidationException as error:
             raise _refusal(error, name) from None
         trees[name] = tree
-    if not trees:
+    if not any(name.endswith(".bpmn") for name in trees):
         raise DeploymentRefused("(deployment)", "không có tệp .bpmn nào")
     return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
 
@@ -201,7 +235,8 @@ class _SafeEnvironment(BasePythonScriptEngineEnvironment):
 
     def evaluate(self, expression, context, external_context=None):
         expressions.check(expression, "eval")
-        return eval(expression, {"__builtins__": expressions.SAFE_BUILTINS}, dict(context))  # noqa: S307
+        scope = {**context, **(external_context or {})}
+        return eval(expression, {"__builtins__": expressions.SAFE_BUILTINS}, scope)  # noqa: S307
 
     def execute(self, script, context, external_context=None):
         expressions.check(script, "exec")

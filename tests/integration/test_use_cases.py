@@ -230,3 +230,85 @@ def test_a_task_the_process_moves_past_leaves_the_inbox(new_uow, officials):
     assert tasks.get_task(by_role["commune"].id, officials.commune, new_uow()).status == "cancelled"
     with pytest.raises(TaskAlreadyDone):
         tasks.complete_task(by_role["commune"].id, officials.commune, {}, new_uow())
+
+
+SCORE_TABLE = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="dmn" name="Score" namespace="t">
+  <decision id="score_check" name="Đạt điểm?">
+    <decisionTable id="table">
+      <input id="in_score" label="Điểm"><inputExpression id="in_expr" typeRef="number"><text>score</text></inputExpression></input>
+      <output id="out_result" name="result" typeRef="string" />
+      <rule id="r_pass"><inputEntry id="r_pass_in"><text>&gt;= 70</text></inputEntry>
+        <outputEntry id="r_pass_out"><text>'pass'</text></outputEntry></rule>
+      <rule id="r_fail"><inputEntry id="r_fail_in"><text>&lt; 70</text></inputEntry>
+        <outputEntry id="r_fail_out"><text>'fail'</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+
+SCORED = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="scored" name="Scored" isExecutable="true">
+    <bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="title" value="family" />
+    </spiffworkflow:properties></bpmn:extensionElements>
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>score_it</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>check</bpmn:flowNodeRef><bpmn:flowNodeRef>gw</bpmn:flowNodeRef><bpmn:flowNodeRef>failed</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="l2" name="Xã"><bpmn:flowNodeRef>look</bpmn:flowNodeRef><bpmn:flowNodeRef>e</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="score_it" name="Chấm điểm">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="formJsonSchemaFilename" value="score.schema.json" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:businessRuleTask id="check" name="Đối chiếu bảng điểm">
+      <bpmn:extensionElements><spiffworkflow:calledDecisionId>score_check</spiffworkflow:calledDecisionId></bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:businessRuleTask>
+    <bpmn:exclusiveGateway id="gw"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing>
+      <bpmn:outgoing>f5</bpmn:outgoing></bpmn:exclusiveGateway>
+    <bpmn:userTask id="look" name="Xem hồ sơ đạt"><bpmn:incoming>f4</bpmn:incoming><bpmn:outgoing>f6</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="failed"><bpmn:incoming>f5</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="e"><bpmn:incoming>f6</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="score_it" />
+    <bpmn:sequenceFlow id="f2" sourceRef="score_it" targetRef="check" />
+    <bpmn:sequenceFlow id="f3" sourceRef="check" targetRef="gw" />
+    <bpmn:sequenceFlow id="f4" sourceRef="gw" targetRef="look">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">result == 'pass'</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f5" sourceRef="gw" targetRef="failed">
+      <bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">result == 'fail'</bpmn:conditionExpression></bpmn:sequenceFlow>
+    <bpmn:sequenceFlow id="f6" sourceRef="look" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+SCORE_FORM = '{"type": "object", "required": ["score"], "properties": {"score": {"type": "number"}}}'
+
+
+def scored_deployment(table=SCORE_TABLE):
+    return {"scored.bpmn": SCORED.encode(), "score.dmn": table.encode(), "score.schema.json": SCORE_FORM.encode()}
+
+
+@pytest.mark.parametrize(("score", "commune_gets_a_task"), [(80, True), (50, False)])
+def test_decision_tables_deploy_with_the_diagrams_and_decide(new_uow, officials, score, commune_gets_a_task):
+    deployments.deploy(scored_deployment(), officials.designer, new_uow())
+    started = dossiers.start_dossier("scored", officials.branch, {}, new_uow())
+    done = tasks.complete_task(started.open_tasks[0].id, officials.branch, {"score": score}, new_uow())
+    assert [t.step for t in done.next_tasks] == (["look"] if commune_gets_a_task else [])
+    assert done.status == ("in_progress" if commune_gets_a_task else "closed")
+
+
+@pytest.mark.parametrize(("cell", "bad", "reason"), [
+    ("<text>'pass'</text></outputEntry></rule>\n      <rule id=\"r_fail\">",
+     "<text>__import__('os').system('id')</text></outputEntry></rule>\n      <rule id=\"r_fail\">", "__import__"),
+    ("<text>&gt;= 70</text>", "<text>&gt;= ().__class__.__base__</text>", "__base__"),
+])
+def test_unsafe_decision_cells_are_refused(new_uow, officials, cell, bad, reason):
+    before = snapshot(new_uow)
+    assert cell in SCORE_TABLE
+    with pytest.raises(DeploymentRefused, match=reason) as caught:
+        deployments.deploy(scored_deployment(SCORE_TABLE.replace(cell, bad)), officials.designer, new_uow())
+    assert caught.value.file == "score.dmn" and caught.value.line > 1 and caught.value.element.startswith("r_")
+    assert snapshot(new_uow) == before
