@@ -56,3 +56,11 @@ def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = N
                               province_code=parent.province_code))
         uow.commit()
         return code
+
+
+def branches_of_my_commune(official: Official, uow: UnitOfWork) -> list[tuple[str, str]]:
+    """The branches (code, name) of the commune official's own commune."""
+    if official.role != Role.COMMUNE:
+        raise Forbidden("Chỉ cán bộ xã mới quản lý chi hội của xã.")
+    with uow:
+        return [(branch.code, branch.name) for branch in uow.units.branches_of(official.unit_code)]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import dossiers, registry, tasks
+from engine import dossiers, registry, tasks, units
 from engine.errors import InvalidInput
 from engine.model import DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, Role
 from web import forms
@@ -77,6 +77,21 @@ def dossier(dossier_id: int):
 def dossier_diagram(dossier_id: int):
     xml = dossiers.dossier_diagram(dossier_id, official(), uow())
     return Response(xml, mimetype="application/xml")
+
+
+@bp.route("/branches", methods=["GET", "POST"])
+@login_required
+def branches():
+    """A commune lists its branches and creates new ones."""
+    if request.method == "POST":
+        try:
+            code = units.add_branch(official().unit_code, request.form.get("name", ""), uow(), by=official())
+        except InvalidInput as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Đã lập chi hội mã {code}.", "success")
+        return redirect(url_for("pages.branches"))
+    return render_template("branches.html", branches=units.branches_of_my_commune(official(), uow()))
 
 
 @bp.route("/registry")

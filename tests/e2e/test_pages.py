@@ -89,3 +89,18 @@ def test_a_done_task_page_says_so_instead_of_offering_the_form(client, officials
     login_as(officials.commune)
     page = client.get(f"/tasks/{verify.id}").get_data(as_text=True)
     assert "đã được hoàn thành" in page and 'name="decision"' not in page
+
+
+def test_a_commune_creates_its_branches_and_only_a_commune_may(client, officials, login_as):
+    login_as(officials.commune)
+    token = csrf_token(client.get("/branches").get_data(as_text=True))
+    created = client.post("/branches", data={"name": "Chi hội thôn Đông", "csrf_token": token}, follow_redirects=True)
+    assert "Đã lập chi hội mã 00070-02" in created.get_data(as_text=True)
+    duplicate = client.post("/branches", data={"name": "chi hội thôn đông", "csrf_token": token}, follow_redirects=True)
+    assert "đã có chi hội tên" in duplicate.get_data(as_text=True)
+    empty = client.post("/branches", data={"name": "  ", "csrf_token": token}, follow_redirects=True)
+    assert "Bắt buộc nhập tên chi hội" in empty.get_data(as_text=True)
+    page = client.get("/branches").get_data(as_text=True)
+    assert "00070-01" in page and "Chi hội thôn Đông" in page and page.count("<tr><td>00070-") == 2
+    login_as(officials.province)
+    assert client.get("/branches").status_code == 403
