@@ -1,25 +1,49 @@
 """Use case: the registry of recognised titles under a unit, as far as the official's unit reaches."""
+from dataclasses import dataclass
+
 from engine.errors import Forbidden, UnitNotFound
 from engine.model import Official, RecognisedTitle, Role
 from engine.orm import UnitRow
 from engine.unit_of_work import UnitOfWork
 
 
+@dataclass(frozen=True)
+class TitleCount:
+    year: int
+    title: str
+    province_code: str
+    commune_code: str
+    count: int
+
+
 def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = None,
                       unit_code: str | None = None) -> list[RecognisedTitle]:
     """Titles recognised under `unit_code` (default: the official's unit), which must lie within the official's unit."""
     with uow:
-        unit = uow.units.get(unit_code or official.unit_code)
-        if unit is None:
-            raise UnitNotFound(unit_code)
-        if not _within(uow, unit, official):
-            raise Forbidden(f"Đơn vị {unit.code} nằm ngoài phạm vi của bạn.")
+        unit = _unit_in_reach(uow, official, unit_code)
         return [RecognisedTitle(title=row.title, subject_name=row.subject_name, score=row.score, year=row.year,
                                 branch_code=row.branch_code, commune_code=row.commune_code,
                                 province_code=row.province_code, dossier_id=row.dossier_id,
                                 decision_number=row.decision_number, decision_date=row.decision_date,
                                 signer=row.signer, valid_until=row.valid_until)
                 for row in uow.titles.under(unit, year)]
+
+
+def title_counts(official: Official, uow: UnitOfWork, year: int | None = None,
+                 unit_code: str | None = None) -> list[TitleCount]:
+    """How many titles each commune got, per year and title, under a unit within the official's reach."""
+    with uow:
+        unit = _unit_in_reach(uow, official, unit_code)
+        return [TitleCount(*row) for row in uow.titles.counts_under(unit, year)]
+
+
+def _unit_in_reach(uow: UnitOfWork, official: Official, unit_code: str | None) -> UnitRow:
+    unit = uow.units.get(unit_code or official.unit_code)
+    if unit is None:
+        raise UnitNotFound(unit_code)
+    if not _within(uow, unit, official):
+        raise Forbidden(f"Đơn vị {unit.code} nằm ngoài phạm vi của bạn.")
+    return unit
 
 
 def _within(uow: UnitOfWork, unit: UnitRow, official: Official) -> bool:

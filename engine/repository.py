@@ -145,11 +145,21 @@ class TitleRepository:
 
     def under(self, unit: UnitRow, year: int | None) -> list[TitleRow]:
         """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""
+        query = self._within(select(TitleRow), unit, year)
+        return list(self.session.scalars(query.order_by(TitleRow.year.desc(), TitleRow.commune_code, TitleRow.id)))
+
+    def counts_under(self, unit: UnitRow, year: int | None) -> list[tuple[int, str, str, str, int]]:
+        """(year, title, province, commune, count) of titles within a unit, counted in the database."""
+        keys = (TitleRow.year, TitleRow.title, TitleRow.province_code, TitleRow.commune_code)
+        query = self._within(select(*keys, func.count()), unit, year).group_by(*keys)
+        return [tuple(row) for row in self.session.execute(query.order_by(TitleRow.year.desc(), *keys[1:]))]
+
+    @staticmethod
+    def _within(query, unit: UnitRow, year: int | None):
         column = {UnitLevel.PROVINCE: TitleRow.province_code, UnitLevel.COMMUNE: TitleRow.commune_code,
                   UnitLevel.BRANCH: TitleRow.branch_code}.get(unit.level)
-        query = select(TitleRow)
         if column is not None and unit.code != MINISTRY_CODE:
             query = query.where(column == unit.code)
         if year is not None:
             query = query.where(TitleRow.year == year)
-        return list(self.session.scalars(query.order_by(TitleRow.year.desc(), TitleRow.commune_code, TitleRow.id)))
+        return query

@@ -104,11 +104,18 @@ def complete_task(task_id: str):
     return jsonify(plain(done))
 
 
-@bp.get("/registry")
-def get_registry():
+def _registry_filter() -> dict:
     year = request.args.get("year")
     if year is not None and not year.isdigit():
         raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
-    titles = registry.recognised_titles(g.official, uow(), year=int(year) if year else None,
-                                        unit_code=request.args.get("unit") or None)
-    return jsonify([plain(t) for t in titles])
+    return {"year": int(year) if year else None, "unit_code": request.args.get("unit") or None}
+
+
+@bp.get("/registry")
+def get_registry():
+    return jsonify(plain(registry.recognised_titles(g.official, uow(), **_registry_filter())))
+
+
+@bp.get("/registry/counts")
+def get_registry_counts():
+    return jsonify(plain(registry.title_counts(g.official, uow(), **_registry_filter())))

@@ -101,7 +101,8 @@ def registry_page():
     year = request.args.get("year", type=int)
     unit = request.args.get("unit") or None
     titles = registry.recognised_titles(official(), uow(), year=year, unit_code=unit)
-    return render_template("registry.html", titles=titles, year=year, unit=unit or official().unit_code)
+    counts = registry.title_counts(official(), uow(), year=year, unit_code=unit)
+    return render_template("registry.html", titles=titles, counts=counts, year=year, unit=unit or official().unit_code)
 
 
 def _local(moment: datetime) -> str:

@@ -3,8 +3,14 @@ import base64
 
 import pytest
 
-from tests.support import PASSWORD, csrf_token
+from tests.support import PASSWORD, csrf_token, fresh_database
 from tests.integration.test_use_cases import APPROVAL, CANDIDATES, PROCESS
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """The API is tested on both databases."""
+    return fresh_database(request, request.param, tmp_path)
 
 
 def basic(official, password=PASSWORD):
@@ -58,6 +64,9 @@ def test_full_path_through_the_api(api, officials):
     registry = api.get("/api/registry?year=2026&unit=00070", officials.province).json
     assert [t["subject_name"] for t in registry] == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert registry[0]["decision_date"] == "2026-11-25"
+    counts = api.get("/api/registry/counts?year=2026", officials.ministry).json
+    assert counts == [{"year": 2026, "title": "family", "province_code": "01", "commune_code": "00070", "count": 2}]
+    assert api.get("/api/registry/counts?unit=00073", officials.other_commune).json == []
     assert api.get("/api/registry?year=2026&unit=01", officials.commune).status_code == 403
     assert api.get("/api/registry?year=abc", officials.commune).status_code == 422
 
