@@ -6,6 +6,7 @@ from engine.passwords import check_password, hash_password
 from engine.unit_of_work import UnitOfWork
 
 MIN_PASSWORD = 8
+_DUMMY_HASH = hash_password("not a password anyone has")
 
 
 def create_user(username: str, password: str, role: str, unit_code: str | None, uow: UnitOfWork,
@@ -43,7 +44,8 @@ def authenticate(username: str, password: str, uow: UnitOfWork) -> Official | No
     """The official if the password matches, else None (the same answer for an unknown user)."""
     with uow:
         user = uow.users.get(username)
-        if user is None or not check_password(user.password_hash, password):
+        # An unknown name costs the same hashing as a wrong password, so timing does not reveal accounts.
+        if not check_password(user.password_hash if user else _DUMMY_HASH, password) or user is None:
             return None
         return Official(user.username, Role(user.role), user.unit_code)
 

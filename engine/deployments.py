@@ -8,7 +8,7 @@ from engine.errors import DeploymentRefused, Forbidden
 from engine.model import Official, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
 from engine.progress import SERVICES
-from engine.unit_of_work import UnitOfWork
+from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
 
@@ -46,7 +46,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
                 diagram_file=process.file,
                 files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
-        uow.commit()
+        commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
     return results
 
 

@@ -19,6 +19,11 @@ _ALLOWED_NODES = (
 )
 
 
+# Large literals are how an expression exhausts memory ("x" * 10**9): keep literals small.
+MAX_NUMBER = 10**9
+MAX_TEXT = 10_000
+
+
 class UnsafeExpression(ValueError):
     """The expression uses something outside the allow-list; the message says what."""
 
@@ -43,3 +48,15 @@ def check(source: str, mode: str = "eval") -> None:
     for node in nodes:
         if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Name) and node.func.id in HELPERS):
             raise UnsafeExpression("chỉ được gọi các hàm: " + ", ".join(sorted(HELPERS)))
+        if isinstance(node, ast.Constant) and _too_large(node.value):
+            raise UnsafeExpression(f"hằng số quá lớn (tối đa {MAX_NUMBER} hoặc {MAX_TEXT} ký tự)")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
+                isinstance(side, (ast.List, ast.Tuple)) or (isinstance(side, ast.Constant) and isinstance(
+                    side.value, (str, bytes))) for side in (node.left, node.right)):
+            raise UnsafeExpression("không được nhân chuỗi hoặc danh sách")
+
+
+def _too_large(value) -> bool:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return abs(value) > MAX_NUMBER
+    return isinstance(value, (str, bytes)) and len(value) > MAX_TEXT

@@ -1,5 +1,6 @@
 """Task forms are JSON Schema files deployed with the diagrams: describe their fields, check submissions."""
 import json
+import math
 from dataclasses import dataclass
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -59,7 +60,8 @@ class Form:
 
     def validate(self, values: dict) -> dict:
         """The submitted values if they satisfy the schema, else InvalidInput with one message per field."""
-        errors: dict[str, str] = {}
+        # NaN and infinity compare false with every bound, so the schema alone would let them through.
+        errors: dict[str, str] = {path: "Phải là một số hữu hạn." for path in _non_finite(values)}
         for error in sorted(self._validator.iter_errors(values), key=lambda e: list(e.absolute_path)):
             for field, message in _explain(error):
                 errors.setdefault(field, message)
@@ -99,3 +101,14 @@ def _explain(error):
         "const": lambda: f"Phải là {expected}.",
     }
     return [(_path(error), messages.get(kind, lambda: error.message)())]
+
+
+def _non_finite(value, path=""):
+    if isinstance(value, float) and not math.isfinite(value):
+        yield path or "form"
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _non_finite(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _non_finite(item, f"{path}.{index}")

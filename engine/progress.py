@@ -23,6 +23,14 @@ def definition(version: ProcessVersionRow) -> workflow.Definition:
     return workflow.Definition(version_key(version), lambda: version.spec)
 
 
+def load_instance(dossier: DossierRow, version: ProcessVersionRow) -> workflow.Instance:
+    """The dossier's workflow, refused if stored by another serializer version (it needs a data migration)."""
+    if dossier.serializer_version != workflow.SERIALIZER_VERSION:
+        raise WorkflowFailed(f"Hồ sơ {dossier.id} được lưu ở định dạng {dossier.serializer_version}, phần mềm đang "
+                             f"dùng {workflow.SERIALIZER_VERSION}: cần chạy nâng cấp dữ liệu trước khi xử lý tiếp.")
+    return workflow.Instance.load(definition(version), dossier.state)
+
+
 _FORMS: dict[tuple[str, str], forms.Form] = {}
 
 

@@ -1,7 +1,7 @@
 """Use cases on human tasks: an official's inbox, one task with its form, completing it."""
 from dataclasses import dataclass
 
-from engine import progress, workflow
+from engine import progress
 from engine.dossiers import dossier_view
 from engine.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
@@ -49,7 +49,7 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
             raise TaskAlreadyDone(task_id, task.completed_by)
         version = uow.processes.get(dossier.process_version_id)
         values = progress.step_form(version, task.form).validate(submitted)
-        instance = workflow.Instance.load(progress.definition(version), dossier.state)
+        instance = progress.load_instance(dossier, version)
         open_before = {step.task_id for step in instance.open_steps()}
         if task_id not in open_before:
             raise TaskAlreadyDone(task_id)

@@ -1,7 +1,9 @@
 """One use case, one transaction: leaving the block without commit() rolls everything back."""
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
+from engine.errors import Conflict
 from engine.repository import (AuditRepository, DossierRepository, ProcessRepository, TaskRepository,
                                TitleRepository, UnitRepository, UserRepository)
 
@@ -28,3 +30,11 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.session.commit()
+
+
+def commit_or_conflict(uow: UnitOfWork, message: str) -> None:
+    """Commit; a unique key taken by a concurrent transaction becomes a Conflict the caller can retry."""
+    try:
+        uow.commit()
+    except IntegrityError:
+        raise Conflict(message) from None

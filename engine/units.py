@@ -4,7 +4,7 @@ from vietnam_provinces import Province, Ward
 from engine.errors import Forbidden, InvalidInput, UnitNotFound
 from engine.model import MINISTRY_CODE, Official, Role, UnitLevel
 from engine.orm import UnitRow
-from engine.unit_of_work import UnitOfWork
+from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 MINISTRY_NAME = "Bộ Giáo dục và Đào tạo"
 
@@ -54,7 +54,7 @@ def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = N
         code = f"{commune}-{number:02d}"
         uow.units.add(UnitRow(code=code, name=name, level=UnitLevel.BRANCH, parent_code=commune,
                               province_code=parent.province_code))
-        uow.commit()
+        commit_or_conflict(uow, "Một chi hội khác vừa được lập cùng lúc; hãy thử lại.")
         return code
 
 

@@ -39,8 +39,9 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 # Tasks in these states have already copied their parent's data; a parent whose children are all
-# past this point no longer needs its own.
-_INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.CANCELLED | TaskState.ERROR
+# past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
+# reads their parents' data.
+_INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
 
 
 @dataclass(frozen=True)
@@ -106,21 +107,37 @@ def _check_unique_ids(name: str, tree) -> None:
         seen[element_id] = element
 
 
-_EXPRESSION_TAGS = {"conditionExpression": "eval", "loopCondition": "eval", "completionCondition": "eval",
-                    "timeDate": "eval", "timeDuration": "eval", "timeCycle": "eval", "script": "exec"}
+# Every place SpiffWorkflow evaluates text from a diagram, by (namespace, tag): how it runs it.
+_EXPRESSION_TAGS = {
+    **{(BPMN_NS, tag): "eval" for tag in ("conditionExpression", "loopCondition", "completionCondition",
+                                           "loopCardinality", "condition", "timeDate", "timeDuration", "timeCycle")},
+    (BPMN_NS, "script"): "exec",
+    (SPIFF_NS, "preScript"): "exec",
+    (SPIFF_NS, "postScript"): "exec",
+    (SPIFF_NS, "messagePayload"): "eval",
+}
+
+
+def _expressions_in(tree):
+    """(element, source, mode) for every expression of a diagram, texts and service parameters alike."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        mode = _EXPRESSION_TAGS.get((qname.namespace, qname.localname))
+        if mode and (element.text or "").strip():
+            yield element, element.text.strip(), mode
+        elif (qname.namespace, qname.localname) == (SPIFF_NS, "parameter") and element.get("value"):
+            yield element, element.get("value"), "eval"
 
 
 def _check_expressions(name: str, tree) -> None:
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or etree.QName(element).namespace != BPMN_NS:
-            continue
-        mode = _EXPRESSION_TAGS.get(etree.QName(element).localname)
-        if mode is None or not (element.text or "").strip():
-            continue
-        owner = element.getparent()
+    for element, source, mode in _expressions_in(tree):
         try:
-            expressions.check(element.text.strip(), mode)
+            expressions.check(source, mode)
         except expressions.UnsafeExpression as error:
+            owner = next(e for e in element.iterancestors()
+                         if e.get("id") and etree.QName(e).namespace == BPMN_NS)
             label = owner.get("id") + (f" ({owner.get('name')})" if owner.get("name") else "")
             raise DeploymentRefused(name, f"biểu thức bị từ chối: {error}", line=element.sourceline,
                                     element=label) from None

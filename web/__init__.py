@@ -8,7 +8,7 @@ from flask_wtf import CSRFProtect
 from engine.clock import SystemClock
 from engine.db import make_engine, make_session_factory
 from engine.unit_of_work import UnitOfWork
-from web.config import Config
+from web.config import Config, instance_secret_key
 
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -34,6 +34,8 @@ def create_app(config=None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key()
     if app.config["DATABASE_URL"].startswith("sqlite:///"):
         Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers

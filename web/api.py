@@ -12,6 +12,7 @@ from engine import dossiers, registry, tasks
 from engine.accounts import authenticate
 from engine.errors import InvalidInput
 from web.engine_access import uow
+from web.forms import ascii_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -106,9 +107,9 @@ def complete_task(task_id: str):
 
 def _registry_filter() -> dict:
     year = request.args.get("year")
-    if year is not None and not year.isdigit():
+    if year is not None and ascii_int(year) is None:
         raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
-    return {"year": int(year) if year else None, "unit_code": request.args.get("unit") or None}
+    return {"year": ascii_int(year), "unit_code": request.args.get("unit") or None}
 
 
 @bp.get("/registry")

@@ -1,7 +1,10 @@
 """Reading an HTML task form back into the values its JSON Schema expects."""
+import math
+import re
+
 from engine.forms import Field
 
-LIST_ROWS_SPARE = 3
+LIST_ROWS_SPARE = 5
 
 
 def parse(fields: tuple[Field, ...], form) -> dict:
@@ -20,8 +23,9 @@ def parse(fields: tuple[Field, ...], form) -> dict:
 
 
 def _rows(field: Field, form) -> list[dict]:
-    indexes = sorted({int(key.split("-")[1]) for key in form if key.startswith(f"{field.name}-")
-                      and key.split("-")[1].isdigit()})
+    # Row inputs are named "<list>-<row>-<column>"; rows keep the order of their numbers.
+    pattern = re.compile(rf"{re.escape(field.name)}-([0-9]+)-")
+    indexes = sorted({match.group(1) for key in form if (match := pattern.match(key))}, key=int)
     rows = []
     for index in indexes:
         row = {}
@@ -42,7 +46,15 @@ def _typed(field: Field, raw: str):
         number = float(raw.replace(",", "."))
     except ValueError:
         return raw
+    if not math.isfinite(number):
+        return raw
     return int(number) if number.is_integer() else number
+
+
+def ascii_int(text: str | None) -> int | None:
+    """The number in a query or form value, if it is plain ASCII digits ('²' and '٣' are not)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def blank_rows(values: list | None) -> int:

@@ -35,7 +35,8 @@ def start_dossier():
     data = {"name": request.form.get("name", "")}
     year = request.form.get("year", "").strip()
     if year:
-        data["year"] = int(year) if year.isdigit() else year
+        parsed = forms.ascii_int(year)
+        data["year"] = year if parsed is None else parsed
     try:
         dossier = dossiers.start_dossier(request.form.get("process", ""), official(), data, uow())
     except InvalidInput as error:
@@ -76,7 +77,9 @@ def dossier(dossier_id: int):
 @login_required
 def dossier_diagram(dossier_id: int):
     xml = dossiers.dossier_diagram(dossier_id, official(), uow())
-    return Response(xml, mimetype="application/xml")
+    # A designer's file, served on our origin: never let a browser run anything inside it.
+    return Response(xml, mimetype="application/xml", headers={
+        "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'"})
 
 
 @bp.route("/branches", methods=["GET", "POST"])
@@ -98,7 +101,7 @@ def branches():
 @login_required
 def registry_page():
     """Recognised titles under my unit (or a unit within it), by year."""
-    year = request.args.get("year", type=int)
+    year = forms.ascii_int(request.args.get("year"))
     unit = request.args.get("unit") or None
     titles = registry.recognised_titles(official(), uow(), year=year, unit_code=unit)
     counts = registry.title_counts(official(), uow(), year=year, unit_code=unit)

@@ -87,6 +87,16 @@ def test_error_codes(api, officials):
     bad_start = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": "2026"}})
     assert bad_start.status_code == 422 and "year" in bad_start.json["errors"]
     assert api.post("/api/dossiers", officials.commune, {"process": PROCESS}).status_code == 403
+    assert api.get("/api/registry?year=²", officials.commune).status_code == 422
+
+
+def test_nan_in_a_json_body_is_refused(client, api, officials):
+    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026}})
+    task_id = response.json["open_tasks"][0]["id"]
+    raw = '{"candidates": [{"name": "Hộ A", "score": NaN}]}'
+    refused = client.post(f"/api/tasks/{task_id}/complete", data=raw, content_type="application/json",
+                          headers=basic(officials.branch))
+    assert refused.status_code == 422 and refused.json["errors"] == {"candidates.0.score": "Phải là một số hữu hạn."}
 
 
 def test_authentication(client, officials, login_as):

@@ -68,13 +68,17 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, server, offi
     assert page.input_value("input[name=candidates-1-name]") == "Trần Thị Bình"
     page.fill("input[name=candidates-1-name]", "")
     page.fill("input[name=candidates-1-score]", "")
+    rows = page.locator("table[data-list] tbody tr").count()
+    page.click("button:has-text('Thêm dòng')")
+    page.fill(f"input[name=candidates-{rows}-name]", "Phạm Thị Dung")
+    page.fill(f"input[name=candidates-{rows}-score]", "88")
     page.screenshot(path=str(shots / "branch-revise.png"), full_page=True)
     page.click("button:has-text('Gửi')")
     page.wait_for_url(f"{server}/inbox")
     page.goto(f"{server}/dossiers/{dossier_id}")
     history = page.locator(".history").inner_text()
-    assert "thiếu minh chứng" in history and "1 hộ đề nghị" in history and "trả lại" in history
-    assert page.locator("table.list tbody tr").count() == 1
+    assert "thiếu minh chứng" in history and "2 hộ đề nghị" in history and "trả lại" in history
+    assert page.locator("table.list tbody tr").all_inner_texts() == ["1\tNguyễn Văn An\t86", "2\tPhạm Thị Dung\t88"]
 
 
 def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, server, officials, new_uow):

@@ -51,13 +51,18 @@ def test_branch_starts_and_fills_a_candidate_list_in_the_page(client, officials,
     bad = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A",
                                       "candidates-0-score": "tám", "csrf_token": token})
     assert bad.status_code == 422 and "Phải là một số." in bad.get_data(as_text=True)
+    nan = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A",
+                                      "candidates-0-score": "nan", "csrf_token": token})
+    assert nan.status_code == 422 and "Phải là một số." in nan.get_data(as_text=True)
     good = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A", "candidates-0-score": "80",
                                        "candidates-2-name": "Hộ C", "candidates-2-score": "92,5",
+                                       "candidates-²-name": "Hộ lạ", "candidates-01-name": "Hộ số 01", "candidates-01-score": "75",
                                        "csrf_token": token})
     assert good.status_code == 302
     dossier_id = re.search(r"hồ sơ số (\d+)", client.get("/inbox").get_data(as_text=True)).group(1)
     page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
-    assert "Hộ A" in page and "92.5" in page
+    assert "Hộ A" in page and "92.5" in page and "Hộ lạ" not in page
+    assert page.index("Hộ A") < page.index("Hộ số 01") < page.index("Hộ C")
 
 
 def test_registry_page_lists_recognised_households(client, officials, login_as, new_uow):
@@ -69,6 +74,7 @@ def test_registry_page_lists_recognised_households(client, officials, login_as, 
     page = client.get("/registry?year=2026").get_data(as_text=True)
     assert "2 danh hiệu" in page and "Trần Thị Bình" in page and "125/QĐ-UBND" in page
     assert client.get("/registry?unit=46").status_code == 403
+    assert client.get("/registry?year=²").status_code == 200
 
 
 def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials, login_as, new_uow):
@@ -80,6 +86,8 @@ def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials
     login_as(officials.commune)
     response = client.get(f"/dossiers/{dossier_id}/diagram.bpmn")
     assert response.status_code == 200 and b'id="learning_family_recognition"' in response.data
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_a_done_task_page_says_so_instead_of_offering_the_form(client, officials, login_as, new_uow):
@@ -104,3 +112,12 @@ def test_a_commune_creates_its_branches_and_only_a_commune_may(client, officials
     assert "00070-01" in page and "Chi hội thôn Đông" in page and page.count("<tr><td>00070-") == 2
     login_as(officials.province)
     assert client.get("/branches").status_code == 403
+
+
+def test_without_a_configured_key_each_install_makes_its_own(tmp_path, monkeypatch, database_url):
+    from web import config, create_app
+    monkeypatch.setattr(config, "INSTANCE", tmp_path / "instance")
+    first = create_app({"DATABASE_URL": database_url, "SECRET_KEY": None}).config["SECRET_KEY"]
+    again = create_app({"DATABASE_URL": database_url, "SECRET_KEY": None}).config["SECRET_KEY"]
+    assert first == again and len(first) == 64
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0

@@ -5,8 +5,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from engine import deployments, dossiers, progress, registry, tasks
-from engine.errors import (DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask, TaskAlreadyDone,
-                           TaskNotFound)
+from engine.errors import (Conflict, DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask,
+                           TaskAlreadyDone, TaskNotFound, WorkflowFailed)
 from engine.model import DossierStatus
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
 from tests.support import BPMN
@@ -312,3 +312,23 @@ def test_unsafe_decision_cells_are_refused(new_uow, officials, cell, bad, reason
         deployments.deploy(scored_deployment(SCORE_TABLE.replace(cell, bad)), officials.designer, new_uow())
     assert caught.value.file == "score.dmn" and caught.value.line > 1 and caught.value.element.startswith("r_")
     assert snapshot(new_uow) == before
+
+
+def test_state_stored_by_another_serializer_version_is_not_run(new_uow, officials):
+    dossier_id, verify = to_commune(new_uow, officials)
+    with new_uow() as uow:
+        uow.session.execute(text("UPDATE dossiers SET serializer_version = 'spiff-3.1.1/1.4'"))
+        uow.commit()
+    before = snapshot(new_uow)
+    with pytest.raises(WorkflowFailed, match="nâng cấp dữ liệu"):
+        tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
+    assert snapshot(new_uow) == before
+
+
+def test_a_unique_key_taken_meanwhile_is_a_conflict_not_a_crash(new_uow):
+    from engine.orm import UnitRow
+    from engine.unit_of_work import commit_or_conflict
+    with new_uow() as uow:
+        uow.units.add(UnitRow(code="00070", name="again", level="commune", parent_code="01", province_code="01"))
+        with pytest.raises(Conflict, match="thử lại"):
+            commit_or_conflict(uow, "Hãy thử lại.")

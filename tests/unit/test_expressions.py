@@ -21,6 +21,10 @@ REFUSED = [
     ("__builtins__", "bắt đầu bằng '_'"),
     ("x.__dict__", "__dict__"),
     ("decision ==", "cú pháp sai"),
+    ("'x' * 1000000 * 100", "nhân chuỗi"),
+    ("[0] * n", "nhân chuỗi"),
+    ("score > 10000000000", "quá lớn"),
+    ("'{0.__class__}'.format(x)", "chỉ được gọi"),
 ]
 
 

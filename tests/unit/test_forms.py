@@ -81,3 +81,9 @@ def test_a_broken_schema_is_refused_with_the_line():
         forms.load_schema("x.json", '{"type": "object",\n "properties": }')
     with pytest.raises(ValueError, match="JSON Schema sai"):
         forms.load_schema("x.json", json.dumps({"type": "object", "properties": {"a": {"type": 5}}}))
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_non_finite_numbers_are_refused(number):
+    errors = errors_of("candidate_list.schema.json", {"candidates": [{"name": "A", "score": number}]})
+    assert errors == {"candidates.0.score": "Phải là một số hữu hạn."}

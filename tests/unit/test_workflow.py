@@ -101,6 +101,13 @@ def broken(old: str, new: str) -> dict:
     (broken('<bpmn:callActivity id="review_round"', '<bpmn:callActivity id="review_round" bogus="1"'),
      "bogus", None, None),
     ({"notes.txt": b"x"}, "không có tệp .bpmn", None, None),
+    (broken('<spiffworkflow:property name="formJsonSchemaFilename" value="candidate_list.schema.json" />',
+            '<spiffworkflow:property name="formJsonSchemaFilename" value="candidate_list.schema.json" />'
+            '</spiffworkflow:properties><spiffworkflow:preScript>import os</spiffworkflow:preScript>'
+            '<spiffworkflow:properties>'), "Import", None, "prepare_candidate_list"),
+    (broken("<spiffworkflow:parameters />", '<spiffworkflow:parameters><spiffworkflow:parameter id="p" type="str" '
+            'value="open(\'/etc/passwd\').read()" /></spiffworkflow:parameters>'), "chỉ được gọi", None,
+     "record_in_registry"),
 ])
 def test_broken_diagrams_are_refused_with_file_line_and_element(files, message, line, element):
     with pytest.raises(DeploymentRefused) as caught:
