@@ -1,5 +1,6 @@
 """The engine on the shipped diagram: paths, constant-size return rounds, and diagrams refused at deploy."""
 import time
+import uuid
 
 import pytest
 
@@ -129,3 +130,38 @@ def test_entity_tricks_are_refused():
         parse_deployment({"bomb.bpmn": bomb})
     with pytest.raises(DeploymentRefused, match="lớn hơn"):
         parse_deployment({"huge.bpmn": b" " * 3_000_000})
+
+
+THREE_WAY = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="three_way" isExecutable="true">
+    <bpmn:laneSet id="ls"><bpmn:lane id="l" name="Chi hội">
+      <bpmn:flowNodeRef>a</bpmn:flowNodeRef><bpmn:flowNodeRef>b</bpmn:flowNodeRef><bpmn:flowNodeRef>c</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>after</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="s" />
+    <bpmn:parallelGateway id="split" />
+    <bpmn:userTask id="a" /><bpmn:userTask id="b" /><bpmn:userTask id="c" />
+    <bpmn:parallelGateway id="join" />
+    <bpmn:userTask id="after" />
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="split" />
+    <bpmn:sequenceFlow id="fa" sourceRef="split" targetRef="a" /><bpmn:sequenceFlow id="fa2" sourceRef="a" targetRef="join" />
+    <bpmn:sequenceFlow id="fb" sourceRef="split" targetRef="b" /><bpmn:sequenceFlow id="fb2" sourceRef="b" targetRef="join" />
+    <bpmn:sequenceFlow id="fc" sourceRef="split" targetRef="c" /><bpmn:sequenceFlow id="fc2" sourceRef="c" targetRef="join" />
+    <bpmn:sequenceFlow id="f9" sourceRef="join" targetRef="after" />
+    <bpmn:sequenceFlow id="f10" sourceRef="after" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+def test_compaction_keeps_what_a_join_will_read():
+    (process,) = parse_deployment({"three_way.bpmn": THREE_WAY.encode()})
+    definition = Definition("test:three_way", lambda: process.spec)
+    instance = Instance.start(definition, {})
+    for name in ("a", "b", "c"):
+        step = next(s for s in instance.open_steps() if s.step.bpmn_id == name)
+        instance.complete(step.task_id, {name: f"from {name}"})
+        instance = Instance.load(definition, instance.dump())
+    (after,) = instance.open_steps()
+    task = instance.workflow.get_task_from_id(uuid.UUID(after.task_id))
+    assert {k: task.data[k] for k in "abc"} == {"a": "from a", "b": "from b", "c": "from c"}
