@@ -114,7 +114,7 @@ def measure_inbox(url: str, branches: list[str], samples: int) -> tuple[list[flo
     for _ in range(samples):
         official = rng.choice(officials)
         started = time.perf_counter()
-        sizes.append(len(tasks.inbox(official, UnitOfWork(factory))))
+        sizes.append(tasks.inbox(official, UnitOfWork(factory)).total)
         timings.append((time.perf_counter() - started) * 1000)
     engine.dispose()
     return timings, max(sizes)
@@ -150,7 +150,11 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=10, help="households per candidate list")
     parser.add_argument("--inbox-samples", type=int, default=1000)
     parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench")
+    parser.add_argument("--reuse", action="store_true", help="measure the inbox and sizes of an existing database")
     args = parser.parse_args()
+    if args.reuse:
+        report_sizes(args, existing_branches(args.database_url))
+        return
 
     url = args.database_url
     print(f"database: {url.split('@')[-1]}; dossiers: {args.dossiers}; workers: {args.workers}; "
@@ -170,10 +174,28 @@ def main() -> None:
     print(f"use cases per second (starts + completions): {(dossiers_started + completed) / elapsed:.0f}")
     print(f"dossiers completed end to end per second: {finished / elapsed:.1f}")
 
+    report_sizes(args, branches)
+
+
+def existing_branches(url: str) -> list[str]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        codes = list(connection.execute(select(UnitRow.code).where(UnitRow.level == "branch").order_by(UnitRow.code))
+                     .scalars())
+    engine.dispose()
+    return codes
+
+
+def report_sizes(args, branches: list[str]) -> None:
+    url = args.database_url
     timings, largest = measure_inbox(url, branches, args.inbox_samples)
     quantiles = statistics.quantiles(timings, n=100)
-    print(f"inbox query at {args.dossiers} dossiers: p50 {quantiles[49]:.2f} ms, p95 {quantiles[94]:.2f} ms "
-          f"(largest inbox seen: {largest} tasks)")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(text("select count(*) from dossiers")).scalar()
+    engine.dispose()
+    print(f"inbox query at {stored} dossiers: p50 {quantiles[49]:.2f} ms, p95 {quantiles[94]:.2f} ms "
+          f"(first page of {tasks.INBOX_PAGE} and the total count; largest inbox seen: {largest} open tasks)")
     sizes = bytes_per_finished(url)
     if sizes:
         rows = sum(v for k, v in sizes.items() if k.endswith("rows") or k == "dossier row")

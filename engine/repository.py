@@ -1,7 +1,9 @@
 """Repositories: every query of the engine lives here, scoped by the caller's unit where it reads for one."""
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
@@ -106,17 +108,28 @@ class TaskRepository:
     def get(self, task_id: str) -> HumanTaskRow | None:
         return self.session.get(HumanTaskRow, task_id)
 
-    def inbox_for(self, official: Official, limit: int = 200) -> list[tuple[HumanTaskRow, str, str]]:
-        """The official's open tasks with their dossier's title and process, newest first: one indexed query."""
+    @staticmethod
+    def _open_for(official: Official):
+        return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
+                HumanTaskRow.role == official.role)
+
+    def inbox_for(self, official: Official, limit: int,
+                  before: tuple[datetime, str] | None = None) -> list[tuple[HumanTaskRow, str, str]]:
+        """A page of the official's open tasks with their dossier's title and process, newest first, after the
+        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded."""
         query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id)
                  .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
                  .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
-                 .where(HumanTaskRow.status == TaskStatus.OPEN,
-                        HumanTaskRow.unit_code == official.unit_code,
-                        HumanTaskRow.role == official.role)
-                 .order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id)
-                 .limit(limit))
+                 .where(*self._open_for(official)))
+        if before is not None:
+            moment, task_id = before
+            query = query.where(or_(HumanTaskRow.created_at < moment,
+                                    and_(HumanTaskRow.created_at == moment, HumanTaskRow.id > task_id)))
+        query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
         return [tuple(row) for row in self.session.execute(query)]
+
+    def count_open_for(self, official: Official) -> int:
+        return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))
 
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id,

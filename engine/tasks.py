@@ -1,9 +1,10 @@
 """Use cases on human tasks: an official's inbox, one task with its form, completing it."""
 from dataclasses import dataclass
+from datetime import datetime
 
 from engine import progress
 from engine.dossiers import dossier_view
-from engine.errors import NotYourTask, TaskAlreadyDone, TaskNotFound
+from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
 from engine.orm import HumanTaskRow
 from engine.unit_of_work import UnitOfWork
@@ -16,13 +17,39 @@ class Completed:
     next_tasks: tuple[OpenTask, ...]  # the tasks this step opened, whoever they belong to
 
 
-def inbox(official: Official, uow: UnitOfWork) -> list[OpenTask]:
-    """The open tasks of the official's unit and role, newest first."""
+@dataclass(frozen=True)
+class InboxPage:
+    tasks: list[OpenTask]
+    total: int  # open tasks of the official in all pages
+    next_page: str | None  # cursor for the page after this one, None on the last page
+
+
+INBOX_PAGE = 100
+
+
+def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: int = INBOX_PAGE) -> InboxPage:
+    """A page of the open tasks of the official's unit and role, newest first; `after` is a page's next_page."""
+    cursor = _parse_cursor(after) if after else None
     with uow:
-        return [OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title, step=task.bpmn_id,
+        rows = uow.tasks.inbox_for(official, size + 1, cursor)
+        page = [OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title, step=task.bpmn_id,
                          step_name=task.name, lane=task.lane, role=task.role, unit_code=task.unit_code,
                          created_at=task.created_at)
-                for task, title, process in uow.tasks.inbox_for(official)]
+                for task, title, process in rows[:size]]
+        total = uow.tasks.count_open_for(official)
+    next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
+    return InboxPage(page, total, next_page)
+
+
+def _parse_cursor(text: str) -> tuple[datetime, str]:
+    moment, _, task_id = text.partition("|")
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None or not task_id:
+        raise InvalidInput({"after": "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."})
+    return parsed, task_id
 
 
 def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:

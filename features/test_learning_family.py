@@ -108,7 +108,7 @@ def dossier_status(story, status):
 def next_task_at_branch(story, step):
     task = story.open_task()
     assert (task.step_name, task.unit_code) == (step, story.officials.branch_code)
-    assert task.id in [t.id for t in tasks.inbox(story.officials.branch, story.new_uow())]
+    assert task.id in [t.id for t in tasks.inbox(story.officials.branch, story.new_uow()).tasks]
 
 
 @then(parsers.parse('việc tiếp theo là "{step}" của {level} "{unit}"'))
@@ -142,7 +142,7 @@ def history_by(story, names):
 
 @then("hộp việc của cán bộ xã Cửa Nam trống")
 def other_inbox_empty(story):
-    assert tasks.inbox(story.officials.other_commune, story.new_uow()) == []
+    assert tasks.inbox(story.officials.other_commune, story.new_uow()).tasks == []
 
 
 @then("cán bộ xã Cửa Nam không mở được hồ sơ")

@@ -3,7 +3,7 @@ import dataclasses
 from datetime import date, datetime
 from enum import Enum
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
@@ -15,6 +15,7 @@ from web.engine_access import uow
 from web.forms import ascii_int
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+MAX_PAGE = 500
 
 
 def plain(value):
@@ -88,7 +89,16 @@ def get_dossier(dossier_id: int):
 
 @bp.get("/tasks")
 def list_tasks():
-    return jsonify([plain(t) for t in tasks.inbox(g.official, uow())])
+    """The caller's open tasks, a page at a time: `size` (1 to 500), and `after` from the Link header."""
+    size = ascii_int(request.args.get("size", str(tasks.INBOX_PAGE)))
+    if size is None or not 1 <= size <= MAX_PAGE:
+        raise InvalidInput({"size": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
+    page = tasks.inbox(g.official, uow(), after=request.args.get("after"), size=size)
+    response = jsonify([plain(t) for t in page.tasks])
+    response.headers["X-Total-Count"] = str(page.total)
+    if page.next_page:
+        response.headers["Link"] = f'<{url_for("api.list_tasks", after=page.next_page, size=size)}>; rel="next"'
+    return response
 
 
 @bp.get("/tasks/<task_id>")

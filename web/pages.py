@@ -24,7 +24,7 @@ def index():
 @login_required
 def inbox():
     """My unit's open tasks, newest first, and the processes I may start."""
-    return render_template("inbox.html", tasks=tasks.inbox(official(), uow()),
+    return render_template("inbox.html", page=tasks.inbox(official(), uow(), after=request.args.get("after")),
                            processes=dossiers.startable_processes(official(), uow()))
 
 

@@ -110,3 +110,16 @@ def test_authentication(client, officials, login_as):
     assert client.post("/api/dossiers", json=body).status_code == 400
     token = csrf_token(client.get("/inbox").get_data(as_text=True))
     assert client.post("/api/dossiers", json=body, headers={"X-CSRFToken": token}).status_code == 201
+
+
+def test_the_task_list_pages_with_a_link_header(api, client, officials):
+    start_and_prepare(api, officials)
+    start_and_prepare(api, officials)
+    first = api.get("/api/tasks?size=1", officials.commune)
+    assert len(first.json) == 1 and first.headers["X-Total-Count"] == "2"
+    following = first.headers["Link"].split(">")[0].lstrip("<")
+    second = client.get(following, headers=basic(officials.commune))
+    assert len(second.json) == 1 and second.json[0]["id"] != first.json[0]["id"] and "Link" not in second.headers
+    assert api.get("/api/tasks?after=garbage", officials.commune).status_code == 422
+    assert api.get("/api/tasks?size=0", officials.commune).status_code == 422
+    assert api.get("/api/tasks?size=501", officials.commune).status_code == 422

@@ -35,9 +35,9 @@ def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
     assert "xa-hoankiem" in result.output and "đang chờ xã 00070" in result.output
     official = authenticate("xa-hoankiem", "hoctap-2026", new_uow())
     from engine.tasks import inbox
-    assert [t.step for t in inbox(official, new_uow())] == ["verify"]
+    assert [t.step for t in inbox(official, new_uow()).tasks] == ["verify"]
     assert runner.invoke(args=["demo"]).exit_code == 0  # a second run adds nothing and does not fail
-    assert len(inbox(official, new_uow())) == 1
+    assert len(inbox(official, new_uow()).tasks) == 1
 
 
 def test_deploy_command_refuses_a_broken_file(runner, tmp_path):

@@ -80,8 +80,8 @@ def test_an_official_of_another_unit_can_neither_see_nor_act(new_uow, officials)
             tasks.complete_task(verify.id, outsider, {"decision": "approve"}, new_uow())
         with pytest.raises(NotYourTask):
             tasks.get_task(verify.id, outsider, new_uow())
-    assert tasks.inbox(officials.other_commune, new_uow()) == []
-    assert [t.id for t in tasks.inbox(officials.commune, new_uow())] == [verify.id]
+    assert tasks.inbox(officials.other_commune, new_uow()).tasks == []
+    assert [t.id for t in tasks.inbox(officials.commune, new_uow()).tasks] == [verify.id]
     for outsider in (officials.other_commune, officials.other_branch, officials.other_province, officials.designer):
         with pytest.raises(DossierNotFound):
             dossiers.get_dossier(dossier_id, outsider, new_uow())
@@ -224,9 +224,9 @@ def test_a_task_the_process_moves_past_leaves_the_inbox(new_uow, officials):
     started = dossiers.start_dossier("terminating", officials.branch, {}, new_uow())
     by_role = {t.role: t for t in started.open_tasks}
     assert set(by_role) == {"branch", "commune"}
-    assert [t.id for t in tasks.inbox(officials.commune, new_uow())] == [by_role["commune"].id]
+    assert [t.id for t in tasks.inbox(officials.commune, new_uow()).tasks] == [by_role["commune"].id]
     assert tasks.complete_task(by_role["branch"].id, officials.branch, {}, new_uow()).status == "closed"
-    assert tasks.inbox(officials.commune, new_uow()) == []
+    assert tasks.inbox(officials.commune, new_uow()).tasks == []
     assert tasks.get_task(by_role["commune"].id, officials.commune, new_uow()).status == "cancelled"
     with pytest.raises(TaskAlreadyDone):
         tasks.complete_task(by_role["commune"].id, officials.commune, {}, new_uow())
@@ -332,3 +332,18 @@ def test_a_unique_key_taken_meanwhile_is_a_conflict_not_a_crash(new_uow):
         uow.units.add(UnitRow(code="00070", name="again", level="commune", parent_code="01", province_code="01"))
         with pytest.raises(Conflict, match="thử lại"):
             commit_or_conflict(uow, "Hãy thử lại.")
+
+
+def test_the_inbox_pages_through_every_open_task_newest_first(new_uow, officials, clock):
+    opened = []
+    for _ in range(5):
+        opened.append(to_commune(new_uow, officials)[1].id)
+        clock.advance(minutes=1)
+    first = tasks.inbox(officials.commune, new_uow(), size=2)
+    second = tasks.inbox(officials.commune, new_uow(), after=first.next_page, size=2)
+    last = tasks.inbox(officials.commune, new_uow(), after=second.next_page, size=2)
+    pages = [[t.id for t in page.tasks] for page in (first, second, last)]
+    assert pages == [opened[:-3:-1], opened[2:0:-1], opened[:1]]
+    assert (first.total, last.next_page) == (5, None)
+    with pytest.raises(InvalidInput, match="next_page"):
+        tasks.inbox(officials.commune, new_uow(), after="not-a-cursor")
