@@ -1,17 +1,13 @@
 """What follows each step of a dossier's process, shared by starting it and completing its tasks:
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
-from datetime import date
-
-from engine import forms, workflow
+from engine import forms, registry, workflow
 from engine.errors import WorkflowFailed
 from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
-from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
+from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.unit_of_work import UnitOfWork
 
 # A finished dossier's status follows the last decision taken on it (the form contract's `decision`).
 FINAL_STATUS = {"approve": DossierStatus.RECOGNISED, "reject": DossierStatus.REJECTED}
-# How long a recognition holds, in years, by title (1 year for the learning family).
-VALIDITY_YEARS = {"family": 1}
 
 
 def version_key(version: ProcessVersionRow) -> str:
@@ -82,22 +78,8 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     return opened
 
 
-def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:
-    """The recognised subjects of an approved dossier enter the registry of titles."""
-    data = dossier.data
-    decided_on = date.fromisoformat(data["decision_date"])
-    valid_until = date(dossier.year + VALIDITY_YEARS.get(dossier.title, 1), 12, 31)
-    uow.titles.add_all([
-        TitleRow(title=dossier.title, subject_name=candidate["name"], score=candidate.get("score"),
-                 year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
-                 province_code=dossier.province_code, dossier_id=dossier.id,
-                 decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
-                 valid_until=valid_until, recorded_at=uow.clock.now())
-        for candidate in data.get("candidates", [])])
-
-
-# Services a diagram may call (spiffworkflow:serviceTaskOperator id); anything else is refused at run time.
-SERVICES = {"record_titles": record_titles}
+# Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.
+SERVICES = {"record_titles": registry.record_titles}
 
 
 def audit(uow: UnitOfWork, official: Official, dossier_id: int | None, action: str, payload: dict,

@@ -1,10 +1,15 @@
-"""Use case: the registry of recognised titles under a unit, as far as the official's unit reaches."""
+"""The registry of recognised titles: recording an approved dossier's subjects, and reading them back
+as far as the official's unit reaches."""
 from dataclasses import dataclass
+from datetime import date
 
 from engine.errors import Forbidden, UnitNotFound
 from engine.model import Official, RecognisedTitle, Role
-from engine.orm import UnitRow
+from engine.orm import DossierRow, TitleRow, UnitRow
 from engine.unit_of_work import UnitOfWork
+
+# How long a recognition holds, in years, by title (1 year for the learning family).
+VALIDITY_YEARS = {"family": 1}
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,20 @@ class TitleCount:
     province_code: str
     commune_code: str
     count: int
+
+
+def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:
+    """The recognised subjects of an approved dossier enter the registry of titles."""
+    data = dossier.data
+    decided_on = date.fromisoformat(data["decision_date"])
+    valid_until = date(dossier.year + VALIDITY_YEARS.get(dossier.title, 1), 12, 31)
+    uow.titles.add_all([
+        TitleRow(title=dossier.title, subject_name=candidate["name"], score=candidate.get("score"),
+                 year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
+                 province_code=dossier.province_code, dossier_id=dossier.id,
+                 decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
+                 valid_until=valid_until, recorded_at=uow.clock.now())
+        for candidate in data.get("candidates", [])])
 
 
 def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = None,

@@ -119,7 +119,7 @@ def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatc
     before = snapshot(new_uow)
 
     def broken_registry(uow, dossier):
-        progress.record_titles(uow, dossier)
+        registry.record_titles(uow, dossier)
         uow.session.flush()  # the titles reach the database, then the step fails
         raise RuntimeError("registry unavailable")
 
