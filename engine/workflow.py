@@ -2,7 +2,7 @@
 
 A dossier's state is stored without its process spec (that lives once per version) and is compacted
 after every step: finished loop rounds are dropped and finished tasks forget their data. So a dossier
-returned 200 times is no bigger and no slower than one returned once.
+returned 200 times keeps the same task tree as one returned once (a round leaves only its id, ~25 bytes).
 """
 import ast
 import json
@@ -21,10 +21,10 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
-from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine import expressions
