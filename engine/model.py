@@ -154,6 +154,7 @@ class TaskView:
 
 @dataclass(frozen=True)
 class RecognisedTitle:
+    id: int
     title: str
     subject_name: str
     score: float | None

@@ -3,7 +3,8 @@ as far as the official's unit reaches."""
 from dataclasses import dataclass
 from datetime import date
 
-from engine.errors import Forbidden, UnitNotFound
+from engine.certificates import Issuer, certificate_pdf
+from engine.errors import Forbidden, NotFound, UnitNotFound
 from engine.model import Official, RecognisedTitle, Role
 from engine.orm import DossierRow, TitleRow, UnitRow
 from engine.unit_of_work import UnitOfWork
@@ -40,12 +41,26 @@ def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = No
     """Titles recognised under `unit_code` (default: the official's unit), which must lie within the official's unit."""
     with uow:
         unit = _unit_in_reach(uow, official, unit_code)
-        return [RecognisedTitle(title=row.title, subject_name=row.subject_name, score=row.score, year=row.year,
-                                branch_code=row.branch_code, commune_code=row.commune_code,
-                                province_code=row.province_code, dossier_id=row.dossier_id,
-                                decision_number=row.decision_number, decision_date=row.decision_date,
-                                signer=row.signer, valid_until=row.valid_until)
-                for row in uow.titles.under(unit, year)]
+        return [_recognised(row) for row in uow.titles.under(unit, year)]
+
+
+def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str, bytes]:
+    """The certificate (file name, PDF) of one recognised subject within the official's reach."""
+    with uow:
+        row = uow.titles.get(title_id)
+        if row is None:
+            raise NotFound(f"Không có danh hiệu số {title_id}.")
+        _unit_in_reach(uow, official, row.branch_code)
+        names = Issuer(*(uow.units.get(code).name for code in (row.province_code, row.commune_code, row.branch_code)))
+        return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(_recognised(row), names)
+
+
+def _recognised(row: TitleRow) -> RecognisedTitle:
+    return RecognisedTitle(id=row.id, title=row.title, subject_name=row.subject_name, score=row.score, year=row.year,
+                           branch_code=row.branch_code, commune_code=row.commune_code,
+                           province_code=row.province_code, dossier_id=row.dossier_id,
+                           decision_number=row.decision_number, decision_date=row.decision_date,
+                           signer=row.signer, valid_until=row.valid_until)
 
 
 def title_counts(official: Official, uow: UnitOfWork, year: int | None = None,

@@ -156,6 +156,9 @@ class TitleRepository:
     def add_all(self, titles: Sequence[TitleRow]) -> None:
         self.session.add_all(titles)
 
+    def get(self, title_id: int) -> TitleRow | None:
+        return self.session.get(TitleRow, title_id)
+
     def under(self, unit: UnitRow, year: int | None) -> list[TitleRow]:
         """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""
         query = self._within(select(TitleRow), unit, year)

@@ -97,6 +97,13 @@ def branches():
     return render_template("branches.html", branches=units.branches_of_my_commune(official(), uow()))
 
 
+@bp.route("/titles/<int:title_id>/certificate.pdf")
+@login_required
+def certificate(title_id: int):
+    name, pdf = registry.certificate(title_id, official(), uow())
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
 @bp.route("/registry")
 @login_required
 def registry_page():

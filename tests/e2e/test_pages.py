@@ -75,6 +75,11 @@ def test_registry_page_lists_recognised_households(client, officials, login_as, 
     assert "2 danh hiệu" in page and "Trần Thị Bình" in page and "125/QĐ-UBND" in page
     assert client.get("/registry?unit=46").status_code == 403
     assert client.get("/registry?year=²").status_code == 200
+    title_id = re.search(r"/titles/(\d+)/certificate.pdf", page).group(1)
+    pdf = client.get(f"/titles/{title_id}/certificate.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    login_as(officials.other_commune)
+    assert client.get(f"/titles/{title_id}/certificate.pdf").status_code == 403
 
 
 def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials, login_as, new_uow):

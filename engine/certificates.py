@@ -1,0 +1,60 @@
+"""Certificates (giấy công nhận): one A4 landscape page per recognised subject, in Vietnamese, as PDF."""
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+
+from engine.model import TITLE_LABELS, RecognisedTitle
+
+FONTS = Path(__file__).parent / "fonts"
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """Names as printed: the deciding province and the subject's commune and branch."""
+
+    province: str
+    commune: str
+    branch: str
+
+
+def certificate_pdf(title: RecognisedTitle, issuer: Issuer) -> bytes:
+    """The certificate of one recognised subject."""
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_title(f"Giấy công nhận {TITLE_LABELS.get(title.title, title.title)} - {title.subject_name}")
+    pdf.set_creator("learning-models")
+    pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
+    pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_draw_color(11, 79, 138)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, 277, 190)
+    _line(pdf, f"ỦY BAN NHÂN DÂN {issuer.province.upper()}", 10, "B", y=18, x=15, width=120)
+    _line(pdf, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 11, "B", y=18, x=140, width=140)
+    _line(pdf, "Độc lập - Tự do - Hạnh phúc", 11, "B", y=25, x=140, width=140)
+    _line(pdf, "GIẤY CÔNG NHẬN", 30, "B", y=50)
+    _line(pdf, f"“{TITLE_LABELS.get(title.title, title.title).upper()}” NĂM {title.year}", 20, "B", y=66)
+    _line(pdf, "Công nhận hộ gia đình", 13, y=88)
+    _line(pdf, title.subject_name, 22, "B", y=97)
+    _line(pdf, f"{issuer.branch}, {issuer.commune}, {issuer.province}", 13, y=114)
+    _line(pdf, f"Theo Quyết định số {title.decision_number} ngày {_day(title.decision_date)}", 12, y=130)
+    _line(pdf, f"Có giá trị đến hết ngày {_day(title.valid_until)}", 12, y=138)
+    _line(pdf, f"{issuer.province}, {_long_day(title.decision_date)}", 11, y=156, x=150, width=130)
+    _line(pdf, title.signer, 12, "B", y=186, x=150, width=130)
+    return bytes(pdf.output())
+
+
+def _line(pdf: FPDF, text: str, size: int, style: str = "", *, y: float, x: float = 10, width: float = 277):
+    pdf.set_font("DejaVu", style, size)
+    pdf.set_xy(x, y)
+    pdf.cell(width, size * 0.5, text, align="C")
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _long_day(day: date) -> str:
+    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
