@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine import progress
+from engine import progress, spreadsheets
 from engine.dossiers import dossier_view
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
@@ -89,6 +89,20 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
         uow.commit()
         return Completed(dossier.id, DossierStatus(dossier.status),
                          tuple(progress.open_task(t, dossier, version) for t in opened))
+
+
+def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWork) -> dict:
+    """Read the list field of an open task's form from an .xlsx file; the values fill the form, nothing is stored."""
+    with uow:
+        task = _own_task(uow, task_id, official)
+        if task.status != TaskStatus.OPEN:
+            raise TaskAlreadyDone(task_id, task.completed_by)
+        version = uow.processes.get(uow.dossiers.get(task.dossier_id).process_version_id)
+        form = progress.step_form(version, task.form)
+    field = next((f for f in form.fields if f.kind == "list"), None)
+    if field is None:
+        raise InvalidInput({"file": "Biểu mẫu của bước này không có danh sách để nhập từ Excel."})
+    return {field.name: spreadsheets.read_list(content, field, form)}
 
 
 def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:

@@ -4,13 +4,15 @@ from datetime import UTC, datetime, timedelta, timezone
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import dossiers, registry, tasks, units
+from engine import dossiers, registry, spreadsheets, tasks, units
 from engine.errors import InvalidInput
 from engine.model import DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, Role
-from web import forms
+from web import exports, forms
 from web.engine_access import official, uow
 
 bp = Blueprint("pages", __name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_EXPORT = 50_000
 VIETNAM = timezone(timedelta(hours=7))
 
 
@@ -26,6 +28,13 @@ def inbox():
     """My unit's open tasks, newest first, and the processes I may start."""
     return render_template("inbox.html", page=tasks.inbox(official(), uow(), after=request.args.get("after")),
                            processes=dossiers.startable_processes(official(), uow()))
+
+
+@bp.route("/inbox.xlsx")
+@login_required
+def inbox_xlsx():
+    page = tasks.inbox(official(), uow(), size=MAX_EXPORT)
+    return _xlsx("hop-viec", exports.inbox(page.tasks))
 
 
 @bp.route("/dossiers", methods=["POST"])
@@ -73,6 +82,38 @@ def dossier(dossier_id: int):
     return render_template("dossier.html", dossier=dossiers.get_dossier(dossier_id, official(), uow()))
 
 
+@bp.route("/dossiers/<int:dossier_id>/candidates.xlsx")
+@login_required
+def dossier_candidates_xlsx(dossier_id: int):
+    return _xlsx(f"ho-so-{dossier_id}", exports.candidates(dossiers.get_dossier(dossier_id, official(), uow())))
+
+
+@bp.route("/tasks/<task_id>/list.xlsx")
+@login_required
+def task_list_xlsx(task_id: str):
+    """The step's list as a file to fill in (empty for a new list, the current one for a revision)."""
+    view = tasks.get_task(task_id, official(), uow())
+    field = next(f for f in view.fields if f.kind == "list")
+    return _xlsx(f"danh-sach-{view.task.dossier_id}", exports.list_field(field, view.values.get(field.name, [])))
+
+
+@bp.route("/tasks/<task_id>/import", methods=["POST"])
+@login_required
+def import_list(task_id: str):
+    """Fill the task's list from an .xlsx file; the official reviews it and submits as usual."""
+    view = tasks.get_task(task_id, official(), uow())
+    upload = request.files.get("file")
+    try:
+        values = tasks.import_list(task_id, official(), upload.read() if upload else b"", uow())
+    except InvalidInput as error:
+        flash("Chưa nhập gì: tệp còn lỗi, sửa rồi chọn lại tệp.", "error")
+        return render_template("task.html", view=view, values=view.values, errors={}, import_errors=error.errors,
+                               blank_rows=forms.blank_rows), 422
+    count = sum(len(v) for v in values.values())
+    flash(f"Đã đọc {count} dòng từ tệp. Kiểm tra lại rồi bấm “Gửi”.", "success")
+    return render_template("task.html", view=view, values=values, errors={}, blank_rows=forms.blank_rows)
+
+
 @bp.route("/dossiers/<int:dossier_id>/diagram.bpmn")
 @login_required
 def dossier_diagram(dossier_id: int):
@@ -104,15 +145,36 @@ def certificate(title_id: int):
     return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
+@bp.route("/registry.xlsx")
+@login_required
+def registry_xlsx():
+    titles, counts, _, _ = _registry_query()
+    return _xlsx("so-danh-hieu", exports.registry(titles), exports.counts(counts))
+
+
+@bp.route("/branches.xlsx")
+@login_required
+def branches_xlsx():
+    return _xlsx("chi-hoi", exports.branches(units.branches_of_my_commune(official(), uow())))
+
+
+def _xlsx(name: str, *sheets) -> Response:
+    return Response(spreadsheets.write(*sheets), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+
+
 @bp.route("/registry")
 @login_required
 def registry_page():
     """Recognised titles under my unit (or a unit within it), by year."""
-    year = forms.ascii_int(request.args.get("year"))
-    unit = request.args.get("unit") or None
-    titles = registry.recognised_titles(official(), uow(), year=year, unit_code=unit)
-    counts = registry.title_counts(official(), uow(), year=year, unit_code=unit)
+    titles, counts, year, unit = _registry_query()
     return render_template("registry.html", titles=titles, counts=counts, year=year, unit=unit or official().unit_code)
+
+
+def _registry_query():
+    year, unit = forms.ascii_int(request.args.get("year")), request.args.get("unit") or None
+    return (registry.recognised_titles(official(), uow(), year, unit), registry.title_counts(official(), uow(), year, unit),
+            year, unit)
 
 
 def _local(moment: datetime) -> str:

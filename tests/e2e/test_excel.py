@@ -1,0 +1,80 @@
+"""Excel through the pages: every list downloads as .xlsx (opened back), and a branch fills its list from a file."""
+import re
+from io import BytesIO
+
+from openpyxl import Workbook, load_workbook
+
+from engine import dossiers, tasks
+from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, to_commune
+from tests.support import csrf_token
+
+
+def opened(response):
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    return load_workbook(BytesIO(response.data))
+
+
+def rows(sheet):
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_every_list_downloads_as_a_workbook(client, officials, login_as, new_uow):
+    dossier_id, verify = to_commune(new_uow, officials)
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    login_as(officials.province)
+    inbox = opened(client.get("/inbox.xlsx")).active
+    assert rows(inbox)[0][:3] == ["Hồ sơ", "Danh hiệu", "Bước"]
+    assert rows(inbox)[1][:3] == [dossier_id, "Gia đình học tập", "Phê duyệt, ra quyết định công nhận"]
+    tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    book = opened(client.get("/registry.xlsx?year=2026"))
+    assert book.sheetnames == ["Sổ danh hiệu", "Số lượng theo xã"]
+    assert [r[0] for r in rows(book["Sổ danh hiệu"])[1:]] == ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert rows(book["Số lượng theo xã"])[1] == [2026, "Gia đình học tập", "01", "00070", 2]
+    candidates = opened(client.get(f"/dossiers/{dossier_id}/candidates.xlsx")).active
+    assert rows(candidates) == [["Chủ hộ", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", 92.5]]
+    login_as(officials.commune)
+    assert rows(opened(client.get("/branches.xlsx")).active) == [["Mã", "Tên"], [officials.branch_code, "Chi hội tổ 1"]]
+    login_as(officials.other_commune)
+    assert client.get(f"/dossiers/{dossier_id}/candidates.xlsx").status_code == 404
+
+
+def upload(client, task_id, token, content, filename="danh-sach.xlsx"):
+    return client.post(f"/tasks/{task_id}/import", data={"csrf_token": token, "file": (BytesIO(content), filename)},
+                       content_type="multipart/form-data")
+
+
+def workbook(*lines) -> bytes:
+    book = Workbook()
+    for line in lines:
+        book.active.append(list(line))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(client, officials, login_as, new_uow):
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    task_id = only_task(dossier).id
+    login_as(officials.branch)
+    template = opened(client.get(f"/tasks/{task_id}/list.xlsx")).active
+    assert rows(template) == [["Chủ hộ", "Điểm đánh giá"]]
+    token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
+
+    bad = upload(client, task_id, token, workbook(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", "tám"]))
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Dòng 3, cột Điểm đánh giá: Phải là một số." in page
+    assert 'value="Hộ A"' not in page
+    assert upload(client, task_id, token, b"not a workbook", "x.xlsx").status_code == 422
+
+    good = upload(client, task_id, token, workbook(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
+    page = good.get_data(as_text=True)
+    assert good.status_code == 200 and "Đã đọc 2 dòng từ tệp" in page
+    assert 'value="Hộ A"' in page and 'value="75.5"' in page
+    # Reading a file stores nothing: the step is still open until the official submits the filled form.
+    assert dossiers.get_dossier(dossier.id, officials.branch, new_uow()).data.get("candidates") is None
+    fields = dict(re.findall(r'name="(candidates-\d+-\w+)" value="([^"]*)"', page))
+    submitted = client.post(f"/tasks/{task_id}", data={"_lists": "candidates", "csrf_token": token, **fields})
+    assert submitted.status_code == 302
+    assert dossiers.get_dossier(dossier.id, officials.branch, new_uow()).data["candidates"] == [
+        {"name": "Hộ A", "score": 80}, {"name": "Hộ B", "score": 75.5}]
