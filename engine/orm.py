@@ -152,13 +152,19 @@ class TitleRow(Base):
     __table_args__ = (
         Index("ix_titles_province_year", "province_code", "year"),
         Index("ix_titles_commune_year", "commune_code", "year"),
+        # A subject holds a title at most once a year; the database refuses a second, whoever races.
+        UniqueConstraint("title", "subject_key", "year", name="uq_titles_subject_year"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     title: Mapped[str] = mapped_column(String(32))
     subject_name: Mapped[str] = mapped_column(String(200))
+    # Who the subject is, independent of spelling: for a household, its branch and its head's name.
+    subject_key: Mapped[str] = mapped_column(String(240))
+    level: Mapped[int | None]
     score: Mapped[float | None]
     year: Mapped[int]
+    deciding_unit: Mapped[str] = mapped_column(String(16))
     branch_code: Mapped[str] = mapped_column(String(16), index=True)
     commune_code: Mapped[str] = mapped_column(String(16))
     province_code: Mapped[str] = mapped_column(String(16))

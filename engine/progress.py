@@ -78,6 +78,12 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     return opened
 
 
+def check_submission(uow: UnitOfWork, dossier: DossierRow, values: dict) -> None:
+    """Rules a form schema cannot express, checked before the process moves on."""
+    if "candidates" in values:
+        registry.check_candidates(uow, dossier, values["candidates"])
+
+
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.
 SERVICES = {"record_titles": registry.record_titles}
 

@@ -1,16 +1,18 @@
 """The registry of recognised titles: recording an approved dossier's subjects, and reading them back
 as far as the official's unit reaches."""
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from engine.certificates import Issuer, certificate_pdf
-from engine.errors import Forbidden, NotFound, UnitNotFound
+from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound
 from engine.model import Official, RecognisedTitle, Role
 from engine.orm import DossierRow, TitleRow, UnitRow
 from engine.unit_of_work import UnitOfWork
 
-# How long a recognition holds, in years, by title (1 year for the learning family).
-VALIDITY_YEARS = {"family": 1}
+# How long a recognition holds, in years after its year, by title: yearly titles, and the 3-year retention
+# (bảo lưu) of commune communities and learning units.
+VALIDITY_YEARS = {"family": 1, "clan": 1, "community_village": 1, "citizen": 1, "community_commune": 3, "unit": 3}
 
 
 @dataclass(frozen=True)
@@ -22,18 +24,43 @@ class TitleCount:
     count: int
 
 
+def subject_key(branch_code: str, name: str) -> str:
+    """A household as the registry knows it: its branch and its head's name, however it was typed."""
+    return f"{branch_code}:" + unicodedata.normalize("NFC", " ".join(name.split())).casefold()
+
+
+def check_candidates(uow: UnitOfWork, dossier: DossierRow, candidates: list[dict]) -> None:
+    """Refuse a list naming a household twice, or one already holding this title for this year."""
+    errors, seen = {}, {}
+    keys = [subject_key(dossier.branch_code, candidate["name"]) for candidate in candidates]
+    held = uow.titles.held(dossier.title, dossier.year, keys)
+    for index, key in enumerate(keys):
+        if key in seen:
+            errors[f"candidates.{index}.name"] = f"Trùng với dòng {seen[key] + 1} của danh sách."
+        elif key in held:
+            row = held[key]
+            errors[f"candidates.{index}.name"] = (
+                f"Hộ này đã được công nhận năm {row.year} theo quyết định {row.decision_number}.")
+        seen.setdefault(key, index)
+    if errors:
+        raise InvalidInput(errors)
+
+
 def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:
     """The recognised subjects of an approved dossier enter the registry of titles."""
     data = dossier.data
+    candidates = data.get("candidates", [])
+    check_candidates(uow, dossier, candidates)
     decided_on = date.fromisoformat(data["decision_date"])
-    valid_until = date(dossier.year + VALIDITY_YEARS.get(dossier.title, 1), 12, 31)
+    valid_until = date(dossier.year + VALIDITY_YEARS[dossier.title], 12, 31)
     uow.titles.add_all([
-        TitleRow(title=dossier.title, subject_name=candidate["name"], score=candidate.get("score"),
+        TitleRow(title=dossier.title, subject_name=candidate["name"],
+                 subject_key=subject_key(dossier.branch_code, candidate["name"]), score=candidate.get("score"),
                  year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
-                 province_code=dossier.province_code, dossier_id=dossier.id,
+                 province_code=dossier.province_code, deciding_unit=dossier.province_code, dossier_id=dossier.id,
                  decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
                  valid_until=valid_until, recorded_at=uow.clock.now())
-        for candidate in data.get("candidates", [])])
+        for candidate in candidates])
 
 
 def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = None,

@@ -159,6 +159,12 @@ class TitleRepository:
     def get(self, title_id: int) -> TitleRow | None:
         return self.session.get(TitleRow, title_id)
 
+    def held(self, title: str, year: int, subject_keys: list[str]) -> dict[str, TitleRow]:
+        """The titles already held this year by any of these subjects, by subject key."""
+        query = select(TitleRow).where(TitleRow.title == title, TitleRow.year == year,
+                                       TitleRow.subject_key.in_(set(subject_keys)))
+        return {row.subject_key: row for row in self.session.scalars(query)}
+
     def under(self, unit: UnitRow, year: int | None) -> list[TitleRow]:
         """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""
         query = self._within(select(TitleRow), unit, year)

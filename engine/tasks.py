@@ -7,7 +7,7 @@ from engine.dossiers import dossier_view
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
 from engine.orm import HumanTaskRow
-from engine.unit_of_work import UnitOfWork
+from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
             raise TaskAlreadyDone(task_id, task.completed_by)
         version = uow.processes.get(dossier.process_version_id)
         values = progress.step_form(version, task.form).validate(submitted)
+        progress.check_submission(uow, dossier, values)
         instance = progress.load_instance(dossier, version)
         open_before = {step.task_id for step in instance.open_steps()}
         if task_id not in open_before:
@@ -86,7 +87,7 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, uow.clock.now(), official.username
         opened = progress.after_step(uow, dossier, instance, open_before - {task_id})
         progress.audit(uow, official, dossier.id, "complete", values, task)
-        uow.commit()
+        commit_or_conflict(uow, "Một việc khác vừa ghi trùng dữ liệu (ví dụ cùng một hộ vào sổ); hãy thử lại.")
         return Completed(dossier.id, DossierStatus(dossier.status),
                          tuple(progress.open_task(t, dossier, version) for t in opened))
 

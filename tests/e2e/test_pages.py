@@ -126,3 +126,19 @@ def test_without_a_configured_key_each_install_makes_its_own(tmp_path, monkeypat
     again = create_app({"DATABASE_URL": database_url, "SECRET_KEY": None}).config["SECRET_KEY"]
     assert first == again and len(first) == 64
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials, login_as, new_uow):
+    from engine import tasks
+    from tests.integration.test_use_cases import approve_all_the_way
+    _, first = to_commune(new_uow, officials)
+    _, second = to_commune(new_uow, officials)
+    _, approve_first = approve_all_the_way(new_uow, officials, first)
+    approve_second, _ = approve_all_the_way(new_uow, officials, second)
+    approve_first()
+    login_as(officials.province)
+    token = csrf_token(client.get(f"/tasks/{approve_second.id}").get_data(as_text=True))
+    response = client.post(f"/tasks/{approve_second.id}", data={**APPROVAL, "csrf_token": token})
+    assert response.status_code == 422
+    assert "Hộ này đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND." in response.get_data(as_text=True)
+    assert tasks.inbox(officials.province, new_uow()).total == 1

@@ -347,3 +347,45 @@ def test_the_inbox_pages_through_every_open_task_newest_first(new_uow, officials
     assert (first.total, last.next_page) == (5, None)
     with pytest.raises(InvalidInput, match="next_page"):
         tasks.inbox(officials.commune, new_uow(), after="not-a-cursor")
+
+
+def approve_all_the_way(new_uow, officials, verify):
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    return approve, lambda: tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+
+
+def test_a_household_holds_the_title_once_a_year(new_uow, officials):
+    _, verify = to_commune(new_uow, officials)
+    _, approve = approve_all_the_way(new_uow, officials, verify)
+    approve()
+    # Named again this year, even typed differently: refused when the branch submits, naming the row.
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    again = [{"name": "nguyễn  văn an", "score": 90}, {"name": "Lê Thị Cúc", "score": 80}]
+    with pytest.raises(InvalidInput) as caught:
+        tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
+    assert caught.value.errors == {
+        "candidates.0.name": "Hộ này đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND."}
+    # Next year the household is evaluated again.
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2027}, new_uow())
+    tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
+
+
+def test_a_list_naming_a_household_twice_is_refused(new_uow, officials):
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    twice = [{"name": "Nguyễn Văn An", "score": 90}, {"name": "Lê Thị Cúc", "score": 80},
+             {"name": "Nguyễn Văn  An", "score": 85}]
+    with pytest.raises(InvalidInput) as caught:
+        tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": twice}, new_uow())
+    assert caught.value.errors == {"candidates.2.name": "Trùng với dòng 1 của danh sách."}
+
+
+def test_two_dossiers_in_flight_for_one_household_record_it_once(new_uow, officials):
+    _, first = to_commune(new_uow, officials)
+    _, second = to_commune(new_uow, officials)
+    _, approve_first = approve_all_the_way(new_uow, officials, first)
+    _, approve_second = approve_all_the_way(new_uow, officials, second)
+    approve_first()
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput, match="đã được công nhận năm 2026"):
+        approve_second()
+    assert snapshot(new_uow) == before
