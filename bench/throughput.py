@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import deployments, dossiers, tasks, units  # noqa: E402
+from engine import decisions, deployments, dossiers, tasks, units  # noqa: E402
 from engine.db import make_engine, make_session_factory, upgrade_schema  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
 from engine.orm import UnitRow  # noqa: E402
@@ -46,7 +46,9 @@ def prepare(url: str, branches: int) -> list[str]:
     upgrade_schema(engine)
     factory = make_session_factory(engine)
     units.load_administrative_units(UnitOfWork(factory))
-    deployments.deploy_directory(BPMN, Official("bench", Role.ADMIN, "VN"), UnitOfWork(factory))
+    bench = Official("bench", Role.ADMIN, "VN")
+    decisions.load_decision_directory(BPMN, bench, lambda: UnitOfWork(factory))
+    deployments.deploy_directory(BPMN, bench, UnitOfWork(factory))
     with UnitOfWork(factory) as uow:
         communes = list(uow.session.scalars(select(UnitRow.code).where(UnitRow.level == "commune")
                                             .order_by(UnitRow.code)))

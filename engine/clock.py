@@ -1,5 +1,8 @@
 """Time as the engine sees it: tests and scenarios move a clock instead of sleeping."""
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
+
+# Deadlines, decision dates and "today" are Vietnam's (UTC+7, no daylight saving).
+VIETNAM = timezone(timedelta(hours=7))
 
 
 class SystemClock:

@@ -43,7 +43,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             uow.processes.add(ProcessVersionRow(
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
                 title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
-                diagram_file=process.file,
+                diagram_file=process.file, decisions=list(process.decisions),
                 files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
         commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
@@ -93,8 +93,9 @@ def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) 
                        "(Chi hội, Xã, Tỉnh, Bộ)", element=f"{step.bpmn_id} ({step.name})")
         if step.form is not None and step.form not in schemas:
             raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
-    unknown = [name for name in process.services if name not in SERVICES]
+    known = [*SERVICES, workflow.DECIDE]
+    unknown = [name for name in process.services if name not in known]
     if unknown:
-        raise DeploymentRefused(where, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(SERVICES)}",
+        raise DeploymentRefused(where, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(known)}",
                                 element=process.process_id)
 

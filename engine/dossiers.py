@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from engine import progress, workflow
-from engine.errors import DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
+from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
 from engine.model import DossierStatus, DossierView, Official, OpenTask, ProcessInfo, UnitLevel
 from engine.orm import DossierRow
 from engine.unit_of_work import UnitOfWork
@@ -40,14 +40,30 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
             process_version_id=version.id, title=version.title, status=DossierStatus.IN_PROGRESS,
             year=values["year"], branch_code=branch.code, commune_code=branch.parent_code,
             province_code=branch.province_code, data=values, state=b"", serializer_version="",
+            decision_tables=_tables_in_force(uow, version.decisions, branch.province_code),
             created_by=official.username, created_at=now, updated_at=now)
         uow.dossiers.add(dossier)
-        instance = workflow.Instance.start(progress.definition(version), {"year": values["year"]})
+        context = {"year": values["year"], "title": version.title, "province": dossier.province_code,
+                   "commune": dossier.commune_code, "branch": dossier.branch_code}
+        instance = workflow.Instance.start(progress.definition(version), context,
+                                          progress.decisions_for(uow, dossier), progress.facts(uow))
         opened = progress.after_step(uow, dossier, instance, already_open=set())
         progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
                                                              **values})
         uow.commit()
         return Started(dossier.id, tuple(progress.open_task(task, dossier, version) for task in opened))
+
+
+def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, int]:
+    """Pin the tables the dossier will run with: the province's own if it loaded one, else the national."""
+    pinned = {}
+    for decision_id in decisions:
+        table = uow.decision_tables.in_force(decision_id, province_code)
+        if table is None:
+            raise Conflict(f"Chưa có bảng quyết định '{decision_id}' (toàn quốc hoặc của tỉnh {province_code}); "
+                           "cần nạp bảng trước khi mở hồ sơ.")
+        pinned[decision_id] = table.id
+    return pinned
 
 
 def _start_values(data: dict, this_year: int) -> dict:

@@ -2,8 +2,8 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -70,6 +70,8 @@ class ProcessVersionRow(Base):
     title: Mapped[str] = mapped_column(String(32))
     starter_role: Mapped[str] = mapped_column(String(16))
     diagram_file: Mapped[str] = mapped_column(String(200))
+    # Decision tables the process evaluates: resolved (province's own, else national) when a dossier starts.
+    decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # The source files as deployed (diagrams and forms), to show and to re-parse.
     # Loaded only when first needed: a process's built spec and forms are cached per version.
     files: Mapped[dict[str, Any]] = mapped_column(deferred=True)
@@ -77,6 +79,28 @@ class ProcessVersionRow(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(80))
+
+
+class DecisionTableRow(Base):
+    """A decision table (DMN) as loaded: national (no province) or a province's own, versioned per decision."""
+
+    __tablename__ = "decision_tables"
+    __table_args__ = (
+        UniqueConstraint("decision_id", "province_code", "version", name="uq_decision_tables_version"),
+        Index("ix_decision_tables_lookup", "decision_id", "province_code", "version"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    # The ministry's code (VN) for the national table, used by every province that has not loaded its own.
+    province_code: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    file_name: Mapped[str] = mapped_column(String(200))
+    dmn: Mapped[str] = mapped_column(Text, deferred=True)
+    loaded_at: Mapped[datetime]
+    loaded_by: Mapped[str] = mapped_column(String(80))
 
 
 class DossierRow(Base):
@@ -95,6 +119,8 @@ class DossierRow(Base):
     commune_code: Mapped[str] = mapped_column(String(16))
     province_code: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]]
+    # The decision tables this dossier runs with, pinned when it started: {decision id: decision_tables.id}.
+    decision_tables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(32))
     # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.

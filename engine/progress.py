@@ -1,6 +1,7 @@
 """What follows each step of a dossier's process, shared by starting it and completing its tasks:
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
 from engine import forms, registry, workflow
+from engine.clock import VIETNAM
 from engine.errors import WorkflowFailed
 from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
@@ -19,12 +20,26 @@ def definition(version: ProcessVersionRow) -> workflow.Definition:
     return workflow.Definition(version_key(version), lambda: version.spec)
 
 
-def load_instance(dossier: DossierRow, version: ProcessVersionRow) -> workflow.Instance:
+def load_instance(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow) -> workflow.Instance:
     """The dossier's workflow, refused if stored by another serializer version (it needs a data migration)."""
     if dossier.serializer_version != workflow.SERIALIZER_VERSION:
         raise WorkflowFailed(f"Hồ sơ {dossier.id} được lưu ở định dạng {dossier.serializer_version}, phần mềm đang "
                              f"dùng {workflow.SERIALIZER_VERSION}: cần chạy nâng cấp dữ liệu trước khi xử lý tiếp.")
-    return workflow.Instance.load(definition(version), dossier.state)
+    return workflow.Instance.load(definition(version), dossier.state, decisions_for(uow, dossier), facts(uow))
+
+
+def decisions_for(uow: UnitOfWork, dossier: DossierRow) -> workflow.Decisions:
+    """The decision tables pinned on the dossier when it started."""
+    tables = {}
+    for decision_id, table_id in dossier.decision_tables.items():
+        row = uow.decision_tables.get(table_id)
+        tables[decision_id] = (f"{decision_id}@{row.content_hash}", lambda row=row: (row.file_name, row.dmn))
+    return workflow.Decisions(tables)
+
+
+def facts(uow: UnitOfWork) -> dict:
+    """What a decision table may ask besides the dossier's data: the day it is evaluated, in Vietnam."""
+    return {"today": uow.clock.now().astimezone(VIETNAM).date().isoformat()}
 
 
 _FORMS: dict[tuple[str, str], forms.Form] = {}
@@ -66,10 +81,10 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
             lane=open_step.step.lane, role=role, unit_code=unit_for(role, dossier), form=open_step.step.form,
             status=TaskStatus.OPEN, created_at=now))
     uow.tasks.add_all(opened)
-    for service in instance.requested_services:
+    for service, params in instance.requested_services:
         if service not in SERVICES:
             raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
-        SERVICES[service](uow, dossier)
+        SERVICES[service](uow, dossier, params)
     if instance.finished:
         dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED)
     dossier.state = instance.dump()

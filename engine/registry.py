@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.certificates import Issuer, certificate_pdf
-from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound
+from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
 from engine.model import Official, RecognisedTitle, Role
 from engine.orm import DossierRow, TitleRow, UnitRow
 from engine.unit_of_work import UnitOfWork
@@ -46,18 +46,23 @@ def check_candidates(uow: UnitOfWork, dossier: DossierRow, candidates: list[dict
         raise InvalidInput(errors)
 
 
-def record_titles(uow: UnitOfWork, dossier: DossierRow) -> None:
-    """The recognised subjects of an approved dossier enter the registry of titles."""
+def record_titles(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
+    """The recognised subjects of an approved dossier enter the registry of titles; `deciding_level` (the
+    diagram's parameter) says whose decision it was."""
     data = dossier.data
     candidates = data.get("candidates", [])
     check_candidates(uow, dossier, candidates)
     decided_on = date.fromisoformat(data["decision_date"])
+    deciding_unit = {"province": dossier.province_code, "commune": dossier.commune_code}.get(
+        params.get("deciding_level", "province"))
+    if deciding_unit is None:
+        raise WorkflowFailed(f"Cấp quyết định '{params['deciding_level']}' không hợp lệ (province hoặc commune).")
     valid_until = date(dossier.year + VALIDITY_YEARS[dossier.title], 12, 31)
     uow.titles.add_all([
         TitleRow(title=dossier.title, subject_name=candidate["name"],
                  subject_key=subject_key(dossier.branch_code, candidate["name"]), score=candidate.get("score"),
                  year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
-                 province_code=dossier.province_code, deciding_unit=dossier.province_code, dossier_id=dossier.id,
+                 province_code=dossier.province_code, deciding_unit=deciding_unit, dossier_id=dossier.id,
                  decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
                  valid_until=valid_until, recorded_at=uow.clock.now())
         for candidate in candidates])

@@ -7,7 +7,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
-from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow, UnitRow, UserRow
+from engine.orm import AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow, UnitRow, UserRow
 
 
 class UnitRepository:
@@ -73,6 +73,31 @@ def _visible_to(official: Official, province_code, commune_code, branch_code):
     if column is None:
         return False
     return column == official.unit_code
+
+
+class DecisionTableRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, table: DecisionTableRow) -> None:
+        self.session.add(table)
+
+    def get(self, table_id: int) -> DecisionTableRow | None:
+        return self.session.get(DecisionTableRow, table_id)
+
+    def latest(self, decision_id: str, province_code: str) -> DecisionTableRow | None:
+        query = select(DecisionTableRow).where(DecisionTableRow.decision_id == decision_id,
+                                               DecisionTableRow.province_code == province_code)
+        return self.session.scalar(query.order_by(DecisionTableRow.version.desc()).limit(1))
+
+    def in_force(self, decision_id: str, province_code: str) -> DecisionTableRow | None:
+        """The province's own newest table for a decision, else the national newest."""
+        return self.latest(decision_id, province_code) or self.latest(decision_id, MINISTRY_CODE)
+
+    def listed(self) -> list[DecisionTableRow]:
+        query = select(DecisionTableRow).order_by(DecisionTableRow.decision_id, DecisionTableRow.province_code,
+                                                  DecisionTableRow.version.desc())
+        return list(self.session.scalars(query))
 
 
 class DossierRepository:

@@ -4,8 +4,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
 from engine.errors import Conflict
-from engine.repository import (AuditRepository, DossierRepository, ProcessRepository, TaskRepository,
-                               TitleRepository, UnitRepository, UserRepository)
+from engine.repository import (AuditRepository, DecisionTableRepository, DossierRepository, ProcessRepository,
+                               TaskRepository, TitleRepository, UnitRepository, UserRepository)
 
 
 class UnitOfWork:
@@ -18,6 +18,7 @@ class UnitOfWork:
         self.units = UnitRepository(self.session)
         self.users = UserRepository(self.session)
         self.processes = ProcessRepository(self.session)
+        self.decision_tables = DecisionTableRepository(self.session)
         self.dossiers = DossierRepository(self.session)
         self.tasks = TaskRepository(self.session)
         self.audit = AuditRepository(self.session)

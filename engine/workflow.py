@@ -37,6 +37,8 @@ MAX_DIAGRAM_BYTES = 2_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+# The service that evaluates a decision table while the process runs; every other service is deferred.
+DECIDE = "decide"
 
 # Tasks in these states have already copied their parent's data; a parent whose children are all
 # past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
@@ -66,6 +68,7 @@ class ParsedProcess:
     start_lane: str | None
     properties: dict
     services: tuple[str, ...]  # service task operators the process calls
+    decisions: tuple[str, ...]  # decision tables it evaluates (service `decide`), resolved per dossier
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,31 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
     return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
 
 
+@dataclass(frozen=True)
+class ParsedDecision:
+    decision_id: str
+    name: str
+
+
+def parse_decisions(name: str, content: bytes) -> list[ParsedDecision]:
+    """Validate a .dmn file (safe XML, allow-listed cells, a table Spiff can run) and list its decisions."""
+    tree = _safe_xml(name, content)
+    _check_unique_ids(name, tree)
+    _check_decision_cells(name, tree)
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        parser.add_dmn_xml(tree.getroot(), name)
+        decisions = [ParsedDecision(decision_id, dmn.get_name() or decision_id)
+                     for decision_id, dmn in parser.dmn_parsers.items()]
+        for decision in decisions:
+            parser.get_engine(decision.decision_id, None)
+    except ValidationException as error:
+        raise _refusal(error, name) from None
+    if not decisions:
+        raise DeploymentRefused(name, "tệp không có bảng quyết định (decision) nào")
+    return decisions
+
+
 def _process_properties(process_parser) -> dict:
     found = process_parser.node.xpath(
         "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
@@ -222,14 +250,30 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     steps = tuple(_step(task_spec) for each in (spec, *called_specs.values())
                   for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
     start_lane = next((t.lane for t in spec.task_specs.values() if isinstance(t, StartEvent)), None)
-    services = tuple(sorted({t.operation_name for each in (spec, *called_specs.values())
-                             for t in each.task_specs.values() if isinstance(t, ServiceTask)}))
+    service_tasks = [t for each in (spec, *called_specs.values()) for t in each.task_specs.values()
+                     if isinstance(t, ServiceTask)]
+    services = tuple(sorted({t.operation_name for t in service_tasks}))
+    decisions = tuple(sorted({_decision_of(t, process_parser.filename) for t in service_tasks
+                              if t.operation_name == DECIDE}))
     serialized = {
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
     }
     return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called, start_lane,
-                         _process_properties(process_parser), services)
+                         _process_properties(process_parser), services, decisions)
+
+
+def _decision_of(task_spec, file: str) -> str:
+    """The decision a `decide` service task names: a literal string, so it can be resolved before running."""
+    source = task_spec.operation_params.get("decision", {}).get("value", "")
+    try:
+        decision = ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        decision = None
+    if not isinstance(decision, str) or not decision:
+        raise DeploymentRefused(file, f"dịch vụ '{DECIDE}' cần tham số decision là một chuỗi, ví dụ 'deciding_level'",
+                                element=f"{task_spec.bpmn_id} ({task_spec.bpmn_name})")
+    return decision
 
 
 def _called_ids(parser, process_id) -> set[str]:
@@ -263,14 +307,20 @@ class _SafeEnvironment(BasePythonScriptEngineEnvironment):
 
 
 class _ScriptEngine(PythonScriptEngine):
-    """Service tasks do not act here: they are recorded, and the use case applies them in its transaction."""
+    """`decide` evaluates the dossier's decision table at once; other services are recorded, and the use case
+    applies them in its transaction."""
 
-    def __init__(self):
+    def __init__(self, decisions: "Decisions", facts: dict):
         super().__init__(environment=_SafeEnvironment())
-        self.requested_services: list[str] = []
+        self.decisions, self.facts = decisions, facts
+        self.requested_services: list[tuple[str, dict]] = []
 
     def call_service(self, task, operation_name, operation_params, **kwargs):
-        self.requested_services.append(operation_name)
+        if operation_name == DECIDE:
+            task.data.update(self.facts)
+            return json.dumps(self.decisions.engine(operation_params["decision"]["value"]).result(task))
+        self.requested_services.append(
+            (operation_name, {name: param["value"] for name, param in operation_params.items()}))
         return json.dumps(True)
 
 
@@ -331,6 +381,27 @@ class Definition:
                 for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask)}
 
 
+class Decisions:
+    """The decision tables one dossier runs with, each built once per content and shared."""
+
+    _built: dict[str, object] = {}
+
+    def __init__(self, tables: dict[str, tuple[str, object]] | None = None):
+        """`tables` maps a decision id to (content key, loader returning (file name, DMN text))."""
+        self.tables = tables or {}
+
+    def engine(self, decision_id: str):
+        if decision_id not in self.tables:
+            raise WorkflowFailed(f"Hồ sơ không có bảng quyết định '{decision_id}'.")
+        key, load = self.tables[decision_id]
+        if key not in self._built:
+            file_name, dmn = load()
+            parser = SpiffBpmnParser()
+            parser.add_dmn_xml(_safe_xml(file_name, dmn.encode()).getroot(), file_name)
+            self._built[key] = parser.get_engine(decision_id, None)
+        return self._built[key]
+
+
 @dataclass
 class Instance:
     """One running process: a SpiffWorkflow workflow plus the services it asked for."""
@@ -339,9 +410,11 @@ class Instance:
     engine: _ScriptEngine
 
     @classmethod
-    def start(cls, definition: Definition, data: dict) -> "Instance":
+    def start(cls, definition: Definition, data: dict, decisions: Decisions | None = None,
+              facts: dict | None = None) -> "Instance":
+        """A new instance; `facts` (e.g. today's date) are given to every decision it evaluates."""
         process_spec, called = definition.specs
-        engine = _ScriptEngine()
+        engine = _ScriptEngine(decisions or Decisions(), facts or {})
         workflow = BpmnWorkflow(process_spec, called, script_engine=engine)
         workflow.get_next_task(spec_name="Start").data.update(data)
         instance = cls(workflow, engine)
@@ -349,9 +422,10 @@ class Instance:
         return instance
 
     @classmethod
-    def load(cls, definition: Definition, state: bytes) -> "Instance":
+    def load(cls, definition: Definition, state: bytes, decisions: Decisions | None = None,
+             facts: dict | None = None) -> "Instance":
         dct = json.loads(zlib.decompress(state))
-        engine = _ScriptEngine()
+        engine = _ScriptEngine(decisions or Decisions(), facts or {})
         workflow = _SERIALIZER.registry.restore(dct, specs=definition.specs)
         workflow.script_engine = engine
         return cls(workflow, engine)
@@ -384,7 +458,8 @@ class Instance:
         return self.workflow.last_task.data if self.workflow.last_task else {}
 
     @property
-    def requested_services(self) -> list[str]:
+    def requested_services(self) -> list[tuple[str, dict]]:
+        """The deferred services this step asked for, each with its evaluated parameters."""
         return self.engine.requested_services
 
     def _advance(self) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import accounts, deployments, units
+from engine import accounts, decisions, deployments, units
 from engine.clock import MovableClock
 from engine.db import make_engine, make_session_factory, upgrade_schema
 from engine.model import Official, Role
@@ -27,6 +27,7 @@ def _prepare(url: str) -> None:
     upgrade_schema(engine)
     factory = make_session_factory(engine)
     units.load_administrative_units(UnitOfWork(factory))
+    decisions.load_decision_directory(BPMN, SYSTEM, lambda: UnitOfWork(factory))
     deployments.deploy_directory(BPMN, SYSTEM, UnitOfWork(factory))
     engine.dispose()
 

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, demo, deployments, units
+from engine import accounts, decisions, demo, deployments, units
 from engine.db import upgrade_schema
 from engine.errors import EngineError
 from engine.model import Official, Role
@@ -13,6 +13,7 @@ from engine.model import Official, Role
 SYSTEM = Official("system", Role.ADMIN, "VN")
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
 units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
+decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
 
 
 def _engine():
@@ -30,6 +31,9 @@ def init_db() -> None:
     added = units.load_administrative_units(engine.uow())
     if added:
         click.echo(f"Đã nạp {added} đơn vị hành chính (Bộ, 34 tỉnh, 3.321 xã).")
+    for table in decisions.load_decision_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow):
+        click.echo(f"Bảng quyết định {table.decision_id} (toàn quốc): phiên bản {table.version} "
+                   f"({'mới' if table.created else 'không đổi'}).")
     for result in deployments.deploy_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow()):
         state = "mới" if result.created else "không đổi"
         click.echo(f"Quy trình {result.process_id}: phiên bản {result.version} ({state}).")
@@ -82,6 +86,20 @@ def deploy_command(files):
         click.echo(f"{result.process_id}: phiên bản {result.version} ({'mới' if result.created else 'không đổi'}).")
 
 
+@decisions_cli.command("load")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--province", default=None, help="Mã tỉnh nạp bảng riêng (bỏ trống: bảng toàn quốc).")
+def load_decision_command(file, province):
+    """Nạp một bảng quyết định (.dmn): toàn quốc, hoặc bảng riêng của một tỉnh."""
+    try:
+        tables = decisions.load_decision_table(file.name, file.read_bytes(), SYSTEM, _engine().uow(), province)
+    except EngineError as error:
+        _fail(error)
+    for table in tables:
+        click.echo(f"{table.decision_id} ({table.province_code}): phiên bản {table.version} "
+                   f"({'mới' if table.created else 'không đổi'}).")
+
+
 @click.command("demo")
 @with_appcontext
 def demo_command():
@@ -96,3 +114,4 @@ def init_app(app) -> None:
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(units_cli)
+    app.cli.add_command(decisions_cli)

@@ -1,9 +1,10 @@
 """Officials' pages: inbox, task, dossier, registry. Each view parses, calls one use case, renders."""
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.clock import VIETNAM
 from engine import dossiers, registry, spreadsheets, tasks, units
 from engine.errors import InvalidInput
 from engine.model import DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, Role
@@ -13,7 +14,6 @@ from web.engine_access import official, uow
 bp = Blueprint("pages", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT = 50_000
-VIETNAM = timezone(timedelta(hours=7))
 
 
 @bp.route("/")

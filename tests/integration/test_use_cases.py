@@ -118,8 +118,8 @@ def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatc
     approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
     before = snapshot(new_uow)
 
-    def broken_registry(uow, dossier):
-        registry.record_titles(uow, dossier)
+    def broken_registry(uow, dossier, params):
+        registry.record_titles(uow, dossier, params)
         uow.session.flush()  # the titles reach the database, then the step fails
         raise RuntimeError("registry unavailable")
 

@@ -5,11 +5,17 @@ import uuid
 import pytest
 
 from engine.errors import DeploymentRefused
-from engine.workflow import Definition, Instance, parse_deployment
+from engine.workflow import Decisions, Definition, Instance, parse_deployment
 from tests.support import BPMN
 
 SOURCE = (BPMN / "learning_family.bpmn").read_bytes()
 MAIN = "learning_family_recognition"
+
+
+DECIDING_LEVEL = (BPMN / "decisions" / "deciding_level.dmn").read_text()
+NATIONAL = Decisions({"deciding_level": ("test:national", lambda: ("deciding_level.dmn", DECIDING_LEVEL))})
+FACTS = {"today": "2026-11-20"}
+CONTEXT = {"year": 2026, "title": "family", "province": "01", "commune": "00070", "branch": "00070-01"}
 
 
 @pytest.fixture(scope="module")
@@ -18,15 +24,19 @@ def definition():
     return Definition(f"test:{MAIN}", lambda: process.spec)
 
 
+def start(definition, decisions=NATIONAL):
+    return Instance.start(definition, CONTEXT, decisions, FACTS)
+
+
 SERVICES = []
 
 
-def run(definition, instance, fields):
+def run(definition, instance, fields, decisions=NATIONAL):
     """Complete the single open step with `fields`; reload from stored state as the next request would."""
     (step,) = instance.open_steps()
     instance.complete(step.task_id, fields)
     SERVICES[:] = instance.requested_services
-    return Instance.load(definition, instance.dump()), step.step.bpmn_id
+    return Instance.load(definition, instance.dump(), decisions, FACTS), step.step.bpmn_id
 
 
 def test_the_shipped_diagram_parses_with_lanes_and_forms():
@@ -34,12 +44,14 @@ def test_the_shipped_diagram_parses_with_lanes_and_forms():
     main = processes[MAIN]
     assert not main.called and processes["learning_family_review_round"].called
     assert main.properties == {"title": "family"} and main.start_lane == "Chi hội"
+    assert main.decisions == ("deciding_level",) and main.services == ("decide", "record_titles")
     lanes = {s.bpmn_id: (s.lane, s.form) for s in main.steps}
     assert lanes == {
         "prepare_candidate_list": ("Chi hội", "candidate_list.schema.json"),
         "verify": ("Xã", "verification.schema.json"),
         "revise_candidate_list": ("Chi hội", "candidate_list.schema.json"),
         "approve": ("Tỉnh", "approval.schema.json"),
+        "decide_at_commune": ("Xã", "approval.schema.json"),
     }
 
 
@@ -53,18 +65,18 @@ def test_the_shipped_diagram_parses_with_lanes_and_forms():
     (["approve", "reject"], ["prepare_candidate_list", "verify", "approve"], "reject"),
 ])
 def test_every_path_ends_where_the_diagram_says(definition, decisions, expected_steps, outcome):
-    instance, first = run(definition, Instance.start(definition, {"year": 2026}), {})
+    instance, first = run(definition, start(definition), {})
     taken = [first]
     for decision in decisions:
         instance, step = run(definition, instance, {"decision": decision} if decision else {})
         taken.append(step)
     assert taken == expected_steps
     assert instance.finished and instance.data["decision"] == outcome
-    assert SERVICES == (["record_titles"] if outcome == "approve" else [])
+    assert SERVICES == ([("record_titles", {"deciding_level": "province"})] if outcome == "approve" else [])
 
 
 def test_two_hundred_return_rounds_stay_small_and_fast(definition):
-    instance, _ = run(definition, Instance.start(definition, {"year": 2026}), {})
+    instance, _ = run(definition, start(definition), {})
     sizes, times, task_counts = [], [], []
     for _ in range(200):
         started = time.perf_counter()
@@ -75,7 +87,7 @@ def test_two_hundred_return_rounds_stay_small_and_fast(definition):
         task_counts.append(len(instance.workflow.get_tasks()))
     instance, _ = run(definition, instance, {"decision": "approve"})
     instance, _ = run(definition, instance, {"decision": "approve"})
-    assert instance.finished and SERVICES == ["record_titles"]
+    assert instance.finished and SERVICES == [("record_titles", {"deciding_level": "province"})]
     # The task tree does not grow with rounds; the stored state grows only by a round id (~25 bytes).
     assert task_counts[-1] == task_counts[0]
     assert sizes[-1] < 10_000 and sizes[-1] - sizes[0] < 40 * 200
@@ -106,9 +118,8 @@ def broken(old: str, new: str) -> dict:
             '<spiffworkflow:property name="formJsonSchemaFilename" value="candidate_list.schema.json" />'
             '</spiffworkflow:properties><spiffworkflow:preScript>import os</spiffworkflow:preScript>'
             '<spiffworkflow:properties>'), "Import", None, "prepare_candidate_list"),
-    (broken("<spiffworkflow:parameters />", '<spiffworkflow:parameters><spiffworkflow:parameter id="p" type="str" '
-            'value="open(\'/etc/passwd\').read()" /></spiffworkflow:parameters>'), "chỉ được gọi", None,
-     "record_in_registry"),
+    (broken('value="authority[\'deciding_level\']" />', 'value="open(\'/etc/passwd\').read()" />'),
+     "chỉ được gọi", None, "record_in_registry"),
 ])
 def test_broken_diagrams_are_refused_with_file_line_and_element(files, message, line, element):
     with pytest.raises(DeploymentRefused) as caught:
