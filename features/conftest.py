@@ -1,9 +1,217 @@
-import pytest
+"""Scenario fixtures and step definitions shared by every feature: each step calls the engine's use cases (one
+scenario goes through the web pages), against a real database, SQLite and PostgreSQL."""
+from datetime import date, datetime, time
+from pathlib import Path
 
-from tests.support import fresh_database
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from engine import decisions, dossiers, registry, tasks
+from engine.clock import VIETNAM
+from engine.errors import EngineError
+from tests.support import csrf_token, fresh_database
+
+PROCESS = "learning_family_recognition"
+TABLES = Path(__file__).parent / "tables"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def database_url(request, tmp_path):
     """Scenarios run on both databases, through the engine's use cases."""
     return fresh_database(request, request.param, tmp_path)
+DECISIONS = {"chuyển tỉnh": "approve", "công nhận": "approve", "trả lại": "return", "không công nhận": "reject"}
+STATUSES = {"đã công nhận": "recognised", "không công nhận": "rejected", "đang xử lý": "in_progress"}
+SIGNER = "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"
+
+
+class Story:
+    """What the scenario has done so far: the dossier, the last task acted on, the last refusal."""
+
+    def __init__(self, officials, new_uow):
+        self.officials, self.new_uow = officials, new_uow
+        self.dossier_id = None
+        self.last_task = None
+        self.refusal = None
+
+    def open_task(self):
+        (task,) = dossiers.get_dossier(self.dossier_id, self.officials.ministry, self.new_uow()).open_tasks
+        return task
+
+    def complete(self, official, values, task_id=None):
+        task_id = task_id or self.open_task().id
+        try:
+            tasks.complete_task(task_id, official, values, self.new_uow())
+            self.last_task, self.refusal = task_id, None
+        except EngineError as error:
+            self.refusal = error
+
+
+@pytest.fixture(autouse=True)
+def story(officials, new_uow):
+    # Autouse, so pytest sees the database fixture (and its SQLite/PostgreSQL parameters) before steps run.
+    return Story(officials, new_uow)
+
+
+def decision(word: str, comment: str | None = None) -> dict:
+    values = {"decision": DECISIONS[word]}
+    if comment is not None:
+        values["comment"] = comment
+    return values
+
+
+@given(parsers.parse("chi hội tổ 1 của phường Hoàn Kiếm đã gửi danh sách đề nghị năm {year:d} gồm:"))
+def branch_sends_list(story, year, datatable):
+    header, *rows = datatable
+    assert header == ["chủ hộ", "điểm"]
+    dossier = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
+    story.dossier_id = dossier.id
+    story.complete(story.officials.branch, {"candidates": [{"name": n, "score": float(s)} for n, s in rows]})
+    assert story.refusal is None
+
+
+@when(parsers.parse('xã thẩm định "{word}"'))
+def commune_verifies(story, word):
+    story.complete(story.officials.commune, decision(word))
+
+
+@when(parsers.parse('xã thẩm định "{word}" với ý kiến "{comment}"'))
+def commune_verifies_with_comment(story, word, comment):
+    story.complete(story.officials.commune, decision(word, comment))
+
+
+@when(parsers.parse('xã thẩm định lại đúng việc vừa làm "{word}" với ý kiến "{comment}"'))
+def commune_repeats(story, word, comment):
+    story.complete(story.officials.commune, decision(word, comment), task_id=story.last_task)
+
+
+@when(parsers.parse('cán bộ xã Cửa Nam thẩm định "{word}"'))
+def other_commune_verifies(story, word):
+    story.complete(story.officials.other_commune, decision(word))
+
+
+@when(parsers.parse('tỉnh phê duyệt "{word}" với quyết định số "{number}" ngày "{day}"'))
+def province_approves(story, word, number, day):
+    story.complete(story.officials.province, {**decision(word), "decision_number": number, "decision_date": day,
+                                              "signer": SIGNER})
+    assert story.refusal is None, story.refusal
+
+
+@when(parsers.parse('tỉnh phê duyệt "{word}" với ý kiến "{comment}"'))
+def province_decides_with_comment(story, word, comment):
+    story.complete(story.officials.province, decision(word, comment))
+
+
+@when(parsers.parse('chi hội gửi lại danh sách chỉ gồm "{name}"'))
+def branch_resends(story, name):
+    story.complete(story.officials.branch, {"candidates": [{"name": name, "score": 86}]})
+    assert story.refusal is None, story.refusal
+
+
+@then(parsers.parse('hồ sơ "{status}"'))
+def dossier_status(story, status):
+    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    assert view.status == STATUSES[status]
+
+
+@then(parsers.parse('việc tiếp theo là "{step}" của chi hội tổ 1'))
+def next_task_at_branch(story, step):
+    task = story.open_task()
+    assert (task.step_name, task.unit_code) == (step, story.officials.branch_code)
+    assert task.id in [t.id for t in tasks.inbox(story.officials.branch, story.new_uow()).tasks]
+
+
+@then(parsers.parse('việc tiếp theo là "{step}" của {level} "{unit}"'))
+def next_task_at(story, step, level, unit):
+    task = story.open_task()
+    assert (task.step_name, task.unit_code, task.role) == (step, unit, {"xã": "commune", "tỉnh": "province"}[level])
+
+
+@then("không còn việc nào của hồ sơ")
+def no_open_task(story):
+    assert dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow()).open_tasks == ()
+
+
+@then(parsers.parse('sổ danh hiệu năm {year:d} của tỉnh "{province}" gồm "{names}"'))
+def registry_has(story, year, province, names):
+    titles = registry.recognised_titles(story.officials.ministry, story.new_uow(), year=year, unit_code=province)
+    assert [t.subject_name for t in titles] == names.split(", ")
+    assert {(t.commune_code, t.province_code, t.year, t.title) for t in titles} == {("00070", province, year, "family")}
+
+
+@then(parsers.parse('sổ danh hiệu năm {year:d} của tỉnh "{province}" trống'))
+def registry_empty(story, year, province):
+    assert registry.recognised_titles(story.officials.ministry, story.new_uow(), year=year, unit_code=province) == []
+
+
+@then(parsers.parse('lịch sử hồ sơ ghi lần lượt "{names}"'))
+def history_by(story, names):
+    history = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).history
+    assert [h.username for h in history] == names.split(", ")
+
+
+@then("hộp việc của cán bộ xã Cửa Nam trống")
+def other_inbox_empty(story):
+    assert tasks.inbox(story.officials.other_commune, story.new_uow()).tasks == []
+
+
+@then("cán bộ xã Cửa Nam không mở được hồ sơ")
+def other_cannot_open(story):
+    with pytest.raises(EngineError, match="Không có hồ sơ"):
+        dossiers.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
+
+
+@then(parsers.parse('việc bị từ chối vì "{reason}"'))
+def refused(story, reason):
+    assert story.refusal is not None and reason in str(story.refusal)
+
+
+def submit_on_task_page(client, login_as, official, task_id, values):
+    login_as(official)
+    token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
+    response = client.post(f"/tasks/{task_id}", data={**values, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+@when(parsers.parse('cán bộ xã đăng nhập và thẩm định "{word}" trên trang nhiệm vụ'))
+def commune_on_page(story, client, login_as, word):
+    submit_on_task_page(client, login_as, story.officials.commune, story.open_task().id, decision(word))
+
+
+@when(parsers.parse('cán bộ tỉnh đăng nhập và phê duyệt "{word}" trên trang nhiệm vụ'))
+def province_on_page(story, client, login_as, word):
+    submit_on_task_page(client, login_as, story.officials.province, story.open_task().id, {
+        **decision(word), "decision_number": "130/QĐ-UBND", "decision_date": "2026-11-28", "signer": SIGNER})
+
+
+@then(parsers.parse('trang sổ danh hiệu của tỉnh có "{name}"'))
+def registry_page_has(client, name):
+    page = client.get("/registry?year=2026").get_data(as_text=True)
+    assert name in page and "130/QĐ-UBND" in page
+
+
+@given(parsers.parse('tỉnh "{province}" nạp bảng quyết định "{file}"'))
+def province_loads_table(story, province, file):
+    official = story.officials.province
+    assert official.unit_code == province
+    decisions.load_decision_table(file, (TABLES / file).read_bytes(), official, story.new_uow())
+
+
+@given(parsers.parse('hôm nay là ngày "{day}"'))
+def today_is(clock, day):
+    morning = datetime.combine(date.fromisoformat(day), time(9), VIETNAM)
+    clock.advance(seconds=(morning - clock.now()).total_seconds())
+
+
+@when(parsers.parse('xã ra quyết định "{word}" với quyết định số "{number}" ngày "{day}"'))
+def commune_chair_decides(story, word, number, day):
+    story.complete(story.officials.commune, {**decision(word), "decision_number": number, "decision_date": day,
+                                             "signer": "Chủ tịch UBND phường Hoàn Kiếm"})
+    assert story.refusal is None, story.refusal
+
+
+@then(parsers.parse('danh hiệu do đơn vị "{unit}" quyết định'))
+def decided_by(story, unit):
+    with story.new_uow() as uow:
+        rows = [uow.titles.get(t.id) for t in registry.recognised_titles(story.officials.ministry, story.new_uow())
+                if t.dossier_id == story.dossier_id]
+        assert rows and {row.deciding_unit for row in rows} == {unit}
