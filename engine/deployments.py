@@ -7,10 +7,11 @@ from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
 from engine.model import Official, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
-from engine.progress import SERVICES
+from engine.progress import CANDIDATE_DECISION, SERVICES
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
+
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             uow.processes.add(ProcessVersionRow(
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
                 title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
-                diagram_file=process.file, decisions=list(process.decisions),
+                diagram_file=process.file, decisions=_decisions_of(process), properties=process.properties,
                 files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
         commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
@@ -55,6 +56,12 @@ def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Dep
     paths = sorted(directory.glob("*.bpmn")) + sorted(directory.glob("*.dmn")) + \
         sorted((directory / "forms").glob("*.json"))
     return deploy({path.name: path.read_bytes() for path in paths}, by, uow)
+
+
+def _decisions_of(process: workflow.ParsedProcess) -> list[str]:
+    """Tables the process evaluates in service tasks, and the one that scores each candidate of its list."""
+    scoring = process.properties.get(CANDIDATE_DECISION)
+    return sorted({*process.decisions, *([scoring] if scoring else [])})
 
 
 def _content_hash(files: dict[str, bytes]) -> str:

@@ -72,6 +72,8 @@ class ProcessVersionRow(Base):
     diagram_file: Mapped[str] = mapped_column(String(200))
     # Decision tables the process evaluates: resolved (province's own, else national) when a dossier starts.
     decisions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The process's own properties from the diagram, e.g. title, candidate_decision.
+    properties: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The source files as deployed (diagrams and forms), to show and to re-parse.
     # Loaded only when first needed: a process's built spec and forms are cached per version.
     files: Mapped[dict[str, Any]] = mapped_column(deferred=True)

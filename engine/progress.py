@@ -2,11 +2,13 @@
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
 from engine import forms, registry, workflow
 from engine.clock import VIETNAM
-from engine.errors import WorkflowFailed
+from engine.errors import InvalidInput, WorkflowFailed
 from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.unit_of_work import UnitOfWork
 
+# Process property naming the decision table each candidate of the list must pass.
+CANDIDATE_DECISION = "candidate_decision"
 # A finished dossier's status follows the last decision taken on it (the form contract's `decision`).
 FINAL_STATUS = {"approve": DossierStatus.RECOGNISED, "reject": DossierStatus.REJECTED}
 
@@ -93,10 +95,31 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     return opened
 
 
-def check_submission(uow: UnitOfWork, dossier: DossierRow, values: dict) -> None:
+def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow, values: dict) -> None:
     """Rules a form schema cannot express, checked before the process moves on."""
-    if "candidates" in values:
-        registry.check_candidates(uow, dossier, values["candidates"])
+    if "candidates" not in values:
+        return
+    registry.check_candidates(uow, dossier, values["candidates"])
+    scoring = version.properties.get(CANDIDATE_DECISION)
+    if scoring:
+        _check_scores(uow, dossier, scoring, values["candidates"])
+
+
+def _check_scores(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candidates: list[dict]) -> None:
+    """Each candidate must pass the dossier's scoring table; the message names the table that refused."""
+    table = uow.decision_tables.get(dossier.decision_tables[decision_id])
+    source = "toàn quốc" if table.province_code == MINISTRY_CODE else f"của tỉnh {table.province_code}"
+    decisions = decisions_for(uow, dossier)
+    context = {"title": dossier.title, "year": dossier.year, "province": dossier.province_code, **facts(uow)}
+    errors = {}
+    for index, candidate in enumerate(candidates):
+        result = decisions.evaluate(decision_id, {**context, **candidate})
+        if result.get("passed") is not True:
+            errors[f"candidates.{index}.score"] = (
+                f"{candidate.get('score')} điểm chưa đạt ngưỡng {result.get('threshold', '?')} "
+                f"(bảng {decision_id} {source}, phiên bản {table.version}).")
+    if errors:
+        raise InvalidInput(errors)
 
 
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.

@@ -76,7 +76,7 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
             raise TaskAlreadyDone(task_id, task.completed_by)
         version = uow.processes.get(dossier.process_version_id)
         values = progress.step_form(version, task.form).validate(submitted)
-        progress.check_submission(uow, dossier, values)
+        progress.check_submission(uow, dossier, version, values)
         instance = progress.load_instance(uow, dossier, version)
         open_before = {step.task_id for step in instance.open_steps()}
         if task_id not in open_before:

@@ -390,6 +390,14 @@ class Decisions:
         """`tables` maps a decision id to (content key, loader returning (file name, DMN text))."""
         self.tables = tables or {}
 
+    def evaluate(self, decision_id: str, data: dict) -> dict:
+        """The table's outputs for `data`, outside any process step (checking a submitted list)."""
+        holder = _Evaluation(dict(data), _ScriptEngine(self, {}))
+        try:
+            return self.engine(decision_id).result(holder)
+        except SpiffWorkflowException as error:
+            raise WorkflowFailed(f"Bảng quyết định '{decision_id}' lỗi khi tính: {error}") from error
+
     def engine(self, decision_id: str):
         if decision_id not in self.tables:
             raise WorkflowFailed(f"Hồ sơ không có bảng quyết định '{decision_id}'.")
@@ -400,6 +408,15 @@ class Decisions:
             parser.add_dmn_xml(_safe_xml(file_name, dmn.encode()).getroot(), file_name)
             self._built[key] = parser.get_engine(decision_id, None)
         return self._built[key]
+
+
+class _Evaluation:
+    """What Spiff's DMN engine reads from a task (its data and script engine), for evaluations outside a process."""
+
+    def __init__(self, data: dict, engine: "_ScriptEngine"):
+        self.data = data
+        self.workflow = self
+        self.script_engine = engine
 
 
 @dataclass

@@ -43,7 +43,8 @@ def test_the_shipped_diagram_parses_with_lanes_and_forms():
     processes = {p.process_id: p for p in parse_deployment({"learning_family.bpmn": SOURCE})}
     main = processes[MAIN]
     assert not main.called and processes["learning_family_review_round"].called
-    assert main.properties == {"title": "family"} and main.start_lane == "Chi hội"
+    assert main.properties == {"title": "family", "candidate_decision": "family_score"}
+    assert main.start_lane == "Chi hội"
     assert main.decisions == ("deciding_level",) and main.services == ("decide", "record_titles")
     lanes = {s.bpmn_id: (s.lane, s.form) for s in main.steps}
     assert lanes == {
@@ -103,7 +104,8 @@ def broken(old: str, new: str) -> dict:
 
 
 @pytest.mark.parametrize(("files", "message", "line", "element"), [
-    (broken("<bpmn:startEvent id=\"start\"", "<bpmn:startEvent id=\"start\" <"), "XML không hợp lệ", 38, None),
+    (broken("<bpmn:startEvent id=\"start\"", "<bpmn:startEvent id=\"start\" <"), "XML không hợp lệ",
+     next(n for n, line in enumerate(SOURCE.decode().splitlines(), 1) if '<bpmn:startEvent id="start"' in line), None),
     (broken('id="flow_start"', 'id="prepare_candidate_list"'), "dùng cho hai phần tử", None,
      "prepare_candidate_list"),
     (broken("decision == 'reject'</bpmn:conditionExpression>",

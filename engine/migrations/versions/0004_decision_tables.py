@@ -33,10 +33,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("decision_tables", sa.JSON(), nullable=False, server_default="{}"))
     with op.batch_alter_table("process_versions") as batch:
         batch.add_column(sa.Column("decisions", sa.JSON(), nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("properties", sa.JSON(), nullable=False, server_default="{}"))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("process_versions") as batch:
+        batch.drop_column("properties")
         batch.drop_column("decisions")
     with op.batch_alter_table("dossiers") as batch:
         batch.drop_column("decision_tables")
