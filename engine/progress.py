@@ -116,10 +116,14 @@ def _check_scores(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candid
         result = decisions.evaluate(decision_id, {**context, **candidate})
         if result.get("passed") is not True:
             errors[f"candidates.{index}.score"] = (
-                f"{candidate.get('score')} điểm chưa đạt ngưỡng {result.get('threshold', '?')} "
+                f"{_points(candidate.get('score'))} điểm chưa đạt ngưỡng {_points(result.get('threshold', '?'))} "
                 f"(bảng {decision_id} {source}, phiên bản {table.version}).")
     if errors:
         raise InvalidInput(errors)
+
+
+def _points(value) -> str:
+    return format(value, "g") if isinstance(value, (int, float)) else str(value)
 
 
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.

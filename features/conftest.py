@@ -30,6 +30,7 @@ class Story:
     def __init__(self, officials, new_uow):
         self.officials, self.new_uow = officials, new_uow
         self.dossier_id = None
+        self.earlier_dossier_id = None
         self.last_task = None
         self.refusal = None
 
@@ -61,12 +62,8 @@ def decision(word: str, comment: str | None = None) -> dict:
 
 @given(parsers.parse("chi hội tổ 1 của phường Hoàn Kiếm đã gửi danh sách đề nghị năm {year:d} gồm:"))
 def branch_sends_list(story, year, datatable):
-    header, *rows = datatable
-    assert header == ["chủ hộ", "điểm"]
-    dossier = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
-    story.dossier_id = dossier.id
-    story.complete(story.officials.branch, {"candidates": [{"name": n, "score": float(s)} for n, s in rows]})
-    assert story.refusal is None
+    branch_opens_and_sends(story, year, datatable)
+    assert story.refusal is None, story.refusal
 
 
 @when(parsers.parse('xã thẩm định "{word}"'))
@@ -215,3 +212,35 @@ def decided_by(story, unit):
         rows = [uow.titles.get(t.id) for t in registry.recognised_titles(story.officials.ministry, story.new_uow())
                 if t.dossier_id == story.dossier_id]
         assert rows and {row.deciding_unit for row in rows} == {unit}
+
+
+def candidate_rows(datatable) -> list[dict]:
+    header, *rows = datatable
+    assert header == ["chủ hộ", "điểm"]
+    return [{"name": name, "score": float(score)} for name, score in rows]
+
+
+@when(parsers.parse("chi hội tổ 1 mở hồ sơ năm {year:d} và gửi danh sách gồm:"))
+def branch_opens_and_sends(story, year, datatable):
+    dossier = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
+    story.dossier_id = dossier.id
+    story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
+
+
+@given(parsers.parse("chi hội tổ 1 đã mở một hồ sơ năm {year:d}"))
+def branch_opened_earlier(story, year):
+    story.earlier_dossier_id = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year},
+                                                      story.new_uow()).id
+
+
+@when("chi hội tổ 1 gửi danh sách của hồ sơ mở trước gồm:")
+def branch_sends_earlier(story, datatable):
+    story.dossier_id = story.earlier_dossier_id
+    story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
+    assert story.refusal is None, story.refusal
+
+
+@then("hồ sơ chưa có danh sách đề nghị nào")
+def no_list_stored(story):
+    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    assert "candidates" not in view.data and [h.action for h in view.history] == ["start"]
