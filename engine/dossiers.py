@@ -54,15 +54,18 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
         return Started(dossier.id, tuple(progress.open_task(task, dossier, version) for task in opened))
 
 
-def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, int]:
-    """Pin the tables the dossier will run with: the province's own if it loaded one, else the national."""
+def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
+    """Pin the tables the dossier will run with: the province's own if it loaded one, else the national.
+    Each pin carries what a step needs without reading the table row again (its content hash, whose, which)."""
     pinned = {}
+    in_force = uow.decision_tables.in_force(decisions, province_code) if decisions else {}
     for decision_id in decisions:
-        table = uow.decision_tables.in_force(decision_id, province_code)
+        table = in_force.get(decision_id)
         if table is None:
             raise Conflict(f"Chưa có bảng quyết định '{decision_id}' (toàn quốc hoặc của tỉnh {province_code}); "
                            "cần nạp bảng trước khi mở hồ sơ.")
-        pinned[decision_id] = table.id
+        pinned[decision_id] = {"id": table.id, "hash": table.content_hash, "province": table.province_code,
+                               "version": table.version}
     return pinned
 
 

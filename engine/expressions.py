@@ -60,3 +60,20 @@ def _too_large(value) -> bool:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return abs(value) > MAX_NUMBER
     return isinstance(value, (str, bytes)) and len(value) > MAX_TEXT
+
+
+@lru_cache(maxsize=4096)
+def compiled(source: str, mode: str = "eval"):
+    """The checked expression or script, compiled once: diagrams evaluate the same few texts millions of times."""
+    check(source, mode)
+    return compile(source, "<diagram>", mode)
+
+
+@lru_cache(maxsize=4096)
+def parses(source: str) -> bool:
+    """Whether the text is a Python expression at all (DMN cells such as '>= 70' are not)."""
+    try:
+        ast.parse(source)
+    except SyntaxError:
+        return False
+    return True

@@ -121,7 +121,8 @@ class DossierRow(Base):
     commune_code: Mapped[str] = mapped_column(String(16))
     province_code: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]]
-    # The decision tables this dossier runs with, pinned when it started: {decision id: decision_tables.id}.
+    # The decision tables this dossier runs with, pinned when it started:
+    # {decision id: {"id": decision_tables.id, "hash": content hash, "province": whose, "version": which}}.
     decision_tables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(32))
@@ -181,7 +182,7 @@ class TitleRow(Base):
         Index("ix_titles_province_year", "province_code", "year"),
         Index("ix_titles_commune_year", "commune_code", "year"),
         # A subject holds a title at most once a year; the database refuses a second, whoever races.
-        UniqueConstraint("title", "subject_key", "year", name="uq_titles_subject_year"),
+        UniqueConstraint("subject_key", "title", "year", name="uq_titles_subject_year"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -31,12 +31,13 @@ def load_instance(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionR
 
 
 def decisions_for(uow: UnitOfWork, dossier: DossierRow) -> workflow.Decisions:
-    """The decision tables pinned on the dossier when it started."""
-    tables = {}
-    for decision_id, table_id in dossier.decision_tables.items():
+    """The decision tables pinned on the dossier when it started (read from the database only if not yet built)."""
+    def source(table_id: int):
         row = uow.decision_tables.get(table_id)
-        tables[decision_id] = (f"{decision_id}@{row.content_hash}", lambda row=row: (row.file_name, row.dmn))
-    return workflow.Decisions(tables)
+        return row.file_name, row.dmn
+
+    return workflow.Decisions({decision_id: (f"{decision_id}@{pin['hash']}", lambda pin=pin: source(pin["id"]))
+                               for decision_id, pin in dossier.decision_tables.items()})
 
 
 def facts(uow: UnitOfWork) -> dict:
@@ -107,8 +108,8 @@ def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersi
 
 def _check_scores(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candidates: list[dict]) -> None:
     """Each candidate must pass the dossier's scoring table; the message names the table that refused."""
-    table = uow.decision_tables.get(dossier.decision_tables[decision_id])
-    source = "toàn quốc" if table.province_code == MINISTRY_CODE else f"của tỉnh {table.province_code}"
+    pin = dossier.decision_tables[decision_id]
+    source = "toàn quốc" if pin["province"] == MINISTRY_CODE else f"của tỉnh {pin['province']}"
     decisions = decisions_for(uow, dossier)
     context = {"title": dossier.title, "year": dossier.year, "province": dossier.province_code, **facts(uow)}
     errors = {}
@@ -117,7 +118,7 @@ def _check_scores(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candid
         if result.get("passed") is not True:
             errors[f"candidates.{index}.score"] = (
                 f"{_points(candidate.get('score'))} điểm chưa đạt ngưỡng {_points(result.get('threshold', '?'))} "
-                f"(bảng {decision_id} {source}, phiên bản {table.version}).")
+                f"(bảng {decision_id} {source}, phiên bản {pin['version']}).")
     if errors:
         raise InvalidInput(errors)
 

@@ -69,12 +69,13 @@ def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
 def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOfWork) -> Completed:
     """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction."""
     with uow:
-        task = _own_task(uow, task_id, official)
-        dossier = uow.dossiers.get_for_update(task.dossier_id)
-        uow.session.refresh(task)
+        locked = uow.dossiers.task_for_update(task_id)
+        if locked is None:
+            raise TaskNotFound(task_id)
+        task, dossier, version = locked
+        _check_owner(task, official)
         if task.status != TaskStatus.OPEN:
             raise TaskAlreadyDone(task_id, task.completed_by)
-        version = uow.processes.get(dossier.process_version_id)
         values = progress.step_form(version, task.form).validate(submitted)
         progress.check_submission(uow, dossier, version, values)
         instance = progress.load_instance(uow, dossier, version)
@@ -110,9 +111,13 @@ def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow
     task = uow.tasks.get(task_id)
     if task is None:
         raise TaskNotFound(task_id)
-    if task.role != official.role or task.unit_code != official.unit_code:
-        raise NotYourTask(task_id)
+    _check_owner(task, official)
     return task
+
+
+def _check_owner(task: HumanTaskRow, official: Official) -> None:
+    if task.role != official.role or task.unit_code != official.unit_code:
+        raise NotYourTask(task.id)
 
 
 def _current_values(schema: dict, data: dict) -> dict:

@@ -17,7 +17,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
@@ -295,14 +295,13 @@ class _SafeEnvironment(BasePythonScriptEngineEnvironment):
     """Evaluates only allow-listed expressions, with no real builtins: a second wall behind deploy checks."""
 
     def evaluate(self, expression, context, external_context=None):
-        expressions.check(expression, "eval")
         scope = {**context, **(external_context or {})}
-        return eval(expression, {"__builtins__": expressions.SAFE_BUILTINS}, scope)  # noqa: S307
+        return eval(expressions.compiled(expression, "eval"),  # noqa: S307
+                    {"__builtins__": expressions.SAFE_BUILTINS}, scope)
 
     def execute(self, script, context, external_context=None):
-        expressions.check(script, "exec")
         scope = {"__builtins__": expressions.SAFE_BUILTINS}
-        exec(script, scope, context)  # noqa: S102
+        exec(expressions.compiled(script, "exec"), scope, context)  # noqa: S102
         return True
 
 
@@ -314,6 +313,10 @@ class _ScriptEngine(PythonScriptEngine):
         super().__init__(environment=_SafeEnvironment())
         self.decisions, self.facts = decisions, facts
         self.requested_services: list[tuple[str, dict]] = []
+
+    def validate(self, expression):
+        if not expressions.parses(expression):
+            raise SyntaxError(f"not an expression: {expression}")
 
     def call_service(self, task, operation_name, operation_params, **kwargs):
         if operation_name == DECIDE:
@@ -328,8 +331,10 @@ class _CompactWorkflowConverter(BpmnWorkflowConverter):
     """Leaves the specs out of the stored state and takes them, already built, when loading."""
 
     def to_dict(self, workflow):
-        dct = super().to_dict(workflow)
-        del dct["spec"], dct["subprocess_specs"]
+        # Spiff's own to_dict would serialize the whole spec on every save only for us to drop it.
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
 
     def from_dict(self, dct, specs=None):
