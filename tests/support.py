@@ -172,3 +172,16 @@ def login_as(client):
         return client
 
     return sign_in
+
+
+def xlsx_file(*rows) -> bytes:
+    """An .xlsx file whose first sheet holds these rows, as an official would save it from Excel."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    book = Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

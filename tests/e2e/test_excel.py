@@ -2,11 +2,11 @@
 import re
 from io import BytesIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from engine import dossiers, tasks
 from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, to_commune
-from tests.support import csrf_token
+from tests.support import csrf_token, xlsx_file
 
 
 def opened(response):
@@ -19,7 +19,7 @@ def rows(sheet):
     return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
-def test_every_list_downloads_as_a_workbook(client, officials, login_as, new_uow):
+def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uow):
     dossier_id, verify = to_commune(new_uow, officials)
     approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
     login_as(officials.province)
@@ -44,15 +44,6 @@ def upload(client, task_id, token, content, filename="danh-sach.xlsx"):
                        content_type="multipart/form-data")
 
 
-def workbook(*lines) -> bytes:
-    book = Workbook()
-    for line in lines:
-        book.active.append(list(line))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(client, officials, login_as, new_uow):
     dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     task_id = only_task(dossier).id
@@ -61,13 +52,13 @@ def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(cli
     assert rows(template) == [["Chủ hộ", "Điểm đánh giá"]]
     token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
 
-    bad = upload(client, task_id, token, workbook(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", "tám"]))
+    bad = upload(client, task_id, token, xlsx_file(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", "tám"]))
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Dòng 3, cột Điểm đánh giá: Phải là một số." in page
     assert 'value="Hộ A"' not in page
     assert upload(client, task_id, token, b"not a workbook", "x.xlsx").status_code == 422
 
-    good = upload(client, task_id, token, workbook(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
+    good = upload(client, task_id, token, xlsx_file(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
     page = good.get_data(as_text=True)
     assert good.status_code == 200 and "Đã đọc 2 dòng từ tệp" in page
     assert 'value="Hộ A"' in page and 'value="75.5"' in page

@@ -6,27 +6,19 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from engine import forms, spreadsheets
 from engine.errors import InvalidInput
+from tests.support import xlsx_file
 
 FORM = forms.Form(forms.load_schema("candidate_list.schema.json", (
     Path(__file__).parents[2] / "bpmn" / "forms" / "candidate_list.schema.json").read_text()))
 CANDIDATES = FORM.fields[0]
 
 
-def xlsx(*rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(list(row))
-    out = BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def read(*rows):
-    return spreadsheets.read_list(xlsx(*rows), CANDIDATES, FORM)
+    return spreadsheets.read_list(xlsx_file(*rows), CANDIDATES, FORM)
 
 
 def errors_of(content: bytes) -> dict:
@@ -54,7 +46,7 @@ def test_a_good_list_is_read_by_column_titles_or_names_in_any_order():
 
 
 def test_row_errors_name_the_row_and_the_column_and_nothing_is_returned():
-    content = xlsx(["Chủ hộ", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", "chín mươi"],
+    content = xlsx_file(["Chủ hộ", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", "chín mươi"],
                    [None, 70], ["Phạm Thị Dung", 130])
     assert errors_of(content) == {
         "Dòng 3, cột Điểm đánh giá": "Phải là một số.",
@@ -65,10 +57,10 @@ def test_row_errors_name_the_row_and_the_column_and_nothing_is_returned():
 
 @pytest.mark.parametrize(("content", "message"), [
     (b"name,score\nA,1\n", "hãy chọn một tệp Excel .xlsx"),
-    (xlsx(), "dòng 1 phải là tiêu đề cột"),
-    (xlsx(["Chủ hộ"], ["A"]), "thiếu cột Điểm đánh giá"),
-    (xlsx(["Chủ hộ", "Điểm đánh giá", "Ghi chú"], ["A", 1, "x"]), "cột lạ Ghi chú"),
-    (xlsx(["Chủ hộ", "Điểm đánh giá"]), "Cần ít nhất 1 dòng."),
+    (xlsx_file(), "dòng 1 phải là tiêu đề cột"),
+    (xlsx_file(["Chủ hộ"], ["A"]), "thiếu cột Điểm đánh giá"),
+    (xlsx_file(["Chủ hộ", "Điểm đánh giá", "Ghi chú"], ["A", 1, "x"]), "cột lạ Ghi chú"),
+    (xlsx_file(["Chủ hộ", "Điểm đánh giá"]), "Cần ít nhất 1 dòng."),
 ])
 def test_whole_file_errors(content, message):
     assert message in errors_of(content)["file"]
@@ -77,4 +69,4 @@ def test_whole_file_errors(content, message):
 def test_too_many_rows(monkeypatch):
     monkeypatch.setattr(spreadsheets, "MAX_ROWS", 3)
     rows = [["Hộ " + str(i), 80] for i in range(4)]
-    assert "tối đa 3 dòng" in errors_of(xlsx(["Chủ hộ", "Điểm đánh giá"], *rows))["file"]
+    assert "tối đa 3 dòng" in errors_of(xlsx_file(["Chủ hộ", "Điểm đánh giá"], *rows))["file"]
