@@ -51,7 +51,7 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
         progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
                                                              **values})
         uow.commit()
-        return Started(dossier.id, tuple(progress.open_task(task, dossier, version) for task in opened))
+        return Started(dossier.id, tuple(progress.open_task(task, dossier.title, version.process_id) for task in opened))
 
 
 def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
@@ -104,7 +104,7 @@ def dossier_diagram(dossier_id: int, official: Official, uow: UnitOfWork) -> str
 
 def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
     version = uow.processes.get(dossier.process_version_id)
-    open_tasks = tuple(progress.open_task(task, dossier, version) for task in uow.tasks.open_for_dossier(dossier.id))
+    open_tasks = tuple(progress.open_task(task, dossier.title, version.process_id) for task in uow.tasks.open_for_dossier(dossier.id))
     return DossierView(
         id=dossier.id, process=version.process_id, process_name=version.name, process_version=version.version,
         title=dossier.title, status=DossierStatus(dossier.status), year=dossier.year,

@@ -138,8 +138,9 @@ def audit(uow: UnitOfWork, official: Official, dossier_id: int | None, action: s
                            task_id=task.id if task else None, step=task.name if task else None, payload=payload))
 
 
-def open_task(task: HumanTaskRow, dossier: DossierRow, version: ProcessVersionRow) -> OpenTask:
-    return OpenTask(id=task.id, dossier_id=dossier.id, process=version.process_id, title=dossier.title,
+def open_task(task: HumanTaskRow, title: str, process: str) -> OpenTask:
+    """A task as the inbox, the API and the pages show it, with its dossier's title and process id."""
+    return OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title,
                     step=task.bpmn_id, step_name=task.name, lane=task.lane, role=task.role,
                     unit_code=task.unit_code, created_at=task.created_at)
 

@@ -101,11 +101,6 @@ class DecisionTableRepository:
             found.setdefault(table.decision_id, table)
         return found
 
-    def listed(self) -> list[DecisionTableRow]:
-        query = select(DecisionTableRow).order_by(DecisionTableRow.decision_id, DecisionTableRow.province_code,
-                                                  DecisionTableRow.version.desc())
-        return list(self.session.scalars(query))
-
 
 class DossierRepository:
     def __init__(self, session: Session):

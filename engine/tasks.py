@@ -32,10 +32,7 @@ def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: i
     cursor = _parse_cursor(after) if after else None
     with uow:
         rows = uow.tasks.inbox_for(official, size + 1, cursor)
-        page = [OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title, step=task.bpmn_id,
-                         step_name=task.name, lane=task.lane, role=task.role, unit_code=task.unit_code,
-                         created_at=task.created_at)
-                for task, title, process in rows[:size]]
+        page = [progress.open_task(task, title, process) for task, title, process in rows[:size]]
         total = uow.tasks.count_open_for(official)
     next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
     return InboxPage(page, total, next_page)
@@ -60,7 +57,7 @@ def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
         version = uow.processes.get(dossier.process_version_id)
         form = progress.step_form(version, task.form)
         step = progress.definition(version).steps()[task.bpmn_id]
-        return TaskView(task=progress.open_task(task, dossier, version), status=task.status,
+        return TaskView(task=progress.open_task(task, dossier.title, version.process_id), status=task.status,
                         documentation=step.documentation, form_title=form.title or task.name,
                         fields=form.fields, values=_current_values(form.schema, dossier.data),
                         dossier=dossier_view(uow, dossier))
@@ -90,7 +87,7 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
         progress.audit(uow, official, dossier.id, "complete", values, task)
         commit_or_conflict(uow, "Một việc khác vừa ghi trùng dữ liệu (ví dụ cùng một hộ vào sổ); hãy thử lại.")
         return Completed(dossier.id, DossierStatus(dossier.status),
-                         tuple(progress.open_task(t, dossier, version) for t in opened))
+                         tuple(progress.open_task(t, dossier.title, version.process_id) for t in opened))
 
 
 def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWork) -> dict:

@@ -4,7 +4,7 @@ import pytest
 
 from engine import decisions, deployments, dossiers, registry, tasks
 from engine.errors import Conflict, DeploymentRefused, Forbidden
-from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, snapshot, to_commune
+from tests.integration.test_use_cases import APPROVAL, only_task, snapshot, to_commune
 from tests.support import ROOT
 
 DELEGATION = (ROOT / "features" / "tables" / "delegate_family_to_commune.dmn").read_bytes()

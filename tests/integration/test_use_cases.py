@@ -1,5 +1,4 @@
 """The use cases against a real database (SQLite and PostgreSQL): paths, scope, conflicts, all-or-nothing."""
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
