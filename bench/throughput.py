@@ -25,9 +25,9 @@ from engine.unit_of_work import UnitOfWork  # noqa: E402
 
 BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
-PROCESS = "learning_family_recognition"
-APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-25",
-            "signer": "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"}
+PROCESS = "candidate_list_recognition"
+APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-18",
+            "signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
 # Where each dossier stops, so the inbox is measured with open tasks at every level: 70 % finish.
 STOPS = [("finish", 0.60), ("finish_after_return", 0.10), ("at_commune", 0.12), ("at_province", 0.12),
          ("at_branch", 0.06)]

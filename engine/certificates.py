@@ -10,13 +10,20 @@ from engine.model import TITLE_LABELS, RecognisedTitle
 FONTS = Path(__file__).parent / "fonts"
 
 
+# How the certificate names the kind of subject it recognises.
+SUBJECT_LABELS = {"family": "hộ gia đình", "clan": "dòng họ", "community_village": "thôn, tổ dân phố",
+                  "community_commune": "xã, phường", "unit": "đơn vị", "citizen": "công dân"}
+
+
 @dataclass(frozen=True)
 class Issuer:
-    """Names as printed: the deciding province and the subject's commune and branch."""
+    """Names as printed: the unit whose People's Committee decided, where the subject is (from its branch or
+    commune up to its province), and who signed (office, name)."""
 
-    province: str
-    commune: str
-    branch: str
+    deciding_unit: str
+    place: str
+    signer_office: str
+    signer_name: str
 
 
 def certificate_pdf(title: RecognisedTitle, issuer: Issuer) -> bytes:
@@ -31,18 +38,20 @@ def certificate_pdf(title: RecognisedTitle, issuer: Issuer) -> bytes:
     pdf.set_draw_color(11, 79, 138)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)
-    _line(pdf, f"ỦY BAN NHÂN DÂN {issuer.province.upper()}", 10, "B", y=18, x=15, width=120)
+    _line(pdf, f"ỦY BAN NHÂN DÂN {issuer.deciding_unit.upper()}", 10, "B", y=18, x=15, width=120)
     _line(pdf, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 11, "B", y=18, x=140, width=140)
     _line(pdf, "Độc lập - Tự do - Hạnh phúc", 11, "B", y=25, x=140, width=140)
     _line(pdf, "GIẤY CÔNG NHẬN", 30, "B", y=50)
-    _line(pdf, f"“{TITLE_LABELS.get(title.title, title.title).upper()}” NĂM {title.year}", 20, "B", y=66)
-    _line(pdf, "Công nhận hộ gia đình", 13, y=88)
+    level = f" - MỨC ĐỘ {title.level}" if title.level else ""
+    _line(pdf, f"“{TITLE_LABELS.get(title.title, title.title).upper()}”{level} NĂM {title.year}", 20, "B", y=66)
+    _line(pdf, f"Công nhận {SUBJECT_LABELS.get(title.title, '')}", 13, y=88)
     _line(pdf, title.subject_name, 22, "B", y=97)
-    _line(pdf, f"{issuer.branch}, {issuer.commune}, {issuer.province}", 13, y=114)
+    _line(pdf, issuer.place, 13, y=114)
     _line(pdf, f"Theo Quyết định số {title.decision_number} ngày {_day(title.decision_date)}", 12, y=130)
     _line(pdf, f"Có giá trị đến hết ngày {_day(title.valid_until)}", 12, y=138)
-    _line(pdf, f"{issuer.province}, {_long_day(title.decision_date)}", 11, y=156, x=150, width=130)
-    _line(pdf, title.signer, 12, "B", y=186, x=150, width=130)
+    _line(pdf, f"{issuer.deciding_unit}, {_long_day(title.decision_date)}", 11, y=156, x=150, width=130)
+    _line(pdf, issuer.signer_office.upper(), 11, "B", y=164, x=150, width=130)
+    _line(pdf, issuer.signer_name, 12, "B", y=186, x=150, width=130)
     return bytes(pdf.output())
 
 

@@ -1,5 +1,5 @@
 """Time as the engine sees it: tests and scenarios move a clock instead of sleeping."""
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 # Deadlines, decision dates and "today" are Vietnam's (UTC+7, no daylight saving).
 VIETNAM = timezone(timedelta(hours=7))
@@ -22,3 +22,7 @@ class MovableClock:
     def advance(self, **delta) -> None:
         self._now += timedelta(**delta)
 
+
+
+def today_in_vietnam(clock) -> date:
+    return clock.now().astimezone(VIETNAM).date()

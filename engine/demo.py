@@ -7,7 +7,7 @@ DEMO_PASSWORD = "hoctap-2026"
 COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
 OTHER_COMMUNE = "00073"    # Phường Cửa Nam, Thành phố Hà Nội
 PROVINCE = "01"
-PROCESS = "learning_family_recognition"
+PROCESS = "candidate_list_recognition"
 
 
 def seed(new_uow) -> list[str]:

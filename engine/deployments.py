@@ -1,17 +1,18 @@
 """Use case: deploy diagrams and forms. Each changed deployment is a new version; running dossiers keep theirs."""
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
-from engine.model import Official, Role, Title, role_for_lane
+from engine.model import BranchKind, Official, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
-from engine.progress import CANDIDATE_DECISION, SERVICES
+from engine.progress import SERVICES
+from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
-
 
 
 @dataclass(frozen=True)
@@ -27,14 +28,17 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
     if by.role not in DEPLOYERS:
         raise Forbidden("Chỉ người thiết kế quy trình hoặc quản trị mới được triển khai.")
     schemas = _form_schemas(files)
-    processes = [p for p in workflow.parse_deployment(files) if not p.called]
+    parsed = workflow.parse_deployment(files)
+    processes = [p for p in parsed if not p.called]
     for process in processes:
         _check_startable(process, schemas)
-    content_hash = _content_hash(files)
-    stored_files = {name: content.decode("utf-8") for name, content in sorted(files.items())}
     results = []
     with uow:
         for process in processes:
+            # A process is versioned by what it runs on (its diagram, the diagrams it calls, its forms), so
+            # deploying a folder makes new versions only of the processes that changed.
+            used = _files_used(process, parsed, files)
+            content_hash = _content_hash(used)
             existing = uow.processes.by_hash(process.process_id, content_hash)
             if existing is not None:
                 results.append(Deployed(process.process_id, existing.name, existing.version, False))
@@ -45,10 +49,19 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
                 title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
                 diagram_file=process.file, decisions=_decisions_of(process), properties=process.properties,
-                files=stored_files, spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
+                files={name: content.decode("utf-8") for name, content in sorted(used.items())},
+                spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
         commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
     return results
+
+
+def _files_used(process: workflow.ParsedProcess, parsed: list[workflow.ParsedProcess],
+                files: dict[str, bytes]) -> dict[str, bytes]:
+    file_of = {p.process_id: p.file for p in parsed}
+    names = {process.file, *(file_of[called] for called in process.spec["subprocess_specs"] if called in file_of),
+             *(step.form for step in process.steps if step.form)}
+    return {name: files[name] for name in names}
 
 
 def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Deployed]:
@@ -59,9 +72,14 @@ def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Dep
 
 
 def _decisions_of(process: workflow.ParsedProcess) -> list[str]:
-    """Tables the process evaluates in service tasks, and the one that scores each candidate of its list."""
-    scoring = process.properties.get(CANDIDATE_DECISION)
-    return sorted({*process.decisions, *([scoring] if scoring else [])})
+    """Tables the process evaluates in service tasks, and those its steps' submissions must pass (names may
+    hold "{title}", resolved when a dossier opens)."""
+    return sorted({*process.decisions, *(step.submission_decision for step in process.steps
+                                         if step.submission_decision)})
+
+
+def _decision_name(name: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.replace("{title}", "title")) is not None
 
 
 def _content_hash(files: dict[str, bytes]) -> str:
@@ -85,11 +103,19 @@ def _form_schemas(files: dict[str, bytes]) -> dict[str, dict]:
 def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) -> None:
     """What would break a dossier at run time, caught before anything is stored."""
     where = process.file
-    title = process.properties.get("title")
-    if title not in set(Title):
+    titles = (process.properties.get("title") or "").split()
+    if not titles or any(title not in set(Title) for title in titles):
         raise DeploymentRefused(
-            where, f"quy trình cần thuộc tính 'title' là một trong: {', '.join(Title)} (đang là {title!r})",
-            element=process.process_id)
+            where, f"quy trình cần thuộc tính 'title' gồm một hay nhiều danh hiệu (cách nhau bởi dấu cách) trong: "
+                   f"{', '.join(Title)} (đang là {process.properties.get('title')!r})", element=process.process_id)
+    kinds = (process.properties.get(STARTER_KINDS) or "").split()
+    if any(kind not in set(BranchKind) for kind in kinds):
+        raise DeploymentRefused(where, f"thuộc tính '{STARTER_KINDS}' chỉ gồm: {', '.join(BranchKind)} "
+                                       f"(đang là {process.properties[STARTER_KINDS]!r})", element=process.process_id)
+    subject = process.properties.get(SUBJECT_PROPERTY, CANDIDATES)
+    if subject not in SUBJECTS:
+        raise DeploymentRefused(where, f"thuộc tính '{SUBJECT_PROPERTY}' phải là một trong: {', '.join(SUBJECTS)} "
+                                       f"(đang là {subject!r})", element=process.process_id)
     if role_for_lane(process.start_lane) is None:
         raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò",
                                 element=process.process_id)
@@ -100,6 +126,10 @@ def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) 
                        "(Chi hội, Xã, Tỉnh, Bộ)", element=f"{step.bpmn_id} ({step.name})")
         if step.form is not None and step.form not in schemas:
             raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
+        if step.submission_decision and not _decision_name(step.submission_decision):
+            raise DeploymentRefused(where, f"'{workflow.SUBMISSION_DECISION_PROPERTY}' phải là tên bảng quyết định, "
+                                           "có thể chứa {title}, ví dụ {title}_score",
+                                    element=f"{step.bpmn_id} ({step.name})")
     known = [*SERVICES, workflow.DECIDE]
     unknown = [name for name in process.services if name not in known]
     if unknown:

@@ -1,20 +1,25 @@
 """Use cases on dossiers: which processes an official may start, start one, read one."""
 from dataclasses import dataclass
 
-from engine import progress, workflow
+from engine import attachments, progress, workflow
 from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
-from engine.model import DossierStatus, DossierView, Official, OpenTask, ProcessInfo, UnitLevel
-from engine.orm import DossierRow
+from engine.model import (BRANCH_KIND_LABELS, ROLE_LEVEL, TITLE_LABELS, UNIT_LEVEL_LABELS, BranchKind, DossierStatus,
+                          DossierView, Official, OpenTask, ProcessInfo, Role, Title, UnitLevel)
+from engine.orm import DossierRow, ProcessVersionRow, UnitRow
+from engine.subjects import STARTER_KINDS
 from engine.unit_of_work import UnitOfWork
 
-START_FIELDS = {"year", "name"}
+START_FIELDS = {"year", "name", "title"}
 
 
 def startable_processes(official: Official, uow: UnitOfWork) -> list[ProcessInfo]:
-    """The latest version of each process whose start lane is the official's role."""
+    """The latest version of each process the official's unit may open: its start lane is the official's role
+    and, for a branch, the process accepts its kind."""
     with uow:
-        return [ProcessInfo(v.process_id, v.name, v.version, v.title)
-                for v in uow.processes.latest_of_each() if v.starter_role == official.role]
+        unit = uow.units.get(official.unit_code)
+        return [ProcessInfo(v.process_id, v.name, v.version, tuple(v.title.split()))
+                for v in uow.processes.latest_of_each()
+                if v.starter_role == official.role and _starter_refusal(v, unit) is None]
 
 
 @dataclass(frozen=True)
@@ -31,19 +36,23 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
             raise ProcessNotFound(process_id)
         if version.starter_role != official.role:
             raise Forbidden(f"Vai trò {official.role} không được mở hồ sơ quy trình '{process_id}'.")
-        branch = uow.units.get(official.unit_code)
-        if branch is None or branch.level != UnitLevel.BRANCH:
-            raise Forbidden("Chỉ tài khoản của một chi hội mới mở được hồ sơ.")
+        proposer = uow.units.get(official.unit_code)
+        refusal = _starter_refusal(version, proposer)
+        if refusal:
+            raise Forbidden(refusal)
         now = uow.clock.now()
-        values = _start_values(data, now.year)
+        values = _start_values(data, now.year, version.title.split())
+        title = values["title"]
         dossier = DossierRow(
-            process_version_id=version.id, title=version.title, status=DossierStatus.IN_PROGRESS,
-            year=values["year"], branch_code=branch.code, commune_code=branch.parent_code,
-            province_code=branch.province_code, data=values, state=b"", serializer_version="",
-            decision_tables=_tables_in_force(uow, version.decisions, branch.province_code),
+            process_version_id=version.id, title=title, status=DossierStatus.IN_PROGRESS,
+            year=values["year"], branch_code=proposer.code,
+            commune_code=proposer.code if proposer.level == UnitLevel.COMMUNE else proposer.parent_code,
+            province_code=proposer.province_code, data=values, state=b"", serializer_version="",
+            decision_tables=_tables_in_force(uow, [progress.resolved(d, title) for d in version.decisions],
+                                             proposer.province_code),
             created_by=official.username, created_at=now, updated_at=now)
         uow.dossiers.add(dossier)
-        context = {"year": values["year"], "title": version.title, "province": dossier.province_code,
+        context = {"year": values["year"], "title": title, "province": dossier.province_code,
                    "commune": dossier.commune_code, "branch": dossier.branch_code}
         instance = workflow.Instance.start(progress.definition(version), context,
                                           progress.decisions_for(uow, dossier), progress.facts(uow))
@@ -52,6 +61,18 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
                                                              **values})
         uow.commit()
         return Started(dossier.id, tuple(progress.open_task(task, dossier.title, version.process_id) for task in opened))
+
+
+def _starter_refusal(version: ProcessVersionRow, unit: UnitRow | None) -> str | None:
+    """Why this unit may not open a dossier of this process (its level, or its kind of branch), or None."""
+    level = ROLE_LEVEL[Role(version.starter_role)]
+    if unit is None or unit.level != level:
+        return f"Chỉ tài khoản của một {UNIT_LEVEL_LABELS[level]} mới mở được hồ sơ '{version.name}'."
+    kinds = version.properties.get(STARTER_KINDS, "").split()
+    if kinds and unit.kind not in kinds:
+        allowed = ", ".join(BRANCH_KIND_LABELS[BranchKind(kind)] for kind in kinds)
+        return f"Hồ sơ '{version.name}' chỉ do Ban khuyến học của: {allowed} lập."
+    return None
 
 
 def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
@@ -69,9 +90,14 @@ def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) 
     return pinned
 
 
-def _start_values(data: dict, this_year: int) -> dict:
+def _start_values(data: dict, this_year: int, titles: list[str]) -> dict:
     unknown = sorted(set(data) - START_FIELDS)
-    errors = {field: "Trường này không dùng khi mở hồ sơ (chỉ có: year, name)." for field in unknown}
+    errors = {field: "Trường này không dùng khi mở hồ sơ (chỉ có: year, name, title)." for field in unknown}
+    # Without a choice, the process's first title (the one its name is about).
+    title = data.get("title", titles[0])
+    if title not in titles:
+        errors["title"] = "Chọn danh hiệu đề nghị, một trong: " + ", ".join(
+            f"{t} ({TITLE_LABELS[Title(t)]})" for t in titles) + "."
     year = data.get("year", this_year)
     if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= this_year + 1:
         errors["year"] = f"Năm phải là số nguyên từ 2000 đến {this_year + 1}."
@@ -80,7 +106,7 @@ def _start_values(data: dict, this_year: int) -> dict:
         errors["name"] = "Tên hồ sơ tối đa 200 ký tự."
     if errors:
         raise InvalidInput(errors)
-    return {"year": year, "name": name.strip()}
+    return {"year": year, "name": name.strip(), "title": title}
 
 
 def get_dossier(dossier_id: int, official: Official, uow: UnitOfWork) -> DossierView:
@@ -110,4 +136,5 @@ def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
         title=dossier.title, status=DossierStatus(dossier.status), year=dossier.year,
         branch_code=dossier.branch_code, commune_code=dossier.commune_code, province_code=dossier.province_code,
         data=dossier.data, open_tasks=open_tasks, history=progress.history(uow, dossier.id),
-        created_at=dossier.created_at, updated_at=dossier.updated_at)
+        created_at=dossier.created_at, updated_at=dossier.updated_at,
+        attachments=attachments.attachments_of(uow, dossier.id))

@@ -13,7 +13,7 @@ from engine.errors import InvalidInput
 class Field:
     name: str
     label: str
-    kind: str  # string | number | date | choice | list
+    kind: str  # string | number | date | choice | list | files (ids of attachments)
     options: tuple[tuple[str, str], ...] = ()
     item_fields: tuple["Field", ...] = ()
 
@@ -42,6 +42,8 @@ def _field(name: str, spec: dict) -> Field:
     if "oneOf" in spec:
         options = tuple((choice["const"], choice.get("title", choice["const"])) for choice in spec["oneOf"])
         return Field(name, label, "choice", options)
+    if spec.get("format") == "attachments":
+        return Field(name, label, "files")
     if spec.get("type") == "array":
         return Field(name, label, "list", item_fields=fields_of(spec.get("items", {})))
     if spec.get("format") == "date":

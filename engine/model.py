@@ -54,6 +54,13 @@ ROLE_LEVEL = {
     Role.ADMIN: UnitLevel.MINISTRY,
 }
 
+UNIT_LEVEL_LABELS = {
+    UnitLevel.MINISTRY: "Bộ",
+    UnitLevel.PROVINCE: "tỉnh",
+    UnitLevel.COMMUNE: "xã",
+    UnitLevel.BRANCH: "chi hội",
+}
+
 MINISTRY_CODE = "VN"
 
 
@@ -80,9 +87,39 @@ class TaskStatus(StrEnum):
 
 class Title(StrEnum):
     FAMILY = "family"
+    CLAN = "clan"
+    COMMUNITY_VILLAGE = "community_village"
+    COMMUNITY_COMMUNE = "community_commune"
+    UNIT = "unit"
+    CITIZEN = "citizen"
 
 
-TITLE_LABELS = {Title.FAMILY: "Gia đình học tập"}
+TITLE_LABELS = {
+    Title.FAMILY: "Gia đình học tập",
+    Title.CLAN: "Dòng họ học tập",
+    Title.COMMUNITY_VILLAGE: "Cộng đồng học tập cấp thôn, tổ dân phố",
+    Title.COMMUNITY_COMMUNE: "Cộng đồng học tập cấp xã",
+    Title.UNIT: "Đơn vị học tập",
+    Title.CITIZEN: "Công dân học tập",
+}
+
+
+class BranchKind(StrEnum):
+    """What a branch stands for: a village's chi hội, or the Ban khuyến học of an agency, school or enterprise
+    (the last three are learning units and self-assess as one)."""
+
+    VILLAGE = "village"
+    AGENCY = "agency"
+    SCHOOL = "school"
+    ENTERPRISE = "enterprise"
+
+
+BRANCH_KIND_LABELS = {
+    BranchKind.VILLAGE: "Chi hội thôn, tổ dân phố",
+    BranchKind.AGENCY: "Cơ quan",
+    BranchKind.SCHOOL: "Trường học",
+    BranchKind.ENTERPRISE: "Doanh nghiệp",
+}
 
 
 @dataclass(frozen=True)
@@ -139,6 +176,7 @@ class DossierView:
     history: tuple[HistoryEntry, ...]
     created_at: datetime
     updated_at: datetime
+    attachments: tuple = ()  # of engine.attachments.AttachmentInfo
 
 
 @dataclass(frozen=True)
@@ -167,6 +205,8 @@ class RecognisedTitle:
     decision_date: date
     signer: str
     valid_until: date
+    level: int | None = None
+    decision_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -174,4 +214,4 @@ class ProcessInfo:
     id: str
     name: str
     version: int
-    title: str
+    titles: tuple[str, ...]

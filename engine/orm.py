@@ -41,6 +41,8 @@ class UnitRow(Base):
     level: Mapped[str] = mapped_column(String(16))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), index=True)
     province_code: Mapped[str | None] = mapped_column(String(16))
+    # Branches only: a village's chi hội or a learning unit (agency, school, enterprise), engine.model.BranchKind.
+    kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class UserRow(Base):
@@ -67,7 +69,8 @@ class ProcessVersionRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     version: Mapped[int]
     content_hash: Mapped[str] = mapped_column(String(64))
-    title: Mapped[str] = mapped_column(String(32))
+    # The titles a dossier of this process may propose, space-separated; a dossier picks one when it opens.
+    title: Mapped[str] = mapped_column(String(200))
     starter_role: Mapped[str] = mapped_column(String(16))
     diagram_file: Mapped[str] = mapped_column(String(200))
     # Decision tables the process evaluates: resolved (province's own, else national) when a dossier starts.
@@ -174,6 +177,42 @@ class AuditRow(Base):
     payload: Mapped[dict[str, Any]]
 
 
+class RecognitionDecisionRow(Base):
+    """A recognition decision (quyết định công nhận): one number of one deciding unit, which may cover the
+    subjects of several dossiers; its subjects are the titles that point to it."""
+
+    __tablename__ = "recognition_decisions"
+    __table_args__ = (UniqueConstraint("deciding_unit", "number", "year", name="uq_recognition_decisions_number"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    deciding_unit: Mapped[str] = mapped_column(String(16))
+    number: Mapped[str] = mapped_column(String(64))
+    # The calendar year of the decision date: numbering restarts each year.
+    year: Mapped[int]
+    decided_on: Mapped[date] = mapped_column(Date)
+    signer_name: Mapped[str] = mapped_column(String(200))
+    signer_office: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+
+
+class AttachmentRow(Base):
+    """A file submitted with a step (evidence, a report, meeting minutes); its bytes load only when downloaded."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
+    field: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    uploaded_by: Mapped[str] = mapped_column(String(80))
+    uploaded_at: Mapped[datetime]
+
+
 class TitleRow(Base):
     """The registry of recognised titles: one row per recognised subject and year."""
 
@@ -198,6 +237,7 @@ class TitleRow(Base):
     commune_code: Mapped[str] = mapped_column(String(16))
     province_code: Mapped[str] = mapped_column(String(16))
     dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("recognition_decisions.id"), index=True)
     decision_number: Mapped[str] = mapped_column(String(64))
     decision_date: Mapped[date] = mapped_column(Date)
     signer: Mapped[str] = mapped_column(String(200))

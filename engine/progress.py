@@ -1,14 +1,12 @@
 """What follows each step of a dossier's process, shared by starting it and completing its tasks:
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
-from engine import forms, registry, workflow
-from engine.clock import VIETNAM
+from engine import forms, registry, subjects, workflow
+from engine.clock import today_in_vietnam
 from engine.errors import InvalidInput, WorkflowFailed
 from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.unit_of_work import UnitOfWork
 
-# Process property naming the decision table each candidate of the list must pass.
-CANDIDATE_DECISION = "candidate_decision"
 # A finished dossier's status follows the last decision taken on it (the form contract's `decision`).
 FINAL_STATUS = {"approve": DossierStatus.RECOGNISED, "reject": DossierStatus.REJECTED}
 
@@ -42,7 +40,7 @@ def decisions_for(uow: UnitOfWork, dossier: DossierRow) -> workflow.Decisions:
 
 def facts(uow: UnitOfWork) -> dict:
     """What a decision table may ask besides the dossier's data: the day it is evaluated, in Vietnam."""
-    return {"today": uow.clock.now().astimezone(VIETNAM).date().isoformat()}
+    return {"today": today_in_vietnam(uow.clock).isoformat()}
 
 
 _FORMS: dict[tuple[str, str], forms.Form] = {}
@@ -96,31 +94,61 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     return opened
 
 
-def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow, values: dict) -> None:
-    """Rules a form schema cannot express, checked before the process moves on."""
-    if "candidates" not in values:
-        return
-    registry.check_candidates(uow, dossier, values["candidates"])
-    scoring = version.properties.get(CANDIDATE_DECISION)
-    if scoring:
-        _check_scores(uow, dossier, scoring, values["candidates"])
+def resolved(decision: str, title: str) -> str:
+    """A decision table's name as a step or process gives it, for a dossier of this title."""
+    return decision.replace("{title}", title)
 
 
-def _check_scores(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candidates: list[dict]) -> None:
+def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow, step_id: str,
+                     values: dict) -> dict:
+    """Rules a form schema cannot express, checked before the process moves on. Returns what the engine worked
+    out (a score, a learning unit's share of citizens holding the title), stored with the submission."""
+    kind = version.properties.get(subjects.SUBJECT_PROPERTY, subjects.CANDIDATES)
+    if not subjects.proposes(kind, values):
+        return {}
+    table = definition(version).steps()[step_id].submission_decision
+    computed = {}
+    if table and kind == subjects.CANDIDATES:
+        _check_each_candidate(uow, dossier, resolved(table, dossier.title), values["candidates"])
+    elif table:
+        computed = _check_assessment(uow, dossier, resolved(table, dossier.title), values)
+    proposer = uow.units.get(dossier.branch_code)
+    subjects.check_subjects(uow, dossier, subjects.subjects_of(kind, dossier, {**values, **computed}, proposer.name))
+    return computed
+
+
+def _check_each_candidate(uow: UnitOfWork, dossier: DossierRow, decision_id: str, candidates: list[dict]) -> None:
     """Each candidate must pass the dossier's scoring table; the message names the table that refused."""
-    pin = dossier.decision_tables[decision_id]
-    source = "toàn quốc" if pin["province"] == MINISTRY_CODE else f"của tỉnh {pin['province']}"
-    decisions = decisions_for(uow, dossier)
-    context = {"title": dossier.title, "year": dossier.year, "province": dossier.province_code, **facts(uow)}
+    decisions, context = decisions_for(uow, dossier), _context(uow, dossier)
     errors = {}
     for index, candidate in enumerate(candidates):
         result = decisions.evaluate(decision_id, {**context, **candidate})
         if result.get("passed") is not True:
             errors[f"candidates.{index}.score"] = (
                 f"{_points(candidate.get('score'))} điểm chưa đạt ngưỡng {_points(result.get('threshold', '?'))} "
-                f"(bảng {decision_id} {source}, phiên bản {pin['version']}).")
+                f"({_table_source(dossier, decision_id)}).")
     if errors:
         raise InvalidInput(errors)
+
+
+def _check_assessment(uow: UnitOfWork, dossier: DossierRow, decision_id: str, values: dict) -> dict:
+    """A self-assessment as a whole must pass the dossier's criteria table, which may also compute the score."""
+    facts = subjects.unit_facts(uow, dossier, values)
+    result = decisions_for(uow, dossier).evaluate(decision_id, {**_context(uow, dossier), **values, **facts})
+    if result.get("passed") is not True:
+        reason = result.get("reason") or "Chưa đạt tiêu chí"
+        raise InvalidInput({result.get("field") or "form": f"{reason} ({_table_source(dossier, decision_id)})."})
+    return {**facts, **({"score": result["score"]} if "score" in result else {})}
+
+
+def _context(uow: UnitOfWork, dossier: DossierRow) -> dict:
+    return {"title": dossier.title, "year": dossier.year, "province": dossier.province_code, **facts(uow)}
+
+
+def _table_source(dossier: DossierRow, decision_id: str) -> str:
+    pin = dossier.decision_tables[decision_id]
+    whose = "toàn quốc" if pin["province"] == MINISTRY_CODE else f"của tỉnh {pin['province']}"
+    return f"bảng {decision_id} {whose}, phiên bản {pin['version']}"
 
 
 def _points(value) -> str:

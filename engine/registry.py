@@ -1,13 +1,14 @@
 """The registry of recognised titles: recording an approved dossier's subjects, and reading them back
 as far as the official's unit reaches."""
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from engine.certificates import Issuer, certificate_pdf
+from engine.clock import today_in_vietnam
 from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
-from engine.model import Official, RecognisedTitle, Role
-from engine.orm import DossierRow, TitleRow, UnitRow
+from engine.model import TITLE_LABELS, Official, RecognisedTitle, Role
+from engine.orm import DossierRow, RecognitionDecisionRow, TitleRow, UnitRow
+from engine.subjects import CANDIDATES, SUBJECT_PROPERTY, check_subjects, subjects_of
 from engine.unit_of_work import UnitOfWork
 
 # How long a recognition holds, in years after its year, by title: yearly titles, and the 3-year retention
@@ -24,48 +25,54 @@ class TitleCount:
     count: int
 
 
-def subject_key(branch_code: str, name: str) -> str:
-    """A household as the registry knows it: its branch and its head's name, however it was typed."""
-    return f"{branch_code}:" + unicodedata.normalize("NFC", " ".join(name.split())).casefold()
-
-
-def check_candidates(uow: UnitOfWork, dossier: DossierRow, candidates: list[dict]) -> None:
-    """Refuse a list naming a household twice, or one already holding this title for this year."""
-    errors, seen = {}, {}
-    keys = [subject_key(dossier.branch_code, candidate["name"]) for candidate in candidates]
-    held = uow.titles.held(dossier.title, dossier.year, keys)
-    for index, key in enumerate(keys):
-        if key in seen:
-            errors[f"candidates.{index}.name"] = f"Trùng với dòng {seen[key] + 1} của danh sách."
-        elif key in held:
-            row = held[key]
-            errors[f"candidates.{index}.name"] = (
-                f"Hộ này đã được công nhận năm {row.year} theo quyết định {row.decision_number}.")
-        seen.setdefault(key, index)
-    if errors:
-        raise InvalidInput(errors)
-
-
 def record_titles(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
-    """The recognised subjects of an approved dossier enter the registry of titles; `deciding_level` (the
-    diagram's parameter) says whose decision it was."""
+    """The recognised subjects of an approved dossier enter the registry of titles under their recognition
+    decision; `deciding_level` (the diagram's parameter) says whose decision it was."""
     data = dossier.data
-    candidates = data.get("candidates", [])
-    check_candidates(uow, dossier, candidates)
-    decided_on = date.fromisoformat(data["decision_date"])
+    version = uow.processes.get(dossier.process_version_id)
+    proposer = uow.units.get(dossier.branch_code)
+    subjects = subjects_of(version.properties.get(SUBJECT_PROPERTY, CANDIDATES), dossier, data, proposer.name)
+    check_subjects(uow, dossier, subjects)
     deciding_unit = {"province": dossier.province_code, "commune": dossier.commune_code}.get(
         params.get("deciding_level", "province"))
     if deciding_unit is None:
         raise WorkflowFailed(f"Cấp quyết định '{params['deciding_level']}' không hợp lệ (province hoặc commune).")
+    decision = _recognition_decision(uow, dossier, deciding_unit, data)
     valid_until = date(dossier.year + VALIDITY_YEARS[dossier.title], 12, 31)
     uow.titles.add_all([
-        TitleRow(title=dossier.title, subject_name=candidate["name"],
-                 subject_key=subject_key(dossier.branch_code, candidate["name"]), score=candidate.get("score"),
-                 year=dossier.year, branch_code=dossier.branch_code, commune_code=dossier.commune_code,
-                 province_code=dossier.province_code, deciding_unit=deciding_unit, dossier_id=dossier.id,
-                 decision_number=data["decision_number"], decision_date=decided_on, signer=data["signer"],
+        TitleRow(title=dossier.title, subject_name=subject.name, subject_key=subject.key, score=subject.score,
+                 level=subject.level, year=dossier.year, branch_code=dossier.branch_code,
+                 commune_code=dossier.commune_code, province_code=dossier.province_code, deciding_unit=deciding_unit,
+                 dossier_id=dossier.id, decision_id=decision.id, decision_number=decision.number,
+                 decision_date=decision.decided_on, signer=f"{decision.signer_name}, {decision.signer_office}",
                  valid_until=valid_until, recorded_at=uow.clock.now())
-        for candidate in candidates])
+        for subject in subjects])
+
+
+def _recognition_decision(uow: UnitOfWork, dossier: DossierRow, deciding_unit: str,
+                          data: dict) -> RecognitionDecisionRow:
+    """The decision the approval quotes: a new one, or one the same unit issued under that number this year
+    (a province recognises many dossiers in one decision), which must then agree on date, signer and title."""
+    number = " ".join(data["decision_number"].split())
+    decided_on = date.fromisoformat(data["decision_date"])
+    if decided_on > today_in_vietnam(uow.clock):
+        raise InvalidInput({"decision_date": "Ngày quyết định không được sau hôm nay."})
+    signer_name, signer_office = " ".join(data["signer"].split()), " ".join(data["signer_office"].split())
+    existing = uow.decisions.by_number(deciding_unit, number, decided_on.year)
+    if existing is None:
+        decision = RecognitionDecisionRow(deciding_unit=deciding_unit, number=number, year=decided_on.year,
+                                          decided_on=decided_on, signer_name=signer_name,
+                                          signer_office=signer_office, title=dossier.title,
+                                          created_at=uow.clock.now())
+        uow.decisions.add(decision)
+        return decision
+    if (existing.decided_on, existing.signer_name, existing.signer_office, existing.title) != \
+            (decided_on, signer_name, signer_office, dossier.title):
+        raise InvalidInput({"decision_number": (
+            f"Quyết định số {number} năm {decided_on.year} đã có: ngày {existing.decided_on:%d/%m/%Y}, "
+            f"{existing.signer_office} {existing.signer_name} ký, danh hiệu "
+            f"{TITLE_LABELS.get(existing.title, existing.title)}. Nhập đúng quyết định đó hoặc một số khác.")})
+    return existing
 
 
 def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = None,
@@ -83,8 +90,11 @@ def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str
         if row is None:
             raise NotFound(f"Không có danh hiệu số {title_id}.")
         _unit_in_reach(uow, official, row.branch_code)
-        names = Issuer(*(uow.units.get(code).name for code in (row.province_code, row.commune_code, row.branch_code)))
-        return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(_recognised(row), names)
+        decision = uow.decisions.get(row.decision_id)
+        place = ", ".join(uow.units.get(code).name
+                          for code in dict.fromkeys((row.branch_code, row.commune_code, row.province_code)))
+        issuer = Issuer(uow.units.get(row.deciding_unit).name, place, decision.signer_office, decision.signer_name)
+        return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(_recognised(row), issuer)
 
 
 def _recognised(row: TitleRow) -> RecognisedTitle:
@@ -92,7 +102,8 @@ def _recognised(row: TitleRow) -> RecognisedTitle:
                            branch_code=row.branch_code, commune_code=row.commune_code,
                            province_code=row.province_code, dossier_id=row.dossier_id,
                            decision_number=row.decision_number, decision_date=row.decision_date,
-                           signer=row.signer, valid_until=row.valid_until)
+                           signer=row.signer, valid_until=row.valid_until, level=row.level,
+                           decision_id=row.decision_id)
 
 
 def title_counts(official: Official, uow: UnitOfWork, year: int | None = None,

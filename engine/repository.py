@@ -1,13 +1,14 @@
 """Repositories: every query of the engine lives here, scoped by the caller's unit where it reads for one."""
 from collections.abc import Sequence
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
-from engine.orm import AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow, UnitRow, UserRow
+from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
+                        RecognitionDecisionRow, TitleRow, UnitRow, UserRow)
 
 
 class UnitRepository:
@@ -182,6 +183,39 @@ class AuditRepository:
         return list(self.session.scalars(query))
 
 
+class RecognitionDecisionRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, decision: RecognitionDecisionRow) -> None:
+        self.session.add(decision)
+        self.session.flush()
+
+    def get(self, decision_id: int) -> RecognitionDecisionRow | None:
+        return self.session.get(RecognitionDecisionRow, decision_id)
+
+    def by_number(self, deciding_unit: str, number: str, year: int) -> RecognitionDecisionRow | None:
+        return self.session.scalar(select(RecognitionDecisionRow).where(
+            RecognitionDecisionRow.deciding_unit == deciding_unit, RecognitionDecisionRow.number == number,
+            RecognitionDecisionRow.year == year))
+
+
+class AttachmentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add_all(self, attachments: Sequence[AttachmentRow]) -> None:
+        self.session.add_all(attachments)
+        self.session.flush()
+
+    def get(self, attachment_id: int) -> AttachmentRow | None:
+        return self.session.get(AttachmentRow, attachment_id)
+
+    def of_dossier(self, dossier_id: int) -> dict[int, AttachmentRow]:
+        query = select(AttachmentRow).where(AttachmentRow.dossier_id == dossier_id)
+        return {row.id: row for row in self.session.scalars(query)}
+
+
 class TitleRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -192,12 +226,33 @@ class TitleRepository:
     def get(self, title_id: int) -> TitleRow | None:
         return self.session.get(TitleRow, title_id)
 
-    def held(self, title: str, year: int, subject_keys: list[str]) -> dict[str, TitleRow]:
-        """The titles already held this year by any of these subjects, by subject key."""
+    def of_subjects(self, title: str, subject_keys: list[str]) -> list[TitleRow]:
+        """Every title of this kind these subjects were ever recognised with, oldest first."""
         # Only the subject in SQL: the planner then has one index to use (subject first), even with stale
         # statistics in a December burst; a subject has a handful of titles, so the rest is filtered here.
         query = select(TitleRow).where(TitleRow.subject_key.in_(set(subject_keys)))
-        return {row.subject_key: row for row in self.session.scalars(query) if (row.title, row.year) == (title, year)}
+        return sorted((row for row in self.session.scalars(query) if row.title == title),
+                      key=lambda row: (row.decision_date, row.id))
+
+    def count_valid(self, title: str, branch_code: str, on: date) -> int:
+        """How many subjects of a branch (e.g. a learning unit's members) hold a title valid on a day."""
+        query = select(func.count(func.distinct(TitleRow.subject_key))).where(
+            TitleRow.branch_code == branch_code, TitleRow.title == title, TitleRow.valid_until >= on,
+            TitleRow.decision_date <= on)
+        return self.session.scalar(query)
+
+    def of_decision(self, decision_id: int) -> list[TitleRow]:
+        return list(self.session.scalars(select(TitleRow).where(TitleRow.decision_id == decision_id)
+                                         .order_by(TitleRow.id)))
+
+    def expiring_under(self, unit: UnitRow, start: date, end: date) -> list[TitleRow]:
+        """Titles within a unit whose validity ends between two days and that no later title has renewed."""
+        later = aliased(TitleRow)
+        renewed = select(later.id).where(later.subject_key == TitleRow.subject_key, later.title == TitleRow.title,
+                                         later.year > TitleRow.year).exists()
+        query = self._within(select(TitleRow), unit, None).where(
+            TitleRow.valid_until >= start, TitleRow.valid_until <= end, ~renewed)
+        return list(self.session.scalars(query.order_by(TitleRow.valid_until, TitleRow.commune_code, TitleRow.id)))
 
     def under(self, unit: UnitRow, year: int | None) -> list[TitleRow]:
         """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""

@@ -2,7 +2,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine import progress, spreadsheets
+from engine import attachments, progress, spreadsheets
+from engine.attachments import Upload
 from engine.dossiers import dossier_view
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, TaskStatus, TaskView
@@ -63,8 +64,10 @@ def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
                         dossier=dossier_view(uow, dossier))
 
 
-def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOfWork) -> Completed:
-    """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction."""
+def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOfWork,
+                  uploads: dict[str, list[Upload]] | None = None) -> Completed:
+    """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction.
+    `uploads` are new files for the form's file fields, stored only if the step completes."""
     with uow:
         locked = uow.dossiers.task_for_update(task_id)
         if locked is None:
@@ -73,8 +76,9 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
         _check_owner(task, official)
         if task.status != TaskStatus.OPEN:
             raise TaskAlreadyDone(task_id, task.completed_by)
-        values = progress.step_form(version, task.form).validate(submitted)
-        progress.check_submission(uow, dossier, version, values)
+        form = progress.step_form(version, task.form)
+        values = form.validate(attachments.with_files(uow, dossier, form, submitted, uploads or {}, official))
+        values = {**values, **progress.check_submission(uow, dossier, version, task.bpmn_id, values)}
         instance = progress.load_instance(uow, dossier, version)
         open_before = {step.task_id for step in instance.open_steps()}
         if task_id not in open_before:
@@ -117,7 +121,9 @@ def _check_owner(task: HumanTaskRow, official: Official) -> None:
         raise NotYourTask(task.id)
 
 
+# A decision and its reasons are always given afresh; everything else the dossier holds is shown again to revise.
+_AFRESH = {"decision", "comment"}
+
+
 def _current_values(schema: dict, data: dict) -> dict:
-    # Candidate lists are shown again for revision; a decision is always made afresh.
-    return {name: data[name] for name, spec in schema.get("properties", {}).items()
-            if name in data and spec.get("type") == "array"}
+    return {name: data[name] for name in schema.get("properties", {}) if name in data and name not in _AFRESH}

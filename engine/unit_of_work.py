@@ -4,8 +4,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
 from engine.errors import Conflict
-from engine.repository import (AuditRepository, DecisionTableRepository, DossierRepository, ProcessRepository,
-                               TaskRepository, TitleRepository, UnitRepository, UserRepository)
+from engine.repository import (AttachmentRepository, AuditRepository, DecisionTableRepository, DossierRepository,
+                               ProcessRepository, RecognitionDecisionRepository, TaskRepository, TitleRepository,
+                               UnitRepository, UserRepository)
 
 
 class UnitOfWork:
@@ -23,6 +24,8 @@ class UnitOfWork:
         self.tasks = TaskRepository(self.session)
         self.audit = AuditRepository(self.session)
         self.titles = TitleRepository(self.session)
+        self.decisions = RecognitionDecisionRepository(self.session)
+        self.attachments = AttachmentRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -2,7 +2,7 @@
 from vietnam_provinces import Province, Ward
 
 from engine.errors import Forbidden, InvalidInput, UnitNotFound
-from engine.model import MINISTRY_CODE, Official, Role, UnitLevel
+from engine.model import MINISTRY_CODE, BranchKind, Official, Role, UnitLevel
 from engine.orm import UnitRow
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
@@ -36,11 +36,15 @@ def load_administrative_units(uow: UnitOfWork) -> int:
         return len(rows)
 
 
-def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = None) -> str:
-    """Create a branch under a commune and return its code (commune code, dash, number); `by` None means the CLI."""
+def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = None,
+               kind: str = BranchKind.VILLAGE) -> str:
+    """Create a branch under a commune and return its code (commune code, dash, number); `by` None means the CLI.
+    `kind` says whether it is a village's chi hội or the Ban khuyến học of a learning unit."""
     name = name.strip()
     if not name:
         raise InvalidInput({"name": "Bắt buộc nhập tên chi hội."})
+    if kind not in set(BranchKind):
+        raise InvalidInput({"kind": f"Loại chi hội phải là một trong: {', '.join(BranchKind)}."})
     if by is not None and not (by.role == Role.ADMIN or (by.role == Role.COMMUNE and by.unit_code == commune)):
         raise Forbidden("Chỉ xã hoặc quản trị mới được lập chi hội của xã.")
     with uow:
@@ -53,14 +57,14 @@ def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = N
         number = max((int(branch.code.rsplit("-", 1)[1]) for branch in existing), default=0) + 1
         code = f"{commune}-{number:02d}"
         uow.units.add(UnitRow(code=code, name=name, level=UnitLevel.BRANCH, parent_code=commune,
-                              province_code=parent.province_code))
+                              province_code=parent.province_code, kind=kind))
         commit_or_conflict(uow, "Một chi hội khác vừa được lập cùng lúc; hãy thử lại.")
         return code
 
 
-def branches_of_my_commune(official: Official, uow: UnitOfWork) -> list[tuple[str, str]]:
-    """The branches (code, name) of the commune official's own commune."""
+def branches_of_my_commune(official: Official, uow: UnitOfWork) -> list[tuple[str, str, str]]:
+    """The branches (code, name, kind) of the commune official's own commune."""
     if official.role != Role.COMMUNE:
         raise Forbidden("Chỉ cán bộ xã mới quản lý chi hội của xã.")
     with uow:
-        return [(branch.code, branch.name) for branch in uow.units.branches_of(official.unit_code)]
+        return [(branch.code, branch.name, branch.kind) for branch in uow.units.branches_of(official.unit_code)]

@@ -35,6 +35,8 @@ SPIFF_VERSION = "3.2.0"
 SERIALIZER_VERSION = f"spiff-{SPIFF_VERSION}/1.5/compact-1"
 MAX_DIAGRAM_BYTES = 2_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
+# A step's property naming the decision table its submission must pass; "{title}" stands for the dossier's title.
+SUBMISSION_DECISION_PROPERTY = "submission_decision"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # The service that evaluates a decision table while the process runs; every other service is deferred.
@@ -55,6 +57,7 @@ class Step:
     lane: str | None
     form: str | None
     documentation: str
+    submission_decision: str | None = None
 
 
 @dataclass(frozen=True)
@@ -284,9 +287,10 @@ def _called_ids(parser, process_id) -> set[str]:
 
 
 def _step(task_spec) -> Step:
-    form = (task_spec.extensions or {}).get("properties", {}).get(FORM_PROPERTY)
-    return Step(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane, form,
-                task_spec.documentation or "")
+    properties = (task_spec.extensions or {}).get("properties", {})
+    return Step(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
+                properties.get(FORM_PROPERTY), task_spec.documentation or "",
+                properties.get(SUBMISSION_DECISION_PROPERTY))
 
 
 # ---------------------------------------------------------------------------------------------- running

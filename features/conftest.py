@@ -11,7 +11,7 @@ from engine.clock import VIETNAM
 from engine.errors import EngineError
 from tests.support import csrf_token, fresh_database
 
-PROCESS = "learning_family_recognition"
+PROCESS = "candidate_list_recognition"
 TABLES = Path(__file__).parent / "tables"
 
 
@@ -21,7 +21,7 @@ def database_url(request, tmp_path):
     return fresh_database(request, request.param, tmp_path)
 DECISIONS = {"chuyển tỉnh": "approve", "công nhận": "approve", "trả lại": "return", "không công nhận": "reject"}
 STATUSES = {"đã công nhận": "recognised", "không công nhận": "rejected", "đang xử lý": "in_progress"}
-SIGNER = "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"
+SIGNER = {"signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
 
 
 class Story:
@@ -89,7 +89,7 @@ def other_commune_verifies(story, word):
 @when(parsers.parse('tỉnh phê duyệt "{word}" với quyết định số "{number}" ngày "{day}"'))
 def province_approves(story, word, number, day):
     story.complete(story.officials.province, {**decision(word), "decision_number": number, "decision_date": day,
-                                              "signer": SIGNER})
+                                              **SIGNER})
     assert story.refusal is None, story.refusal
 
 
@@ -177,7 +177,7 @@ def commune_on_page(story, client, login_as, word):
 @when(parsers.parse('cán bộ tỉnh đăng nhập và phê duyệt "{word}" trên trang nhiệm vụ'))
 def province_on_page(story, client, login_as, word):
     submit_on_task_page(client, login_as, story.officials.province, story.open_task().id, {
-        **decision(word), "decision_number": "130/QĐ-UBND", "decision_date": "2026-11-28", "signer": SIGNER})
+        **decision(word), "decision_number": "130/QĐ-UBND", "decision_date": "2026-11-20", **SIGNER})
 
 
 @then(parsers.parse('trang sổ danh hiệu của tỉnh có "{name}"'))
@@ -202,7 +202,7 @@ def today_is(clock, day):
 @when(parsers.parse('xã ra quyết định "{word}" với quyết định số "{number}" ngày "{day}"'))
 def commune_chair_decides(story, word, number, day):
     story.complete(story.officials.commune, {**decision(word), "decision_number": number, "decision_date": day,
-                                             "signer": "Chủ tịch UBND phường Hoàn Kiếm"})
+                                             "signer": "Phạm Thị Dung", "signer_office": "Chủ tịch UBND phường Hoàn Kiếm"})
     assert story.refusal is None, story.refusal
 
 

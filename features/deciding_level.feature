@@ -33,5 +33,5 @@ Tính năng: Cấp quyết định công nhận là dữ liệu, có ngày hiệ
     Và hôm nay là ngày "2026-12-02"
     Khi xã thẩm định "chuyển tỉnh"
     Thì việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
-    Khi tỉnh phê duyệt "công nhận" với quyết định số "130/QĐ-UBND" ngày "2026-12-03"
+    Khi tỉnh phê duyệt "công nhận" với quyết định số "130/QĐ-UBND" ngày "2026-12-02"
     Thì danh hiệu do đơn vị "01" quyết định

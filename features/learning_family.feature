@@ -11,7 +11,7 @@ Tính năng: Công nhận Gia đình học tập qua bốn cấp
 
   Kịch bản: Được công nhận ngay lần đầu
     Khi xã thẩm định "chuyển tỉnh"
-    Và tỉnh phê duyệt "công nhận" với quyết định số "125/QĐ-UBND" ngày "2026-11-25"
+    Và tỉnh phê duyệt "công nhận" với quyết định số "125/QĐ-UBND" ngày "2026-11-18"
     Thì hồ sơ "đã công nhận"
     Và sổ danh hiệu năm 2026 của tỉnh "01" gồm "Nguyễn Văn An, Trần Thị Bình"
     Và lịch sử hồ sơ ghi lần lượt "chihoi1, chihoi1, xa-hoankiem, tinh-hanoi"
@@ -21,7 +21,7 @@ Tính năng: Công nhận Gia đình học tập qua bốn cấp
     Thì việc tiếp theo là "Bổ sung danh sách đề nghị" của chi hội tổ 1
     Khi chi hội gửi lại danh sách chỉ gồm "Nguyễn Văn An"
     Và xã thẩm định "chuyển tỉnh"
-    Và tỉnh phê duyệt "công nhận" với quyết định số "126/QĐ-UBND" ngày "2026-11-26"
+    Và tỉnh phê duyệt "công nhận" với quyết định số "126/QĐ-UBND" ngày "2026-11-19"
     Thì hồ sơ "đã công nhận"
     Và sổ danh hiệu năm 2026 của tỉnh "01" gồm "Nguyễn Văn An"
 
@@ -30,7 +30,7 @@ Tính năng: Công nhận Gia đình học tập qua bốn cấp
     Và tỉnh phê duyệt "trả lại" với ý kiến "Biên bản họp chưa có chữ ký"
     Thì việc tiếp theo là "Thẩm định hồ sơ" của xã "00070"
     Khi xã thẩm định "chuyển tỉnh"
-    Và tỉnh phê duyệt "công nhận" với quyết định số "127/QĐ-UBND" ngày "2026-11-27"
+    Và tỉnh phê duyệt "công nhận" với quyết định số "127/QĐ-UBND" ngày "2026-11-19"
     Thì hồ sơ "đã công nhận"
     Và sổ danh hiệu năm 2026 của tỉnh "01" gồm "Nguyễn Văn An, Trần Thị Bình"
 

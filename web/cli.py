@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 from engine import accounts, decisions, demo, deployments, units
 from engine.db import upgrade_schema
 from engine.errors import EngineError
-from engine.model import Official, Role
+from engine.model import BranchKind, Official, Role
 
 SYSTEM = Official("system", Role.ADMIN, "VN")
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
@@ -65,10 +65,12 @@ def create_user_command(username, password, role, unit, full_name):
 @units_cli.command("add-branch")
 @click.option("--commune", required=True, help="Mã xã, ví dụ 00070.")
 @click.option("--name", required=True)
-def add_branch_command(commune, name):
+@click.option("--kind", type=click.Choice([k.value for k in BranchKind]), default=BranchKind.VILLAGE.value,
+              show_default=True, help="Chi hội thôn/tổ dân phố, hoặc Ban khuyến học của cơ quan, trường học, doanh nghiệp.")
+def add_branch_command(commune, name, kind):
     """Lập một chi hội thuộc xã; in mã chi hội mới."""
     try:
-        click.echo(units.add_branch(commune, name, _engine().uow()))
+        click.echo(units.add_branch(commune, name, _engine().uow(), kind=kind))
     except EngineError as error:
         _fail(error)
 

@@ -1,6 +1,6 @@
 """Every list an official sees, as an .xlsx sheet with the same columns as the page."""
 from engine.forms import Field
-from engine.model import ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask, RecognisedTitle
+from engine.model import BRANCH_KIND_LABELS, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask, RecognisedTitle
 from engine.registry import TitleCount
 from engine.spreadsheets import Sheet
 
@@ -12,7 +12,7 @@ def inbox(tasks: list[OpenTask]) -> Sheet:
 
 
 def registry(titles: list[RecognisedTitle]) -> Sheet:
-    return Sheet("Sổ danh hiệu", ["Chủ hộ", "Danh hiệu", "Năm", "Điểm", "Chi hội", "Xã", "Tỉnh", "Số quyết định",
+    return Sheet("Sổ danh hiệu", ["Tên (chủ hộ, dòng họ, thôn)", "Danh hiệu", "Năm", "Điểm", "Chi hội", "Xã", "Tỉnh", "Số quyết định",
                                   "Ngày quyết định", "Người ký", "Hiệu lực đến", "Hồ sơ"], [
         [t.subject_name, TITLE_LABELS.get(t.title, t.title), t.year, t.score, t.branch_code, t.commune_code,
          t.province_code, t.decision_number, t.decision_date, t.signer, t.valid_until, t.dossier_id] for t in titles])
@@ -30,9 +30,10 @@ def list_field(field: Field, items: list[dict]) -> Sheet:
 
 
 def candidates(dossier: DossierView) -> Sheet:
-    return Sheet(f"Hồ sơ {dossier.id}", ["Chủ hộ", "Điểm đánh giá"],
+    return Sheet(f"Hồ sơ {dossier.id}", ["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"],
                  [[c.get("name"), c.get("score")] for c in dossier.data.get("candidates", [])])
 
 
-def branches(rows: list[tuple[str, str]]) -> Sheet:
-    return Sheet("Chi hội", ["Mã", "Tên"], [list(row) for row in rows])
+def branches(rows: list[tuple[str, str, str]]) -> Sheet:
+    return Sheet("Chi hội", ["Mã", "Tên", "Loại"],
+                 [[code, name, BRANCH_KIND_LABELS.get(kind, kind)] for code, name, kind in rows])

@@ -7,7 +7,7 @@ from flask_login import login_required
 from engine.clock import VIETNAM
 from engine import dossiers, registry, spreadsheets, tasks, units
 from engine.errors import InvalidInput
-from engine.model import DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, Role
+from engine.model import BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind, Role
 from web import exports, forms
 from web.engine_access import official, uow
 
@@ -41,13 +41,15 @@ def inbox_xlsx():
 @login_required
 def start_dossier():
     """Open a dossier, then go straight to its first step."""
-    data = {"name": request.form.get("name", "")}
+    # The choice names a process and the title to propose in it: "candidate_list_recognition:clan".
+    process, _, title = request.form.get("process", "").partition(":")
+    data = {"name": request.form.get("name", ""), **({"title": title} if title else {})}
     year = request.form.get("year", "").strip()
     if year:
         parsed = forms.ascii_int(year)
         data["year"] = year if parsed is None else parsed
     try:
-        dossier = dossiers.start_dossier(request.form.get("process", ""), official(), data, uow())
+        dossier = dossiers.start_dossier(process, official(), data, uow())
     except InvalidInput as error:
         flash("Không mở được hồ sơ: " + str(error), "error")
         return redirect(url_for("pages.inbox"))
@@ -129,7 +131,8 @@ def branches():
     """A commune lists its branches and creates new ones."""
     if request.method == "POST":
         try:
-            code = units.add_branch(official().unit_code, request.form.get("name", ""), uow(), by=official())
+            code = units.add_branch(official().unit_code, request.form.get("name", ""), uow(), by=official(),
+                                    kind=request.form.get("kind", BranchKind.VILLAGE))
         except InvalidInput as error:
             flash(str(error), "error")
         else:
@@ -193,5 +196,6 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(local=_local, age=_age)
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
-        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC),
+        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()},
+        BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC),
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})

@@ -41,8 +41,13 @@ def start_and_prepare(api, officials):
 
 def test_full_path_through_the_api(api, officials):
     processes = api.get("/api/processes", officials.branch).json
-    assert processes == [{"id": PROCESS, "name": "Công nhận Gia đình học tập", "version": 1, "title": "family"}]
-    assert api.get("/api/processes", officials.commune).json == []
+    # A village's branch proposes lists and registers citizens; learning units and communes self-assess elsewhere.
+    assert processes == [
+        {"id": PROCESS, "name": "Công nhận theo danh sách: Gia đình, Dòng họ, Cộng đồng thôn", "version": 1,
+         "titles": ["family", "clan", "community_village"]},
+        {"id": "learning_citizen_recognition", "name": "Công nhận Công dân học tập", "version": 1,
+         "titles": ["citizen"]}]
+    assert [p["id"] for p in api.get("/api/processes", officials.commune).json] == ["commune_community_recognition"]
     dossier_id, verify = start_and_prepare(api, officials)
 
     inbox = api.get("/api/tasks", officials.commune).json
@@ -63,7 +68,7 @@ def test_full_path_through_the_api(api, officials):
     assert [h["action"] for h in dossier["history"]] == ["start", "complete", "complete", "complete"]
     registry = api.get("/api/registry?year=2026&unit=00070", officials.province).json
     assert [t["subject_name"] for t in registry] == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert registry[0]["decision_date"] == "2026-11-25"
+    assert registry[0]["decision_date"] == "2026-11-18"
     counts = api.get("/api/registry/counts?year=2026", officials.ministry).json
     assert counts == [{"year": 2026, "title": "family", "province_code": "01", "commune_code": "00070", "count": 2}]
     assert api.get("/api/registry/counts?unit=00073", officials.other_commune).json == []

@@ -32,9 +32,9 @@ def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uo
     assert [r[0] for r in rows(book["Sổ danh hiệu"])[1:]] == ["Nguyễn Văn An", "Trần Thị Bình"]
     assert rows(book["Số lượng theo xã"])[1] == [2026, "Gia đình học tập", "01", "00070", 2]
     candidates = opened(client.get(f"/dossiers/{dossier_id}/candidates.xlsx")).active
-    assert rows(candidates) == [["Chủ hộ", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", 92.5]]
+    assert rows(candidates) == [["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", 92.5]]
     login_as(officials.commune)
-    assert rows(opened(client.get("/branches.xlsx")).active) == [["Mã", "Tên"], [officials.branch_code, "Chi hội tổ 1"]]
+    assert rows(opened(client.get("/branches.xlsx")).active) == [["Mã", "Tên", "Loại"], [officials.branch_code, "Chi hội tổ 1", "Chi hội thôn, tổ dân phố"]]
     login_as(officials.other_commune)
     assert client.get(f"/dossiers/{dossier_id}/candidates.xlsx").status_code == 404
 
@@ -49,16 +49,16 @@ def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(cli
     task_id = only_task(dossier).id
     login_as(officials.branch)
     template = opened(client.get(f"/tasks/{task_id}/list.xlsx")).active
-    assert rows(template) == [["Chủ hộ", "Điểm đánh giá"]]
+    assert rows(template) == [["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"]]
     token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
 
-    bad = upload(client, task_id, token, xlsx_file(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", "tám"]))
+    bad = upload(client, task_id, token, xlsx_file(["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", "tám"]))
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "Dòng 3, cột Điểm đánh giá: Phải là một số." in page
     assert 'value="Hộ A"' not in page
     assert upload(client, task_id, token, b"not a workbook", "x.xlsx").status_code == 422
 
-    good = upload(client, task_id, token, xlsx_file(["Chủ hộ", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
+    good = upload(client, task_id, token, xlsx_file(["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
     page = good.get_data(as_text=True)
     assert good.status_code == 200 and "Đã đọc 2 dòng từ tệp" in page
     assert 'value="Hộ A"' in page and 'value="75.5"' in page

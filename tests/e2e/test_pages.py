@@ -15,7 +15,7 @@ def test_pages_need_sign_in_and_bad_passwords_are_refused(client, officials):
 def test_forms_without_csrf_token_are_refused(client, officials, login_as):
     assert client.post("/login", data={"username": "xa-hoankiem", "password": "x"}).status_code == 400
     login_as(officials.branch)
-    assert client.post("/dossiers", data={"process": "learning_family_recognition"}).status_code == 400
+    assert client.post("/dossiers", data={"process": "candidate_list_recognition"}).status_code == 400
 
 
 def test_login_does_not_redirect_off_site(client, officials):
@@ -31,7 +31,7 @@ def test_commune_verifies_through_the_task_page(client, officials, login_as, new
     inbox = client.get("/inbox").get_data(as_text=True)
     assert "Thẩm định hồ sơ" in inbox and f"Số {dossier_id}" in inbox
     page = client.get(f"/tasks/{verify.id}").get_data(as_text=True)
-    assert "Nguyễn Văn An" in page and "Trả lại chi hội để bổ sung" in page
+    assert "Nguyễn Văn An" in page and "Trả lại để bổ sung" in page
     token = csrf_token(page)
     refused = client.post(f"/tasks/{verify.id}", data={"decision": "return", "csrf_token": token})
     assert refused.status_code == 422 and "Bắt buộc nhập." in refused.get_data(as_text=True)
@@ -43,11 +43,11 @@ def test_commune_verifies_through_the_task_page(client, officials, login_as, new
 def test_branch_starts_and_fills_a_candidate_list_in_the_page(client, officials, login_as):
     login_as(officials.branch)
     token = csrf_token(client.get("/inbox").get_data(as_text=True))
-    started = client.post("/dossiers", data={"process": "learning_family_recognition", "year": "2026",
+    started = client.post("/dossiers", data={"process": "candidate_list_recognition", "year": "2026",
                                              "name": "Tổ 1", "csrf_token": token})
     task_url = started.headers["Location"]
     page = client.get(task_url).get_data(as_text=True)
-    assert "Danh sách hộ gia đình đề nghị" in page
+    assert "Danh sách đề nghị" in page
     bad = client.post(task_url, data={"_lists": "candidates", "candidates-0-name": "Hộ A",
                                       "candidates-0-score": "tám", "csrf_token": token})
     assert bad.status_code == 422 and "Phải là một số." in bad.get_data(as_text=True)
@@ -90,7 +90,7 @@ def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials
     client.post("/logout", data={"csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
     login_as(officials.commune)
     response = client.get(f"/dossiers/{dossier_id}/diagram.bpmn")
-    assert response.status_code == 200 and b'id="learning_family_recognition"' in response.data
+    assert response.status_code == 200 and b'id="candidate_list_recognition"' in response.data
     assert response.headers["Content-Security-Policy"].startswith("sandbox")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
@@ -140,5 +140,5 @@ def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials
     token = csrf_token(client.get(f"/tasks/{approve_second.id}").get_data(as_text=True))
     response = client.post(f"/tasks/{approve_second.id}", data={**APPROVAL, "csrf_token": token})
     assert response.status_code == 422
-    assert "Hộ này đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND." in response.get_data(as_text=True)
+    assert "Đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND." in response.get_data(as_text=True)
     assert tasks.inbox(officials.province, new_uow()).total == 1

@@ -26,8 +26,9 @@ def test_each_household_gets_its_certificate_in_vietnamese(new_uow, officials, r
         text = " ".join(reader.pages[0].extract_text().split())
         for expected in ("GIẤY CÔNG NHẬN", "“GIA ĐÌNH HỌC TẬP” NĂM 2026", title.subject_name,
                          "Chi hội tổ 1, Phường Hoàn Kiếm, Thành phố Hà Nội",
-                         "Theo Quyết định số 125/QĐ-UBND ngày 25/11/2026", "Có giá trị đến hết ngày 31/12/2027",
-                         "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"):
+                         "Công nhận hộ gia đình",
+                         "Theo Quyết định số 125/QĐ-UBND ngày 18/11/2026", "Có giá trị đến hết ngày 31/12/2027",
+                         "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "PHÓ CHỦ TỊCH UBND TỈNH", "Lê Văn Cường"):
             assert expected in text, (expected, text)
         assert "Giấy công nhận Gia đình học tập" in reader.metadata.title
 

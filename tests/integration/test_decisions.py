@@ -33,7 +33,7 @@ def test_a_province_delegates_from_a_date_and_running_dossiers_keep_their_table(
     assert decide(new_uow, officials, before_loading).role == "province"
     chair = decide(new_uow, officials, verified_late)
     assert (chair.step, chair.role, chair.unit_code) == ("decide_at_commune", "commune", "00070")
-    done = tasks.complete_task(chair.id, officials.commune, {**APPROVAL, "signer": "Chủ tịch UBND phường"}, new_uow())
+    done = tasks.complete_task(chair.id, officials.commune, {**APPROVAL, "signer": "Phạm Thị Dung", "signer_office": "Chủ tịch UBND phường"}, new_uow())
     assert done.status == "recognised"
     (title,) = [t for t in registry.recognised_titles(officials.commune, new_uow()) if t.dossier_id == done.dossier_id]
     assert title.subject_name == "Hộ Lê Văn Dũng"
@@ -69,9 +69,9 @@ def test_who_may_load_a_table_and_what_is_refused(new_uow, officials):
     assert [(t.province_code, t.version, t.created) for t in national] == [("VN", 1, False)]
 
 
-NEEDS_A_TABLE = (ROOT / "bpmn" / "learning_family.bpmn").read_text().replace(
+NEEDS_A_TABLE = (ROOT / "bpmn" / "candidate_list_recognition.bpmn").read_text().replace(
     "value=\"'deciding_level'\"", "value=\"'not_loaded_yet'\"").replace(
-    'id="learning_family_recognition"', 'id="needs_a_table"', 1)
+    'id="candidate_list_recognition"', 'id="needs_a_table"', 1)
 
 
 def test_a_dossier_cannot_start_without_its_tables(new_uow, officials):

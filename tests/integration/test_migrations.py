@@ -28,7 +28,7 @@ ROWS = [
     "'2026-11-20 00:00:00+00')",
     "INSERT INTO titles (id, title, subject_name, score, year, branch_code, commune_code, province_code, dossier_id, "
     "decision_number, decision_date, signer, valid_until, recorded_at) VALUES (1, 'family', '  NGUYỄN  Văn An ', 86, "
-    "2026, '00070-01', '00070', '01', 1, '1/QĐ', '2026-11-25', 'A', '2027-12-31', '2026-11-25 00:00:00+00')",
+    "2026, '00070-01', '00070', '01', 1, '1/QĐ', '2026-11-18', 'A', '2027-12-31', '2026-11-18 00:00:00+00')",
 ]
 
 

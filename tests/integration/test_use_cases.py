@@ -10,10 +10,10 @@ from engine.model import DossierStatus
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
 from tests.support import BPMN
 
-PROCESS = "learning_family_recognition"
+PROCESS = "candidate_list_recognition"
 CANDIDATES = [{"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92.5}]
-APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-25",
-            "signer": "Lê Văn Cường, Phó Chủ tịch UBND tỉnh"}
+APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-18",
+            "signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
 
 
 def only_task(view_or_done):
@@ -141,14 +141,14 @@ def test_bad_start_data_is_refused(new_uow, officials):
 def test_a_running_dossier_keeps_its_version_while_new_ones_take_the_next(new_uow, officials, tmp_path):
     old_id, verify = to_commune(new_uow, officials)
     again = deployments.deploy_directory(BPMN, officials.designer, new_uow())
-    assert [(d.version, d.created) for d in again] == [(1, False)]
+    assert {(d.version, d.created) for d in again} == {(1, False)} and len(again) == 4
 
     changed = tmp_path / "bpmn"
     (changed / "forms").mkdir(parents=True)
     for form in (BPMN / "forms").glob("*.json"):
         (changed / "forms" / form.name).write_bytes(form.read_bytes())
-    (changed / "learning_family.bpmn").write_text(
-        (BPMN / "learning_family.bpmn").read_text().replace("Thẩm định hồ sơ", "Thẩm định hồ sơ (mới)"))
+    (changed / "candidate_list_recognition.bpmn").write_text(
+        (BPMN / "candidate_list_recognition.bpmn").read_text().replace("Thẩm định hồ sơ", "Thẩm định hồ sơ (mới)"))
     assert [(d.version, d.created) for d in deployments.deploy_directory(changed, officials.designer, new_uow())] \
         == [(2, True)]
 
@@ -162,16 +162,16 @@ def test_a_running_dossier_keeps_its_version_while_new_ones_take_the_next(new_uo
 
 def test_a_refused_deployment_stores_nothing(new_uow, officials, tmp_path):
     before = snapshot(new_uow)
-    bad = {"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes().replace(
+    bad = {"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes().replace(
         b'<bpmn:lane id="lane_round_province" name="T\xe1\xbb\x89nh">', b'<bpmn:lane id="lane_round_province" name="Kho">')}
     bad.update({p.name: p.read_bytes() for p in (BPMN / "forms").glob("*.json")})
     with pytest.raises(DeploymentRefused, match="Kho") as caught:
         deployments.deploy(bad, officials.designer, new_uow())
     assert "approve" in caught.value.element
-    missing_form = {"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes()}
+    missing_form = {"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes()}
     with pytest.raises(DeploymentRefused, match="candidate_list.schema.json"):
         deployments.deploy(missing_form, officials.designer, new_uow())
-    unknown_service = dict(bad, **{"learning_family.bpmn": (BPMN / "learning_family.bpmn").read_bytes().replace(
+    unknown_service = dict(bad, **{"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes().replace(
         b'serviceTaskOperator id="record_titles"', b'serviceTaskOperator id="send_email"')})
     with pytest.raises(DeploymentRefused, match="send_email"):
         deployments.deploy(unknown_service, officials.designer, new_uow())
@@ -363,7 +363,7 @@ def test_a_household_holds_the_title_once_a_year(new_uow, officials):
     with pytest.raises(InvalidInput) as caught:
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
     assert caught.value.errors == {
-        "candidates.0.name": "Hộ này đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND."}
+        "candidates.0.name": "Đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND."}
     # Next year the household is evaluated again.
     dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2027}, new_uow())
     tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
@@ -385,6 +385,6 @@ def test_two_dossiers_in_flight_for_one_household_record_it_once(new_uow, offici
     _, approve_second = approve_all_the_way(new_uow, officials, second)
     approve_first()
     before = snapshot(new_uow)
-    with pytest.raises(InvalidInput, match="đã được công nhận năm 2026"):
+    with pytest.raises(InvalidInput, match="Đã được công nhận năm 2026"):
         approve_second()
     assert snapshot(new_uow) == before

@@ -29,7 +29,7 @@ def test_valid_submissions_pass():
     validate("verification.schema.json", {"decision": "return", "comment": "Thiếu minh chứng"})
     validate("candidate_list.schema.json", {"candidates": [{"name": "Nguyễn Văn A", "score": 80.5}]})
     validate("approval.schema.json", {"decision": "approve", "decision_number": "12/QĐ-UBND",
-                                                    "decision_date": "2026-12-01", "signer": "Lê Văn C"})
+                                                    "decision_date": "2026-12-01", "signer": "Lê Văn C", "signer_office": "Chủ tịch"})
 
 
 @pytest.mark.parametrize("decision", ["return", "reject"])
@@ -50,7 +50,7 @@ def test_bad_decisions(values, expected):
 
 def test_approval_needs_the_decision_particulars():
     errors = errors_of("approval.schema.json", {"decision": "approve", "decision_date": "20/11/2026"})
-    assert errors == {"decision_number": "Bắt buộc nhập.", "signer": "Bắt buộc nhập.",
+    assert errors == {"decision_number": "Bắt buộc nhập.", "signer": "Bắt buộc nhập.", "signer_office": "Bắt buộc nhập.",
                       "decision_date": "Ngày không hợp lệ, nhập theo dạng YYYY-MM-DD."}
 
 

@@ -8,8 +8,8 @@ from engine.errors import DeploymentRefused
 from engine.workflow import Decisions, Definition, Instance, parse_deployment
 from tests.support import BPMN
 
-SOURCE = (BPMN / "learning_family.bpmn").read_bytes()
-MAIN = "learning_family_recognition"
+SOURCE = (BPMN / "candidate_list_recognition.bpmn").read_bytes()
+MAIN = "candidate_list_recognition"
 
 
 DECIDING_LEVEL = (BPMN / "decisions" / "deciding_level.dmn").read_text()
@@ -20,7 +20,7 @@ CONTEXT = {"year": 2026, "title": "family", "province": "01", "commune": "00070"
 
 @pytest.fixture(scope="module")
 def definition():
-    process = next(p for p in parse_deployment({"learning_family.bpmn": SOURCE}) if p.process_id == MAIN)
+    process = next(p for p in parse_deployment({"candidate_list_recognition.bpmn": SOURCE}) if p.process_id == MAIN)
     return Definition(f"test:{MAIN}", lambda: process.spec)
 
 
@@ -40,10 +40,12 @@ def run(definition, instance, fields, decisions=NATIONAL):
 
 
 def test_the_shipped_diagram_parses_with_lanes_and_forms():
-    processes = {p.process_id: p for p in parse_deployment({"learning_family.bpmn": SOURCE})}
+    processes = {p.process_id: p for p in parse_deployment({"candidate_list_recognition.bpmn": SOURCE})}
     main = processes[MAIN]
-    assert not main.called and processes["learning_family_review_round"].called
-    assert main.properties == {"title": "family", "candidate_decision": "family_score"}
+    assert not main.called and processes["candidate_list_review_round"].called
+    assert main.properties == {"title": "family clan community_village", "subject": "candidates"}
+    assert {s.bpmn_id: s.submission_decision for s in main.steps if s.submission_decision} == {
+        "prepare_candidate_list": "{title}_score", "revise_candidate_list": "{title}_score"}
     assert main.start_lane == "Chi hội"
     assert main.decisions == ("deciding_level",) and main.services == ("decide", "record_titles")
     lanes = {s.bpmn_id: (s.lane, s.form) for s in main.steps}
@@ -100,7 +102,7 @@ def test_two_hundred_return_rounds_stay_small_and_fast(definition):
 def broken(old: str, new: str) -> dict:
     text = SOURCE.decode()
     assert old in text, old
-    return {"learning_family.bpmn": text.replace(old, new, 1).encode()}
+    return {"candidate_list_recognition.bpmn": text.replace(old, new, 1).encode()}
 
 
 @pytest.mark.parametrize(("files", "message", "line", "element"), [
@@ -133,7 +135,7 @@ def test_broken_diagrams_are_refused_with_file_line_and_element(files, message, 
     if element is not None:
         assert element in refusal.element
     if "notes.txt" not in files:
-        assert refusal.file == "learning_family.bpmn" and refusal.line
+        assert refusal.file == "candidate_list_recognition.bpmn" and refusal.line
 
 
 def test_entity_tricks_are_refused():
