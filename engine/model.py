@@ -210,6 +210,20 @@ class RecognisedTitle:
 
 
 @dataclass(frozen=True)
+class RecognitionDecisionView:
+    """A recognition decision and the subjects it recognised that the reader may see."""
+
+    id: int
+    number: str
+    decided_on: date
+    deciding_unit: str
+    signer_name: str
+    signer_office: str
+    title: str
+    subjects: tuple[RecognisedTitle, ...]
+
+
+@dataclass(frozen=True)
 class ProcessInfo:
     id: str
     name: str

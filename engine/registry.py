@@ -6,7 +6,7 @@ from datetime import date
 from engine.certificates import Issuer, certificate_pdf
 from engine.clock import today_in_vietnam
 from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
-from engine.model import TITLE_LABELS, Official, RecognisedTitle, Role
+from engine.model import TITLE_LABELS, Official, RecognisedTitle, RecognitionDecisionView, Role
 from engine.orm import DossierRow, RecognitionDecisionRow, TitleRow, UnitRow
 from engine.subjects import CANDIDATES, SUBJECT_PROPERTY, check_subjects, subjects_of
 from engine.unit_of_work import UnitOfWork
@@ -95,6 +95,22 @@ def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str
                           for code in dict.fromkeys((row.branch_code, row.commune_code, row.province_code)))
         issuer = Issuer(uow.units.get(row.deciding_unit).name, place, decision.signer_office, decision.signer_name)
         return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(_recognised(row), issuer)
+
+
+def recognition_decision(decision_id: int, official: Official, uow: UnitOfWork) -> RecognitionDecisionView:
+    """A recognition decision with its subjects, as far as the official's unit reaches: the deciding unit's
+    officials (and those above) see every subject, a commune or branch only its own."""
+    with uow:
+        decision = uow.decisions.get(decision_id)
+        subjects = [] if decision is None else [
+            row for row in uow.titles.of_decision(decision_id) if _within(uow, uow.units.get(row.branch_code), official)]
+        if not subjects:
+            raise NotFound(f"Không có quyết định công nhận số {decision_id} trong phạm vi của bạn.")
+        return RecognitionDecisionView(
+            id=decision.id, number=decision.number, decided_on=decision.decided_on,
+            deciding_unit=decision.deciding_unit, signer_name=decision.signer_name,
+            signer_office=decision.signer_office, title=decision.title,
+            subjects=tuple(_recognised(row) for row in subjects))
 
 
 def _recognised(row: TitleRow) -> RecognisedTitle:

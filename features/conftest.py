@@ -38,10 +38,10 @@ class Story:
         (task,) = dossiers.get_dossier(self.dossier_id, self.officials.ministry, self.new_uow()).open_tasks
         return task
 
-    def complete(self, official, values, task_id=None):
+    def complete(self, official, values, task_id=None, uploads=None):
         task_id = task_id or self.open_task().id
         try:
-            tasks.complete_task(task_id, official, values, self.new_uow())
+            tasks.complete_task(task_id, official, values, self.new_uow(), uploads)
             self.last_task, self.refusal = task_id, None
         except EngineError as error:
             self.refusal = error
