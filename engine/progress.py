@@ -136,8 +136,12 @@ def _check_assessment(uow: UnitOfWork, dossier: DossierRow, decision_id: str, va
     facts = subjects.unit_facts(uow, dossier, values)
     result = decisions_for(uow, dossier).evaluate(decision_id, {**_context(uow, dossier), **values, **facts})
     if result.get("passed") is not True:
+        field = result.get("field") or "form"
         reason = result.get("reason") or "Chưa đạt tiêu chí"
-        raise InvalidInput({result.get("field") or "form": f"{reason} ({_table_source(dossier, decision_id)})."})
+        if field == "members" and "citizen_holders" in facts:
+            reason += (f"; theo sổ danh hiệu hôm nay {facts['citizen_holders']}/{values['members']} thành viên "
+                       f"({facts['citizen_rate']:.1%}) giữ danh hiệu Công dân học tập còn hiệu lực")
+        raise InvalidInput({field: f"{reason} ({_table_source(dossier, decision_id)})."})
     return {**facts, **({"score": result["score"]} if "score" in result else {})}
 
 

@@ -106,7 +106,7 @@ def branch_resends(story, name):
 
 @then(parsers.parse('hồ sơ "{status}"'))
 def dossier_status(story, status):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    view = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
     assert view.status == STATUSES[status]
 
 
