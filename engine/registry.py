@@ -83,6 +83,14 @@ def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = No
         return [_recognised(row) for row in uow.titles.under(unit, year)]
 
 
+def expiring_titles(official: Official, uow: UnitOfWork, year: int, unit_code: str | None = None) -> list[RecognisedTitle]:
+    """Titles under a unit within reach whose validity ends in `year` and that no later recognition of the same
+    subject has renewed: the subjects to re-evaluate (re-recognition) before they lapse."""
+    with uow:
+        unit = _unit_in_reach(uow, official, unit_code)
+        return [_recognised(row) for row in uow.titles.expiring_under(unit, date(year, 1, 1), date(year, 12, 31))]
+
+
 def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str, bytes]:
     """The certificate (file name, PDF) of one recognised subject within the official's reach."""
     with uow:

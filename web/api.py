@@ -1,15 +1,18 @@
 """The JSON API: the same accounts as the pages, by HTTP Basic (scripts) or the session (with a CSRF header)."""
 import dataclasses
+import json
 from datetime import date, datetime
 from enum import Enum
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from engine import dossiers, registry, tasks
 from engine.accounts import authenticate
+from engine.clock import today_in_vietnam
+from engine.attachments import Upload
 from engine.errors import InvalidInput
 from web.engine_access import uow
 from web.forms import ascii_int
@@ -111,8 +114,40 @@ def get_task(task_id: str):
 
 @bp.post("/tasks/<task_id>/complete")
 def complete_task(task_id: str):
-    done = tasks.complete_task(task_id, g.official, _json_body(), uow())
+    """JSON values; or, to send files, multipart with the values as JSON in part `values` and each file in a part
+    named after its field (the field's value lists the ids of earlier files to keep)."""
+    if request.mimetype == "multipart/form-data":
+        values, uploads = _multipart_values(), {name: [Upload(f.filename or name, f.read()) for f in
+                                                       request.files.getlist(name)] for name in request.files}
+    else:
+        values, uploads = _json_body(), {}
+    done = tasks.complete_task(task_id, g.official, values, uow(), uploads)
     return jsonify(plain(done))
+
+
+def _multipart_values() -> dict:
+    try:
+        values = json.loads(request.form.get("values", "{}"))
+    except json.JSONDecodeError:
+        values = None
+    if not isinstance(values, dict):
+        raise InvalidInput({"values": "Phần 'values' phải là một đối tượng JSON."})
+    return values
+
+
+@bp.get("/decisions/<int:decision_id>")
+def get_recognition_decision(decision_id: int):
+    return jsonify(plain(registry.recognition_decision(decision_id, g.official, uow())))
+
+
+@bp.get("/registry/expiring")
+def get_expiring():
+    """Titles whose validity ends in `year` (default this year) not yet renewed, under `unit`."""
+    year = request.args.get("year")
+    if year is not None and ascii_int(year) is None:
+        raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
+    year = ascii_int(year) or today_in_vietnam(current_app.extensions["engine"].clock).year
+    return jsonify(plain(registry.expiring_titles(g.official, uow(), year, request.args.get("unit") or None)))
 
 
 def _registry_filter() -> dict:

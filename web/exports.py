@@ -12,9 +12,9 @@ def inbox(tasks: list[OpenTask]) -> Sheet:
 
 
 def registry(titles: list[RecognisedTitle]) -> Sheet:
-    return Sheet("Sổ danh hiệu", ["Tên (chủ hộ, dòng họ, thôn)", "Danh hiệu", "Năm", "Điểm", "Chi hội", "Xã", "Tỉnh", "Số quyết định",
-                                  "Ngày quyết định", "Người ký", "Hiệu lực đến", "Hồ sơ"], [
-        [t.subject_name, TITLE_LABELS.get(t.title, t.title), t.year, t.score, t.branch_code, t.commune_code,
+    return Sheet("Sổ danh hiệu", ["Tên", "Danh hiệu", "Mức độ", "Năm", "Điểm", "Chi hội, đơn vị", "Xã", "Tỉnh",
+                                  "Số quyết định", "Ngày quyết định", "Người ký", "Hiệu lực đến", "Hồ sơ"], [
+        [t.subject_name, TITLE_LABELS.get(t.title, t.title), t.level, t.year, t.score, t.branch_code, t.commune_code,
          t.province_code, t.decision_number, t.decision_date, t.signer, t.valid_until, t.dossier_id] for t in titles])
 
 

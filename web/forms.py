@@ -2,6 +2,7 @@
 import math
 import re
 
+from engine.attachments import Upload
 from engine.forms import Field
 
 LIST_ROWS_SPARE = 5
@@ -11,6 +12,11 @@ def parse(fields: tuple[Field, ...], form) -> dict:
     """Values keyed by field name; empty inputs are left out so the schema reports what is missing."""
     values = {}
     for field in fields:
+        if field.kind == "files":
+            kept = form.getlist(field.name)
+            if kept:
+                values[field.name] = [ascii_int(i) for i in kept]
+            continue
         if field.kind == "list":
             rows = _rows(field, form)
             if rows or field.name in form.getlist("_lists"):
@@ -20,6 +26,13 @@ def parse(fields: tuple[Field, ...], form) -> dict:
         if raw:
             values[field.name] = _typed(field, raw)
     return values
+
+
+def uploads(fields: tuple[Field, ...], files) -> dict[str, list[Upload]]:
+    """The files chosen in each file field of the form (empty choosers left out)."""
+    chosen = {field.name: [Upload(f.filename, f.read()) for f in files.getlist(field.name) if f.filename]
+              for field in fields if field.kind == "files"}
+    return {name: items for name, items in chosen.items() if items}
 
 
 def _rows(field: Field, form) -> list[dict]:

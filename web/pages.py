@@ -1,11 +1,12 @@
 """Officials' pages: inbox, task, dossier, registry. Each view parses, calls one use case, renders."""
 from datetime import UTC, datetime
+from io import BytesIO
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 
-from engine.clock import VIETNAM
-from engine import dossiers, registry, spreadsheets, tasks, units
+from engine.clock import VIETNAM, today_in_vietnam
+from engine import attachments, dossiers, registry, spreadsheets, tasks, units
 from engine.errors import InvalidInput
 from engine.model import BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind, Role
 from web import exports, forms
@@ -67,7 +68,7 @@ def task(task_id: str):
     if request.method == "POST":
         values = forms.parse(view.fields, request.form)
         try:
-            done = tasks.complete_task(task_id, official(), values, uow())
+            done = tasks.complete_task(task_id, official(), values, uow(), forms.uploads(view.fields, request.files))
         except InvalidInput as error:
             errors = error.errors
             flash("Biểu mẫu còn lỗi, xem các ô được đánh dấu.", "error")
@@ -123,6 +124,44 @@ def dossier_diagram(dossier_id: int):
     # A designer's file, served on our origin: never let a browser run anything inside it.
     return Response(xml, mimetype="application/xml", headers={
         "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'"})
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    info, content = attachments.download(attachment_id, official(), uow())
+    # Always a download, never rendered on our origin: an uploaded file must not run as a page.
+    response = send_file(BytesIO(content), mimetype=info.media_type, as_attachment=True, download_name=info.file_name)
+    response.headers.update({"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'"})
+    return response
+
+
+@bp.route("/decisions/<int:decision_id>")
+@login_required
+def recognition_decision(decision_id: int):
+    return render_template("decision.html", decision=registry.recognition_decision(decision_id, official(), uow()))
+
+
+@bp.route("/decisions/<int:decision_id>.xlsx")
+@login_required
+def recognition_decision_xlsx(decision_id: int):
+    decision = registry.recognition_decision(decision_id, official(), uow())
+    return _xlsx(f"quyet-dinh-{decision_id}", exports.registry(list(decision.subjects)))
+
+
+@bp.route("/expiring")
+@login_required
+def expiring():
+    """Titles whose validity ends in a year and that no later recognition has renewed: whom to re-evaluate."""
+    year = forms.ascii_int(request.args.get("year")) or _this_year()
+    titles = registry.expiring_titles(official(), uow(), year, request.args.get("unit") or None)
+    if request.args.get("format") == "xlsx":
+        return _xlsx(f"het-han-{year}", exports.registry(titles))
+    return render_template("expiring.html", titles=titles, year=year)
+
+
+def _this_year() -> int:
+    return today_in_vietnam(current_app.extensions["engine"].clock).year
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -28,11 +28,12 @@ ROWS = [
     "'2026-11-20 00:00:00+00')",
     "INSERT INTO titles (id, title, subject_name, score, year, branch_code, commune_code, province_code, dossier_id, "
     "decision_number, decision_date, signer, valid_until, recorded_at) VALUES (1, 'family', '  NGUYỄN  Văn An ', 86, "
-    "2026, '00070-01', '00070', '01', 1, '1/QĐ', '2026-11-18', 'A', '2027-12-31', '2026-11-18 00:00:00+00')",
+    "2026, '00070-01', '00070', '01', 1, '1/QĐ', '2026-11-18', 'Lê Văn C, Chủ tịch UBND tỉnh', '2027-12-31', "
+    "'2026-11-18 00:00:00+00')",
 ]
 
 
-def test_titles_recorded_before_0003_get_their_identity(database_url, tmp_path):
+def test_titles_recorded_before_0003_get_their_identity_and_decision(database_url, tmp_path):
     # A database of its own, stopped at revision 0002 with a title in it.
     url = f"sqlite:///{tmp_path / 'old.sqlite'}" if database_url.startswith("sqlite") else database_url
     engine = make_engine(url)
@@ -46,5 +47,12 @@ def test_titles_recorded_before_0003_get_their_identity(database_url, tmp_path):
     upgrade_schema(engine)
     with create_engine(url).connect() as connection:
         row = connection.execute(text("SELECT subject_key, deciding_unit, level FROM titles")).one()
+        decision = connection.execute(text(
+            "SELECT d.deciding_unit, d.number, d.year, d.signer_name, d.signer_office, d.title FROM titles t "
+            "JOIN recognition_decisions d ON d.id = t.decision_id")).one()
+        kinds = connection.execute(text("SELECT code, kind FROM units ORDER BY code")).all()
     assert tuple(row) == ("00070-01:nguyễn văn an", "01", None)
+    # 0005: each title's decision becomes a record of its own; branches so far are villages' chi hội.
+    assert tuple(decision) == ("01", "1/QĐ", 2026, "Lê Văn C", "Chủ tịch UBND tỉnh", "family")
+    assert [tuple(k) for k in kinds] == [("00070", None), ("00070-01", "village"), ("01", None), ("VN", None)]
     engine.dispose()

@@ -7,7 +7,8 @@ from engine import deployments, dossiers, progress, registry, tasks
 from engine.errors import (Conflict, DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask,
                            TaskAlreadyDone, TaskNotFound, WorkflowFailed)
 from engine.model import DossierStatus
-from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, TitleRow
+from engine.orm import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, RecognitionDecisionRow,
+                        TitleRow)
 from tests.support import BPMN
 
 PROCESS = "candidate_list_recognition"
@@ -31,7 +32,8 @@ def snapshot(new_uow):
     """Every record a failed action must leave as it was."""
     with new_uow() as uow:
         rows = {}
-        for table in (DossierRow, HumanTaskRow, AuditRow, TitleRow, ProcessVersionRow):
+        for table in (DossierRow, HumanTaskRow, AuditRow, TitleRow, ProcessVersionRow, AttachmentRow,
+                      RecognitionDecisionRow):
             rows[table.__tablename__] = uow.session.scalar(select(func.count()).select_from(table))
         rows["dossiers_state"] = [(d.id, d.revision, d.status, d.state, d.data)
                                   for d in uow.session.scalars(select(DossierRow).order_by(DossierRow.id))]
