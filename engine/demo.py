@@ -1,7 +1,8 @@
-"""Use case: seed a demo — branches in two Hà Nội communes, one account per role, one dossier at the commune."""
+"""Use case: seed a demo — branches in two Hà Nội communes and a school (a learning unit), one account per role,
+one dossier at the commune."""
 from engine import accounts, dossiers, tasks, units
 from engine.errors import InvalidInput
-from engine.model import Official, Role
+from engine.model import BranchKind, Official, Role
 
 DEMO_PASSWORD = "hoctap-2026"
 COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
@@ -14,7 +15,9 @@ def seed(new_uow) -> list[str]:
     """Create what is missing and return the lines to print (accounts with their password)."""
     branch = _branch(new_uow, COMMUNE, "Chi hội tổ dân phố số 1")
     other_branch = _branch(new_uow, OTHER_COMMUNE, "Chi hội tổ dân phố số 5")
-    people = [("chihoi1", Role.BRANCH, branch), ("chihoi5", Role.BRANCH, other_branch),
+    # A learning unit: its Ban khuyến học self-assesses (Đơn vị học tập) and registers its members as citizens.
+    school = _branch(new_uow, COMMUNE, "Trường THCS Ngô Sĩ Liên", BranchKind.SCHOOL)
+    people = [("chihoi1", Role.BRANCH, branch), ("chihoi5", Role.BRANCH, other_branch), ("truong-nsl", Role.BRANCH, school),
               ("xa-hoankiem", Role.COMMUNE, COMMUNE), ("xa-cuanam", Role.COMMUNE, OTHER_COMMUNE),
               ("tinh-hanoi", Role.PROVINCE, PROVINCE), ("bo", Role.MINISTRY, None),
               ("thietke", Role.DESIGNER, None), ("quantri", Role.ADMIN, None)]
@@ -32,10 +35,10 @@ def seed(new_uow) -> list[str]:
     return lines
 
 
-def _branch(new_uow, commune: str, name: str) -> str:
+def _branch(new_uow, commune: str, name: str, kind: str = BranchKind.VILLAGE) -> str:
     with new_uow() as uow:
         existing = [b.code for b in uow.units.branches_of(commune) if b.name == name]
-    return existing[0] if existing else units.add_branch(commune, name, new_uow())
+    return existing[0] if existing else units.add_branch(commune, name, new_uow(), kind=kind)
 
 
 def _sample_dossier(new_uow, branch_official: Official) -> str:

@@ -14,6 +14,14 @@ Tính năng: Công nhận Công dân học tập
     Và sổ danh hiệu có công dân "Phạm Văn Minh" 80 điểm do đơn vị "00070" quyết định, hiệu lực đến "2027-12-31"
     Và hồ sơ có các tệp "giay-khen.pdf"
 
+  Kịch bản: Tỉnh nạp bảng riêng giữ quyền công nhận Công dân học tập
+    Cho tỉnh "01" nạp bảng quyết định "delegate_family_to_commune.dmn"
+    Khi chi hội tổ 1 đăng ký cho công dân "Phạm Văn Minh" số định danh "001090012345" với điểm "8 8 8 8 8 8 8 8 8 8" và minh chứng "giay-khen.pdf"
+    Và chi hội xác nhận "đạt"
+    Thì việc tiếp theo là "Tỉnh ra quyết định công nhận" của tỉnh "01"
+    Khi tỉnh phê duyệt "công nhận" với quyết định số "16/QĐ-UBND" ngày "2026-11-19"
+    Thì sổ danh hiệu có công dân "Phạm Văn Minh" 80 điểm do đơn vị "01" quyết định, hiệu lực đến "2027-12-31"
+
   Kịch bản: Chi hội trả lại, công dân bổ sung minh chứng, rồi được công nhận
     Khi chi hội tổ 1 đăng ký cho công dân "Phạm Văn Minh" số định danh "001090012345" với điểm "8 8 8 8 8 8 8 8 8 8" và minh chứng "giay-khen.pdf"
     Và chi hội xác nhận "trả lại" với ý kiến "Thiếu chứng chỉ tin học"
