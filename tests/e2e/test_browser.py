@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from engine import accounts, dossiers, units
 from tests.integration.test_use_cases import to_commune
 from tests.support import PASSWORD
 
@@ -93,3 +94,41 @@ def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, se
         assert page.locator(f'#diagram [data-element-id="{element}"]').count() == 1, element
     assert page.locator('#diagram [data-element-id="verify"].open-step').count() == 1
     page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "dossier.png"), full_page=True)
+
+
+def test_a_citizen_registers_with_evidence_in_the_browser(browser, server, officials, tmp_path):
+    evidence = tmp_path / "Giấy khen.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% giay khen\n")
+    page = browser.new_page()
+    sign_in(page, server, officials.branch.username)
+    page.select_option("select[name=process]", "learning_citizen_recognition:citizen")
+    page.click("text=Mở hồ sơ mới")
+    page.fill("input[name=full_name]", "Phạm Văn Minh")
+    page.fill("input[name=id_number]", "001090012345")
+    for number in range(1, 11):
+        page.fill(f"input[name=indicator_{number}]", "8")
+    page.set_input_files("input[type=file][name=evidence]", str(evidence))
+    page.click("button:has-text('Gửi')")
+    page.wait_for_url(f"{server}/inbox")
+    page.click("text=Chi hội xác nhận kết quả tự đánh giá")
+    assert page.locator("a:has-text('Giấy khen.pdf')").count() == 1
+    with page.expect_download() as download:
+        page.click("a:has-text('Giấy khen.pdf')")
+    assert Path(download.value.path()).read_bytes() == evidence.read_bytes()
+
+
+def test_every_shipped_diagram_draws_without_warnings(browser, server, officials, new_uow):
+    school = units.add_branch("00070", "Trường THCS Ngô Sĩ Liên", new_uow(), kind="school")
+    starters = {"candidate_list_recognition": officials.branch, "learning_citizen_recognition": officials.branch,
+                "commune_community_recognition": officials.commune,
+                "learning_unit_recognition": accounts.create_user("truong", PASSWORD, "branch", school, new_uow())}
+    page = browser.new_page()
+    sign_in(page, server, officials.ministry.username)
+    for process, starter in starters.items():
+        started = dossiers.start_dossier(process, starter, {"year": 2026}, new_uow())
+        page.goto(f"{server}/dossiers/{started.id}")
+        page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
+        assert page.get_attribute("#diagram", "data-warnings") == "0", process
+        first_step = started.open_tasks[0].step
+        assert page.locator(f'#diagram [data-element-id="{first_step}"].open-step').count() == 1, process
+        assert page.locator('#diagram [data-element-id="review_round"]').count() == 1, process
