@@ -112,8 +112,7 @@ def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersi
         _check_each_candidate(uow, dossier, resolved(table, dossier.title), values["candidates"])
     elif table:
         computed = _check_assessment(uow, dossier, resolved(table, dossier.title), values)
-    proposer = uow.units.get(dossier.branch_code)
-    subjects.check_subjects(uow, dossier, subjects.subjects_of(kind, dossier, {**values, **computed}, proposer.name))
+    subjects.check_subjects(uow, dossier, subjects.subjects_of(uow, kind, dossier, {**values, **computed}))
     return computed
 
 

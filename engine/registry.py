@@ -30,8 +30,7 @@ def record_titles(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
     decision; `deciding_level` (the diagram's parameter) says whose decision it was."""
     data = dossier.data
     version = uow.processes.get(dossier.process_version_id)
-    proposer = uow.units.get(dossier.branch_code)
-    subjects = subjects_of(version.properties.get(SUBJECT_PROPERTY, CANDIDATES), dossier, data, proposer.name)
+    subjects = subjects_of(uow, version.properties.get(SUBJECT_PROPERTY, CANDIDATES), dossier, data)
     check_subjects(uow, dossier, subjects)
     deciding_unit = {"province": dossier.province_code, "commune": dossier.commune_code}.get(
         params.get("deciding_level", "province"))

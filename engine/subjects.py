@@ -45,12 +45,13 @@ def subject_key(branch_code: str, name: str) -> str:
     return f"{branch_code}:" + unicodedata.normalize("NFC", " ".join(name.split())).casefold()
 
 
-def subjects_of(kind: str, dossier: DossierRow, data: dict, proposer_name: str = "") -> list[Subject]:
+def subjects_of(uow: UnitOfWork, kind: str, dossier: DossierRow, data: dict) -> list[Subject]:
     """The subjects a dossier's data proposes."""
     if kind == CITIZEN:
         return [Subject(f"citizen:{data['id_number']}", data["full_name"], data.get("score"), None, "id_number")]
     if kind == PROPOSER:
-        return [Subject(f"unit:{dossier.branch_code}", proposer_name, None, int(data["level"]), "level")]
+        proposer = uow.units.get(dossier.branch_code)
+        return [Subject(f"unit:{proposer.code}", proposer.name, None, int(data["level"]), "level")]
     return [Subject(subject_key(dossier.branch_code, c["name"]), c["name"], c.get("score"), None,
                     f"candidates.{index}.name") for index, c in enumerate(data.get("candidates", []))]
 
