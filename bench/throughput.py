@@ -2,6 +2,7 @@
 
     python bench/throughput.py -n 100000 --workers 2            # PostgreSQL (a fresh database lm_bench)
     python bench/throughput.py -n 2000 --database-url sqlite:////tmp/bench.sqlite
+    python bench/throughput.py -n 20000 --process citizen       # learning citizens, each with a 20 KB evidence file
 
 No web layer: each step is one use case in its own transaction, as a request would run it.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import create_engine, select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import decisions, deployments, dossiers, tasks, units  # noqa: E402
+from engine.attachments import Upload  # noqa: E402
 from engine.db import make_engine, make_session_factory, upgrade_schema  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
 from engine.orm import UnitRow  # noqa: E402
@@ -26,6 +28,8 @@ from engine.unit_of_work import UnitOfWork  # noqa: E402
 BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PROCESS = "candidate_list_recognition"
+CITIZEN = "learning_citizen_recognition"
+EVIDENCE = b"%PDF-1.4\n" + b"0" * 20_000
 APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-18",
             "signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
 # Where each dossier stops, so the inbox is measured with open tasks at every level: 70 % finish.
@@ -88,8 +92,37 @@ def run_dossier(new_uow, people, stop: str, candidates: list[dict]) -> int:
     return count + 2
 
 
+def run_citizen(new_uow, people, stop: str, index: int) -> int:
+    """One citizen: the branch registers with evidence and verifies, the commune decides (national default);
+    a commune recognises its citizens under one decision. Stops as for lists: at branch, at commune, or finished."""
+    branch, commune, _ = people
+    dossier = dossiers.start_dossier(CITIZEN, branch, {"year": 2026}, new_uow())
+    if stop == "at_branch":
+        return 0
+    registration = {"full_name": f"Công dân {index}", "id_number": f"{index:012d}",
+                    **{f"indicator_{i}": 8 for i in range(1, 11)}}
+    done = tasks.complete_task(dossier.open_tasks[0].id, branch, registration, new_uow(),
+                               {"evidence": [Upload("minh-chung.pdf", EVIDENCE)]})
+    count = 1
+    if stop == "finish_after_return":
+        done = tasks.complete_task(done.next_tasks[0].id, branch, {"decision": "return", "comment": "Bổ sung"},
+                                   new_uow())
+        kept = {**registration, "evidence": []}
+        done = tasks.complete_task(done.next_tasks[0].id, branch, kept, new_uow(),
+                                   {"evidence": [Upload("minh-chung.pdf", EVIDENCE)]})
+        count += 2
+    if stop == "at_commune":
+        return count
+    done = tasks.complete_task(done.next_tasks[0].id, branch, {"decision": "approve"}, new_uow())
+    if stop == "at_province":  # for a citizen: waiting for the commune's decision
+        return count + 1
+    tasks.complete_task(done.next_tasks[0].id, commune, {**APPROVAL, "decision_number": f"{commune.unit_code}/QĐ-CD",
+                                                         "signer_office": "Chủ tịch UBND xã"}, new_uow())
+    return count + 2
+
+
 def worker(args) -> tuple[int, int, int]:
-    url, branches, indexes, candidates_per_dossier, seed = args
+    url, branches, indexes, candidates_per_dossier, seed, process = args
     engine = make_engine(url)
     factory = make_session_factory(engine)
     people = {branch: officials_for(branch, factory) for branch in branches}
@@ -98,10 +131,13 @@ def worker(args) -> tuple[int, int, int]:
     completed = finished = 0
     for index in indexes:
         stop = rng.choices(stops, weights)[0]
-        candidates = [{"name": f"Hộ gia đình số {index}-{k}", "score": 70 + k % 30}
-                      for k in range(candidates_per_dossier)]
-        completed += run_dossier(lambda: UnitOfWork(factory), people[branches[index % len(branches)]], stop,
-                                 candidates)
+        new_uow, people_of = (lambda: UnitOfWork(factory)), people[branches[index % len(branches)]]
+        if process == "citizen":
+            completed += run_citizen(new_uow, people_of, stop, index)
+        else:
+            candidates = [{"name": f"Hộ gia đình số {index}-{k}", "score": 70 + k % 30}
+                          for k in range(candidates_per_dossier)]
+            completed += run_dossier(new_uow, people_of, stop, candidates)
         finished += stop.startswith("finish")
     engine.dispose()
     return len(indexes), completed, finished
@@ -132,13 +168,16 @@ def bytes_per_finished(url: str) -> dict:
         "task rows": f"select sum(pg_column_size(t.*)) from human_tasks t where dossier_id in ({finished})",
         "audit rows": f"select sum(pg_column_size(a.*)) from audit_log a where dossier_id in ({finished})",
         "registry rows": f"select sum(pg_column_size(r.*)) from titles r where dossier_id in ({finished})",
+        "attachment rows": f"select coalesce(sum(pg_column_size(f.*)), 0) from attachments f "
+                           f"where dossier_id in ({finished})",
     }
     with engine.connect() as connection:
         count = connection.execute(text(f"select count(*) from ({finished}) f")).scalar()
         result = {name: connection.execute(text(sql)).scalar() / count for name, sql in parts.items()}
         result["relations on disk (tables + indexes), per dossier of any status"] = connection.execute(text(
             "select (pg_total_relation_size('dossiers') + pg_total_relation_size('human_tasks') + "
-            "pg_total_relation_size('audit_log') + pg_total_relation_size('titles'))::float / "
+            "pg_total_relation_size('audit_log') + pg_total_relation_size('titles') + "
+            "pg_total_relation_size('attachments'))::float / "
             "(select count(*) from dossiers)")).scalar()
     engine.dispose()
     return result
@@ -150,6 +189,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--branches", type=int, default=1000)
     parser.add_argument("--candidates", type=int, default=10, help="households per candidate list")
+    parser.add_argument("--process", choices=["list", "citizen"], default="list",
+                        help="family candidate lists (default) or learning citizens with evidence")
     parser.add_argument("--inbox-samples", type=int, default=1000)
     parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench")
     parser.add_argument("--reuse", action="store_true", help="measure the inbox and sizes of an existing database")
@@ -159,13 +200,14 @@ def main() -> None:
         return
 
     url = args.database_url
-    print(f"database: {url.split('@')[-1]}; dossiers: {args.dossiers}; workers: {args.workers}; "
-          f"households per list: {args.candidates}")
+    print(f"database: {url.split('@')[-1]}; process: {args.process}; dossiers: {args.dossiers}; "
+          f"workers: {args.workers}; households per list: {args.candidates}")
     branches = prepare(url, args.branches)
     chunks = [list(range(args.dossiers))[w::args.workers] for w in range(args.workers)]
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
-        results = pool.map(worker, [(url, branches, chunk, args.candidates, w) for w, chunk in enumerate(chunks)])
+        results = pool.map(worker, [(url, branches, chunk, args.candidates, w, args.process)
+                                    for w, chunk in enumerate(chunks)])
     elapsed = time.perf_counter() - started
     dossiers_started = sum(r[0] for r in results)
     completed = sum(r[1] for r in results)
