@@ -80,5 +80,23 @@ def test_decision_page_lists_its_subjects_and_the_expiring_view_finds_them(clien
     assert "Nguyễn Văn An" not in client.get("/expiring?year=2026").get_data(as_text=True)
     expiring = client.get("/expiring?year=2027").get_data(as_text=True)
     assert "Nguyễn Văn An" in expiring and "Trần Thị Bình" in expiring
+    sheet = load_workbook(io.BytesIO(client.get("/expiring?year=2027&format=xlsx").data)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Nguyễn Văn An", "Trần Thị Bình"]
     login_as(officials.other_province)
     assert client.get(f"/decisions/{title.decision_id}").status_code == 404
+    assert "Nguyễn Văn An" not in client.get("/expiring?year=2027").get_data(as_text=True)
+
+
+def test_decisions_and_expiring_titles_through_the_api(api, officials, new_uow):  # noqa: F811
+    _, verify = to_commune(new_uow, officials)
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    due = api.get("/api/registry/expiring?year=2027", officials.commune).json
+    assert [(t["subject_name"], t["valid_until"]) for t in due] == [("Nguyễn Văn An", "2027-12-31"),
+                                                                    ("Trần Thị Bình", "2027-12-31")]
+    assert api.get("/api/registry/expiring?year=2027", officials.other_commune).json == []
+    assert api.get("/api/registry/expiring?year=hai", officials.commune).status_code == 422
+    decision = api.get(f"/api/decisions/{due[0]['decision_id']}", officials.branch).json
+    assert (decision["number"], decision["signer_office"], len(decision["subjects"])) == (
+        "125/QĐ-UBND", "Phó Chủ tịch UBND tỉnh", 2)
+    assert api.get(f"/api/decisions/{due[0]['decision_id']}", officials.other_branch).status_code == 404
