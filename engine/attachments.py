@@ -5,7 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from engine.errors import DossierNotFound, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.forms import Form
 from engine.model import Official
 from engine.orm import AttachmentRow, DossierRow
@@ -18,6 +18,8 @@ _SIGNATURES = ((b"%PDF-", "application/pdf"), (b"\x89PNG\r\n\x1a\n", "image/png"
 _OFFICE = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 ACCEPTED = "PDF, ảnh JPEG/PNG, Word .docx hoặc Excel .xlsx"
+_EXTENSIONS = {"application/pdf": (".pdf",), "image/png": (".png",), "image/jpeg": (".jpg", ".jpeg"),
+               **{media_type: (extension,) for extension, media_type in _OFFICE.items()}}
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def with_files(uow: UnitOfWork, dossier: DossierRow, form: Form, submitted: dict
     new_rows = []
     for name in sorted(file_fields):
         kept = submitted.get(name, [])
-        if isinstance(kept, list) and any(earlier.get(i) is None or earlier[i].field != name for i in kept):
+        if not isinstance(kept, list) or not all(type(i) is int for i in kept):
+            errors[name] = "Phải là danh sách mã số các tệp đã gửi trước (số nguyên)."
+        elif any(earlier.get(i) is None or earlier[i].field != name for i in kept):
             errors[name] = "Có tệp không thuộc hồ sơ này hoặc không thuộc trường này."
         new_rows += [row for upload in uploads.get(name, [])
                      if (row := _stored(upload, dossier, name, official, uow, errors)) is not None]
@@ -69,7 +73,8 @@ def _stored(upload: Upload, dossier: DossierRow, field: str, official: Official,
     elif media_type is None:
         errors[field] = f"Tệp “{name}” không nhận được: chỉ nhận {ACCEPTED}."
     else:
-        return AttachmentRow(dossier_id=dossier.id, field=field, file_name=name, media_type=media_type,
+        return AttachmentRow(dossier_id=dossier.id, field=field, file_name=_named_as(name, media_type),
+                             media_type=media_type,
                              size=len(upload.content), sha256=hashlib.sha256(upload.content).hexdigest(),
                              content=upload.content, uploaded_by=official.username, uploaded_at=uow.clock.now())
     return None
@@ -80,6 +85,15 @@ def _clean_name(file_name: str) -> str:
     name = PurePath(file_name.replace("\\", "/")).name
     name = "".join(c for c in unicodedata.normalize("NFC", name) if unicodedata.category(c)[0] != "C").strip()
     return (name or "tep")[-200:]
+
+
+def _named_as(name: str, media_type: str) -> str:
+    """The name with the extension of what the file is, so a download opens in the right program only."""
+    path = PurePath(name)
+    extension = path.suffix.lower()
+    if extension in _EXTENSIONS[media_type]:
+        return name
+    return path.stem[:190] + _EXTENSIONS[media_type][0]
 
 
 def _media_type(name: str, content: bytes) -> str | None:
@@ -100,8 +114,7 @@ def download(attachment_id: int, official: Official, uow: UnitOfWork) -> tuple[A
     """A file of a dossier the official may see."""
     with uow:
         row = uow.attachments.get(attachment_id)
-        if row is None:
-            raise NotFound(f"Không có tệp số {attachment_id}.")
-        if uow.dossiers.visible(official, row.dossier_id) is None:
-            raise DossierNotFound(row.dossier_id)
+        # The same answer whether the file does not exist or is out of reach: no probing other units' files.
+        if row is None or uow.dossiers.visible(official, row.dossier_id) is None:
+            raise NotFound(f"Không có tệp số {attachment_id} trong phạm vi của bạn.")
         return AttachmentInfo(row.id, row.field, row.file_name, row.media_type, row.size), row.content

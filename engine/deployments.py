@@ -8,7 +8,7 @@ from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
 from engine.model import BranchKind, Official, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
-from engine.progress import SERVICES
+from engine.progress import PROCESS_LIST_DECISION, SERVICES
 from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
@@ -74,8 +74,8 @@ def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Dep
 def _decisions_of(process: workflow.ParsedProcess) -> list[str]:
     """Tables the process evaluates in service tasks, and those its steps' submissions must pass (names may
     hold "{title}", resolved when a dossier opens)."""
-    return sorted({*process.decisions, *(step.submission_decision for step in process.steps
-                                         if step.submission_decision)})
+    named = [step.submission_decision for step in process.steps] + [process.properties.get(PROCESS_LIST_DECISION)]
+    return sorted({*process.decisions, *filter(None, named)})
 
 
 def _decision_name(name: str) -> bool:

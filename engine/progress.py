@@ -7,6 +7,8 @@ from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, O
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.unit_of_work import UnitOfWork
 
+# Versions deployed before tables were named per step named the list's scoring table on the process.
+PROCESS_LIST_DECISION = "candidate_decision"
 # A finished dossier's status follows the last decision taken on it (the form contract's `decision`).
 FINAL_STATUS = {"approve": DossierStatus.RECOGNISED, "reject": DossierStatus.REJECTED}
 
@@ -106,7 +108,8 @@ def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersi
     kind = version.properties.get(subjects.SUBJECT_PROPERTY, subjects.CANDIDATES)
     if not subjects.proposes(kind, values):
         return {}
-    table = definition(version).steps()[step_id].submission_decision
+    table = definition(version).steps()[step_id].submission_decision or (
+        version.properties.get(PROCESS_LIST_DECISION) if kind == subjects.CANDIDATES else None)
     computed = {}
     if table and kind == subjects.CANDIDATES:
         _check_each_candidate(uow, dossier, resolved(table, dossier.title), values["candidates"])

@@ -5,7 +5,7 @@ from datetime import date
 
 from engine.certificates import Issuer, certificate_pdf
 from engine.clock import today_in_vietnam
-from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
 from engine.model import TITLE_LABELS, Official, RecognisedTitle, RecognitionDecisionView, Role
 from engine.orm import DossierRow, RecognitionDecisionRow, TitleRow, UnitRow
 from engine.subjects import CANDIDATES, SUBJECT_PROPERTY, check_subjects, subjects_of
@@ -48,6 +48,15 @@ def record_titles(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
         for subject in subjects])
 
 
+def _signer(data: dict) -> tuple[str, str]:
+    """(name, office) of the signer; approvals on process versions from before the office had its own field
+    wrote both as "name, office"."""
+    if "signer_office" in data:
+        return " ".join(data["signer"].split()), " ".join(data["signer_office"].split())
+    name, _, office = data["signer"].partition(",")
+    return " ".join(name.split()), " ".join(office.split())
+
+
 def _recognition_decision(uow: UnitOfWork, dossier: DossierRow, deciding_unit: str,
                           data: dict) -> RecognitionDecisionRow:
     """The decision the approval quotes: a new one, or one the same unit issued under that number this year
@@ -56,14 +65,15 @@ def _recognition_decision(uow: UnitOfWork, dossier: DossierRow, deciding_unit: s
     decided_on = date.fromisoformat(data["decision_date"])
     if decided_on > today_in_vietnam(uow.clock):
         raise InvalidInput({"decision_date": "Ngày quyết định không được sau hôm nay."})
-    signer_name, signer_office = " ".join(data["signer"].split()), " ".join(data["signer_office"].split())
+    signer_name, signer_office = _signer(data)
     existing = uow.decisions.by_number(deciding_unit, number, decided_on.year)
     if existing is None:
         decision = RecognitionDecisionRow(deciding_unit=deciding_unit, number=number, year=decided_on.year,
                                           decided_on=decided_on, signer_name=signer_name,
                                           signer_office=signer_office, title=dossier.title,
                                           created_at=uow.clock.now())
-        uow.decisions.add(decision)
+        if not uow.decisions.add(decision):
+            raise Conflict(f"Quyết định số {number} vừa được ghi bởi một hồ sơ khác cùng lúc; hãy gửi lại.")
         return decision
     if (existing.decided_on, existing.signer_name, existing.signer_office, existing.title) != \
             (decided_on, signer_name, signer_office, dossier.title):
@@ -82,9 +92,14 @@ def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = No
         return [_recognised(row) for row in uow.titles.under(unit, year)]
 
 
-def expiring_titles(official: Official, uow: UnitOfWork, year: int, unit_code: str | None = None) -> list[RecognisedTitle]:
-    """Titles under a unit within reach whose validity ends in `year` and that no later recognition of the same
-    subject has renewed: the subjects to re-evaluate (re-recognition) before they lapse."""
+def expiring_titles(official: Official, uow: UnitOfWork, year: int | None = None,
+                    unit_code: str | None = None) -> list[RecognisedTitle]:
+    """Titles under a unit within reach whose validity ends in `year` (default: this year) and that no later
+    recognition of the same subject has renewed: the subjects to re-evaluate (re-recognition) before they lapse."""
+    this_year = today_in_vietnam(uow.clock).year
+    year = this_year if year is None else year
+    if not 2000 <= year <= this_year + 5:
+        raise InvalidInput({"year": f"Năm hết hạn phải từ 2000 đến {this_year + 5}."})
     with uow:
         unit = _unit_in_reach(uow, official, unit_code)
         return [_recognised(row) for row in uow.titles.expiring_under(unit, date(year, 1, 1), date(year, 12, 31))]

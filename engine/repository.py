@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
@@ -187,9 +188,15 @@ class RecognitionDecisionRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add(self, decision: RecognitionDecisionRow) -> None:
-        self.session.add(decision)
-        self.session.flush()
+    def add(self, decision: RecognitionDecisionRow) -> bool:
+        """Insert a new decision now; False if a concurrent transaction took its number first (the rest of the
+        caller's transaction is untouched)."""
+        try:
+            with self.session.begin_nested():
+                self.session.add(decision)
+        except IntegrityError:
+            return False
+        return True
 
     def get(self, decision_id: int) -> RecognitionDecisionRow | None:
         return self.session.get(RecognitionDecisionRow, decision_id)

@@ -4,14 +4,13 @@ import json
 from datetime import date, datetime
 from enum import Enum
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from engine import dossiers, registry, tasks
 from engine.accounts import authenticate
-from engine.clock import today_in_vietnam
 from engine.attachments import Upload
 from engine.errors import InvalidInput
 from web.engine_access import uow
@@ -143,11 +142,7 @@ def get_recognition_decision(decision_id: int):
 @bp.get("/registry/expiring")
 def get_expiring():
     """Titles whose validity ends in `year` (default this year) not yet renewed, under `unit`."""
-    year = request.args.get("year")
-    if year is not None and ascii_int(year) is None:
-        raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
-    year = ascii_int(year) or today_in_vietnam(current_app.extensions["engine"].clock).year
-    return jsonify(plain(registry.expiring_titles(g.official, uow(), year, request.args.get("unit") or None)))
+    return jsonify(plain(registry.expiring_titles(g.official, uow(), **_registry_filter())))
 
 
 def _registry_filter() -> dict:

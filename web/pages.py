@@ -153,15 +153,11 @@ def recognition_decision_xlsx(decision_id: int):
 @login_required
 def expiring():
     """Titles whose validity ends in a year and that no later recognition has renewed: whom to re-evaluate."""
-    year = forms.ascii_int(request.args.get("year")) or _this_year()
+    year = forms.ascii_int(request.args.get("year")) or today_in_vietnam(current_app.extensions["engine"].clock).year
     titles = registry.expiring_titles(official(), uow(), year, request.args.get("unit") or None)
     if request.args.get("format") == "xlsx":
         return _xlsx(f"het-han-{year}", exports.registry(titles))
     return render_template("expiring.html", titles=titles, year=year)
-
-
-def _this_year() -> int:
-    return today_in_vietnam(current_app.extensions["engine"].clock).year
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -1,11 +1,12 @@
 """Files with a step: recognised by content, stored only when the step completes, readable only where the dossier is.
 Bad inputs tried: an executable, an empty file, a file over the limit, a zip named .pdf, a field the form does not
-have, keeping a file of another dossier; each leaves every record as it was."""
+have, keeping a file of another dossier, a file field that is not a list of ids; each leaves every record as it
+was."""
 import pytest
 
 from engine import attachments, dossiers, tasks
 from engine.attachments import MAX_FILE_BYTES, Upload
-from engine.errors import DossierNotFound, InvalidInput
+from engine.errors import InvalidInput, NotFound
 from tests.integration.test_use_cases import snapshot
 
 PDF = b"%PDF-1.4\n% minh chung\n"
@@ -63,5 +64,42 @@ def test_files_are_kept_with_a_clean_name_and_read_back_only_where_the_dossier_i
         info, content = attachments.download(first, reader, new_uow())
         assert (info.file_name, content) == ("Giấy khen.pdf", PDF)
     for outsider in (officials.other_commune, officials.other_branch, officials.other_province, officials.designer):
-        with pytest.raises(DossierNotFound):
+        with pytest.raises(NotFound, match=f"Không có tệp số {first} trong phạm vi của bạn"):
             attachments.download(first, outsider, new_uow())
+    with pytest.raises(NotFound, match="Không có tệp số 999999 trong phạm vi của bạn"):
+        attachments.download(999_999, officials.ministry, new_uow())
+
+
+@pytest.mark.parametrize("kept", [None, 5, "1", [{"id": 1}], [True]])
+def test_a_file_field_must_list_ids(new_uow, officials, kept):
+    _, task_id = registration(new_uow, officials)
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput) as refusal:
+        tasks.complete_task(task_id, officials.branch, {**ASSESSMENT, "evidence": kept}, new_uow(),
+                            {"evidence": [Upload("a.pdf", PDF)]})
+    assert refusal.value.errors == {"evidence": "Phải là danh sách mã số các tệp đã gửi trước (số nguyên)."}
+    assert snapshot(new_uow) == before
+
+
+def test_a_file_is_named_after_what_it_is(new_uow, officials):
+    dossier_id, task_id = registration(new_uow, officials)
+    tasks.complete_task(task_id, officials.branch, ASSESSMENT, new_uow(),
+                        {"evidence": [Upload("trang.html", PDF), Upload("anh.JPEG", b"\xff\xd8\xff\xe0")]})
+    names = [a.file_name for a in dossiers.get_dossier(dossier_id, officials.branch, new_uow()).attachments]
+    assert names == ["trang.pdf", "anh.JPEG"]
+
+
+def test_a_citizen_recognised_through_another_branch_is_refused_without_saying_where(new_uow, officials):
+    elsewhere = dossiers.start_dossier("learning_citizen_recognition", officials.other_branch, {"year": 2026},
+                                       new_uow())
+    done = tasks.complete_task(elsewhere.open_tasks[0].id, officials.other_branch, ASSESSMENT, new_uow(),
+                               {"evidence": [Upload("a.pdf", PDF)]})
+    done = tasks.complete_task(done.next_tasks[0].id, officials.other_branch, {"decision": "approve"}, new_uow())
+    tasks.complete_task(done.next_tasks[0].id, officials.other_commune, {
+        "decision": "approve", "decision_number": "77/QĐ-UBND", "decision_date": "2026-11-19",
+        "signer": "Hồ Văn Lâm", "signer_office": "Chủ tịch UBND phường Cửa Nam"}, new_uow())
+    _, task_id = registration(new_uow, officials)
+    with pytest.raises(InvalidInput) as refusal:
+        tasks.complete_task(task_id, officials.branch, ASSESSMENT, new_uow(), {"evidence": [Upload("b.pdf", PDF)]})
+    assert refusal.value.errors == {
+        "id_number": "Số định danh này đã có danh hiệu còn hiệu lực cho năm 2026 ở một đơn vị khác."}

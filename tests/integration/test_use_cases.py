@@ -390,3 +390,40 @@ def test_two_dossiers_in_flight_for_one_household_record_it_once(new_uow, offici
     with pytest.raises(InvalidInput, match="Đã được công nhận năm 2026"):
         approve_second()
     assert snapshot(new_uow) == before
+
+
+def test_two_approvals_racing_for_one_new_decision_number_give_a_conflict_and_change_nothing(
+        new_uow, officials, monkeypatch):
+    """The second approval does not see the first one's decision yet (as when both run at once): the number's
+    unique key refuses it, the approval is a 409 to retry, and nothing of it is stored."""
+    from engine.repository import RecognitionDecisionRepository
+    first_id, first_verify = to_commune(new_uow, officials)
+    second_id, second_verify = to_commune(new_uow, officials, [{"name": "Lê Thị Cúc", "score": 80}])
+    first = only_task(tasks.complete_task(first_verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    second = only_task(tasks.complete_task(second_verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    tasks.complete_task(first.id, officials.province, APPROVAL, new_uow())
+    monkeypatch.setattr(RecognitionDecisionRepository, "by_number", lambda self, *key: None)
+    before = snapshot(new_uow)
+    with pytest.raises(Conflict, match="vừa được ghi bởi một hồ sơ khác"):
+        tasks.complete_task(second.id, officials.province, APPROVAL, new_uow())
+    assert snapshot(new_uow) == before
+    monkeypatch.undo()
+    assert tasks.complete_task(second.id, officials.province, APPROVAL, new_uow()).status == "recognised"
+    assert [t.subject_name for t in registry.recognised_titles(officials.province, new_uow())] == [
+        "Nguyễn Văn An", "Trần Thị Bình", "Lê Thị Cúc"]
+
+
+def test_versions_that_named_the_score_table_on_the_process_still_score_their_lists(new_uow, officials):
+    """Before tables were named per step (this issue), the process named the list's table: such versions, and the
+    dossiers running on them, keep being scored."""
+    old = (BPMN / "candidate_list_recognition.bpmn").read_text()
+    old = old.replace('\n          <spiffworkflow:property name="submission_decision" value="{title}_score" />', "")
+    old = old.replace('<spiffworkflow:property name="subject" value="candidates" />',
+                      '<spiffworkflow:property name="candidate_decision" value="family_score" />')
+    files = {"candidate_list_recognition.bpmn": old.encode(),
+             **{form.name: form.read_bytes() for form in (BPMN / "forms").glob("*.json")}}
+    assert [(d.version, d.created) for d in deployments.deploy(files, officials.designer, new_uow())] == [(2, True)]
+    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    with pytest.raises(InvalidInput, match="5 điểm chưa đạt ngưỡng 70"):
+        tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": [{"name": "A", "score": 5}]},
+                            new_uow())

@@ -43,7 +43,8 @@ def test_the_shipped_diagram_parses_with_lanes_and_forms():
     processes = {p.process_id: p for p in parse_deployment({"candidate_list_recognition.bpmn": SOURCE})}
     main = processes[MAIN]
     assert not main.called and processes["candidate_list_review_round"].called
-    assert main.properties == {"title": "family clan community_village", "subject": "candidates"}
+    assert main.properties == {"title": "family clan community_village", "subject": "candidates",
+                               "starter_kinds": "village"}
     assert {s.bpmn_id: s.submission_decision for s in main.steps if s.submission_decision} == {
         "prepare_candidate_list": "{title}_score", "revise_candidate_list": "{title}_score"}
     assert main.start_lane == "Chi hội"

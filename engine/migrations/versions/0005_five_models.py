@@ -68,16 +68,22 @@ def _backfill_decisions() -> None:
                          sa.column("signer_office"), sa.column("title"),
                          sa.column("created_at", sa.DateTime(timezone=True)))
     connection = op.get_bind()
+    # One statement per decision, not per title: a province's decision covers thousands of households.
+    keys = (titles.c.deciding_unit, titles.c.decision_number, titles.c.decision_date, titles.c.signer, titles.c.title)
+    groups = connection.execute(sa.select(*keys, sa.func.min(titles.c.recorded_at).label("first"))
+                                .group_by(*keys).order_by(sa.func.min(titles.c.id))).all()
     known = {}
-    for row in connection.execute(sa.select(titles).order_by(titles.c.id)).all():
-        key = (row.deciding_unit, row.decision_number, row.decision_date.year)
+    for group in groups:
+        key = (group.deciding_unit, group.decision_number, group.decision_date.year)
         if key not in known:
-            name, _, office = row.signer.partition(",")
+            name, _, office = group.signer.partition(",")
             known[key] = connection.execute(decisions.insert().values(
-                deciding_unit=row.deciding_unit, number=row.decision_number, year=row.decision_date.year,
-                decided_on=row.decision_date, signer_name=name.strip(), signer_office=office.strip(),
-                title=row.title, created_at=row.recorded_at).returning(decisions.c.id)).scalar_one()
-        connection.execute(titles.update().where(titles.c.id == row.id).values(decision_id=known[key]))
+                deciding_unit=group.deciding_unit, number=group.decision_number, year=group.decision_date.year,
+                decided_on=group.decision_date, signer_name=name.strip(), signer_office=office.strip(),
+                title=group.title, created_at=group.first).returning(decisions.c.id)).scalar_one()
+        connection.execute(titles.update().where(
+            titles.c.deciding_unit == group.deciding_unit, titles.c.decision_number == group.decision_number,
+            titles.c.decision_date == group.decision_date).values(decision_id=known[key]))
 
 
 def downgrade() -> None:
