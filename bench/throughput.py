@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine import decisions, deployments, dossiers, tasks, units  # noqa: E402
 from engine.attachments import Upload  # noqa: E402
+from engine.errors import Conflict  # noqa: E402
 from engine.db import make_engine, make_session_factory, upgrade_schema  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
 from engine.orm import UnitRow  # noqa: E402
@@ -70,25 +71,35 @@ def officials_for(branch: str, factory) -> tuple[Official, Official, Official]:
             Official("p", Role.PROVINCE, province))
 
 
+def complete(task_id, official, values, new_uow, uploads=None):
+    """As a client does: a 409 (another approval took the same new decision number a moment before) is retried."""
+    for attempt in range(3):
+        try:
+            return tasks.complete_task(task_id, official, values, new_uow(), uploads)
+        except Conflict:
+            if attempt == 2:
+                raise
+
+
 def run_dossier(new_uow, people, stop: str, candidates: list[dict]) -> int:
     """Drive one dossier to its stop; return how many tasks were completed."""
     branch, commune, province = people
     dossier = dossiers.start_dossier(PROCESS, branch, {"year": 2026}, new_uow())
     if stop == "at_branch":
         return 0
-    done = tasks.complete_task(dossier.open_tasks[0].id, branch, {"candidates": candidates}, new_uow())
+    done = complete(dossier.open_tasks[0].id, branch, {"candidates": candidates}, new_uow)
     count = 1
     if stop == "finish_after_return":
-        done = tasks.complete_task(done.next_tasks[0].id, commune, {"decision": "return", "comment": "Bổ sung"},
-                                   new_uow())
-        done = tasks.complete_task(done.next_tasks[0].id, branch, {"candidates": candidates}, new_uow())
+        done = complete(done.next_tasks[0].id, commune, {"decision": "return", "comment": "Bổ sung"},
+                         new_uow)
+        done = complete(done.next_tasks[0].id, branch, {"candidates": candidates}, new_uow)
         count += 2
     if stop == "at_commune":
         return count
-    done = tasks.complete_task(done.next_tasks[0].id, commune, {"decision": "approve"}, new_uow())
+    done = complete(done.next_tasks[0].id, commune, {"decision": "approve"}, new_uow)
     if stop == "at_province":
         return count + 1
-    tasks.complete_task(done.next_tasks[0].id, province, APPROVAL, new_uow())
+    complete(done.next_tasks[0].id, province, APPROVAL, new_uow)
     return count + 2
 
 
@@ -101,23 +112,23 @@ def run_citizen(new_uow, people, stop: str, index: int) -> int:
         return 0
     registration = {"full_name": f"Công dân {index}", "id_number": f"{index:012d}",
                     **{f"indicator_{i}": 8 for i in range(1, 11)}}
-    done = tasks.complete_task(dossier.open_tasks[0].id, branch, registration, new_uow(),
+    done = complete(dossier.open_tasks[0].id, branch, registration, new_uow,
                                {"evidence": [Upload("minh-chung.pdf", EVIDENCE)]})
     count = 1
     if stop == "finish_after_return":
-        done = tasks.complete_task(done.next_tasks[0].id, branch, {"decision": "return", "comment": "Bổ sung"},
-                                   new_uow())
+        done = complete(done.next_tasks[0].id, branch, {"decision": "return", "comment": "Bổ sung"},
+                         new_uow)
         kept = {**registration, "evidence": []}
-        done = tasks.complete_task(done.next_tasks[0].id, branch, kept, new_uow(),
+        done = complete(done.next_tasks[0].id, branch, kept, new_uow,
                                    {"evidence": [Upload("minh-chung.pdf", EVIDENCE)]})
         count += 2
     if stop == "at_commune":
         return count
-    done = tasks.complete_task(done.next_tasks[0].id, branch, {"decision": "approve"}, new_uow())
+    done = complete(done.next_tasks[0].id, branch, {"decision": "approve"}, new_uow)
     if stop == "at_province":  # for a citizen: waiting for the commune's decision
         return count + 1
-    tasks.complete_task(done.next_tasks[0].id, commune, {**APPROVAL, "decision_number": f"{commune.unit_code}/QĐ-CD",
-                                                         "signer_office": "Chủ tịch UBND xã"}, new_uow())
+    complete(done.next_tasks[0].id, commune, {**APPROVAL, "decision_number": f"{commune.unit_code}/QĐ-CD",
+                                                         "signer_office": "Chủ tịch UBND xã"}, new_uow)
     return count + 2
 
 
