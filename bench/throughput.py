@@ -30,7 +30,8 @@ BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PROCESS = "candidate_list_recognition"
 CITIZEN = "learning_citizen_recognition"
-EVIDENCE = b"%PDF-1.4\n" + b"0" * 20_000
+# Incompressible, as scans and photos are.
+EVIDENCE = b"%PDF-1.4\n" + random.Random(1).randbytes(20_000)
 APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-18",
             "signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
 # Where each dossier stops, so the inbox is measured with open tasks at every level: 70 % finish.
