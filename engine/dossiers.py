@@ -55,7 +55,7 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
         context = {"year": values["year"], "title": title, "province": dossier.province_code,
                    "commune": dossier.commune_code, "branch": dossier.branch_code}
         instance = workflow.Instance.start(progress.definition(version), context,
-                                          progress.decisions_for(uow, dossier), progress.facts(uow))
+                                          progress.decisions_for(uow, dossier), progress.facts(uow), now)
         opened = progress.after_step(uow, dossier, instance, already_open=set())
         progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
                                                              **values})

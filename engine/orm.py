@@ -129,6 +129,8 @@ class DossierRow(Base):
     decision_tables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(32))
+    # When the earliest timer the workflow waits on falls due: the sweeper finds due dossiers by this index alone.
+    timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.
     revision: Mapped[int] = mapped_column(default=1)
     created_by: Mapped[str] = mapped_column(String(80))

@@ -27,7 +27,8 @@ def load_instance(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionR
     if dossier.serializer_version != workflow.SERIALIZER_VERSION:
         raise WorkflowFailed(f"Hồ sơ {dossier.id} được lưu ở định dạng {dossier.serializer_version}, phần mềm đang "
                              f"dùng {workflow.SERIALIZER_VERSION}: cần chạy nâng cấp dữ liệu trước khi xử lý tiếp.")
-    return workflow.Instance.load(definition(version), dossier.state, decisions_for(uow, dossier), facts(uow))
+    return workflow.Instance.load(definition(version), dossier.state, decisions_for(uow, dossier), facts(uow),
+                                  uow.clock.now())
 
 
 def decisions_for(uow: UnitOfWork, dossier: DossierRow) -> workflow.Decisions:
@@ -90,6 +91,7 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
         SERVICES[service](uow, dossier, params)
     if instance.finished:
         dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED)
+    dossier.timer_due_at = instance.next_timer_due()
     dossier.state = instance.dump()
     dossier.serializer_version = workflow.SERIALIZER_VERSION
     dossier.updated_at = now

@@ -127,6 +127,22 @@ class DossierRepository:
         row = self.session.execute(query).first()
         return tuple(row) if row else None
 
+    def timers_due(self, now: datetime, limit: int) -> list[int]:
+        """Dossiers with a timer past due at `now` (a timer fires once its time is past, as Spiff's do), the
+        earliest first: read from the due-time index alone."""
+        query = (select(DossierRow.id).where(DossierRow.timer_due_at < now)
+                 .order_by(DossierRow.timer_due_at).limit(limit))
+        return list(self.session.scalars(query))
+
+    def due_for_update(self, dossier_id: int, now: datetime) -> tuple[DossierRow, ProcessVersionRow] | None:
+        """A dossier still past due at `now`, row-locked with its version; None if another transaction holds it."""
+        query = (select(DossierRow, ProcessVersionRow)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(DossierRow.id == dossier_id, DossierRow.timer_due_at < now)
+                 .with_for_update(of=DossierRow, skip_locked=True))
+        row = self.session.execute(query).first()
+        return tuple(row) if row else None
+
     def visible(self, official: Official, dossier_id: int) -> DossierRow | None:
         query = select(DossierRow).where(DossierRow.id == dossier_id, _visible_to(
             official, DossierRow.province_code, DossierRow.commune_code, DossierRow.branch_code))

@@ -7,7 +7,9 @@ returned 200 times keeps the same task tree as one returned once (a round leaves
 import ast
 import json
 import zlib
+from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from io import BytesIO
 from uuid import UUID
 
@@ -20,6 +22,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
+from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
@@ -46,6 +49,23 @@ DECIDE = "decide"
 # past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
 # reads their parents' data.
 _INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+
+
+# The instant a use case runs at: Spiff's timers read it instead of the system clock, so a sweep fires exactly
+# what it found due, and scenarios move time instead of sleeping.
+_NOW: ContextVar[datetime | None] = ContextVar("engine_now", default=None)
+
+
+class _EngineTime(datetime):
+    @classmethod
+    def now(cls, tz=None):
+        moment = _NOW.get() or datetime.now(timezone.utc)
+        return moment.astimezone(tz) if tz else moment.replace(tzinfo=None)
+
+
+_spiff_timer.datetime = _EngineTime
+# Timers whose waiting events carry their due time as an ISO 8601 value.
+_DATED_TIMERS = {"TimeDateEventDefinition", "DurationTimerEventDefinition"}
 
 
 @dataclass(frozen=True)
@@ -313,9 +333,9 @@ class _ScriptEngine(PythonScriptEngine):
     """`decide` evaluates the dossier's decision table at once; other services are recorded, and the use case
     applies them in its transaction."""
 
-    def __init__(self, decisions: "Decisions", facts: dict):
+    def __init__(self, decisions: "Decisions", facts: dict, now: datetime | None = None):
         super().__init__(environment=_SafeEnvironment())
-        self.decisions, self.facts = decisions, facts
+        self.decisions, self.facts, self.now = decisions, facts, now
         self.requested_services: list[tuple[str, dict]] = []
 
     def validate(self, expression):
@@ -437,10 +457,11 @@ class Instance:
 
     @classmethod
     def start(cls, definition: Definition, data: dict, decisions: Decisions | None = None,
-              facts: dict | None = None) -> "Instance":
-        """A new instance; `facts` (e.g. today's date) are given to every decision it evaluates."""
+              facts: dict | None = None, now: datetime | None = None) -> "Instance":
+        """A new instance; `facts` (e.g. today's date) are given to every decision it evaluates; `now` is the
+        instant its timers compare with."""
         process_spec, called = definition.specs
-        engine = _ScriptEngine(decisions or Decisions(), facts or {})
+        engine = _ScriptEngine(decisions or Decisions(), facts or {}, now)
         workflow = BpmnWorkflow(process_spec, called, script_engine=engine)
         workflow.get_next_task(spec_name="Start").data.update(data)
         instance = cls(workflow, engine)
@@ -449,9 +470,9 @@ class Instance:
 
     @classmethod
     def load(cls, definition: Definition, state: bytes, decisions: Decisions | None = None,
-             facts: dict | None = None) -> "Instance":
+             facts: dict | None = None, now: datetime | None = None) -> "Instance":
         dct = json.loads(zlib.decompress(state))
-        engine = _ScriptEngine(decisions or Decisions(), facts or {})
+        engine = _ScriptEngine(decisions or Decisions(), facts or {}, now)
         workflow = _SERIALIZER.registry.restore(dct, specs=definition.specs)
         workflow.script_engine = engine
         return cls(workflow, engine)
@@ -475,6 +496,17 @@ class Instance:
         self._guard(task.run)
         self._advance()
 
+    def next_timer_due(self) -> datetime | None:
+        """When the earliest timer this instance waits on falls due (UTC), or None."""
+        dues = [_utc(event.value) for event in self.workflow.waiting_events()
+                if event.event_type in _DATED_TIMERS and event.value]
+        return min(dues, default=None)
+
+    def fire_timers(self) -> None:
+        """Fire every timer due at the instance's `now`, then run on as far as the process goes by itself."""
+        self._guard(self.workflow.refresh_timers)
+        self._advance()
+
     @property
     def finished(self) -> bool:
         return self.workflow.completed
@@ -492,12 +524,15 @@ class Instance:
         self._guard(self.workflow.do_engine_steps)
         self._compact()
 
-    @staticmethod
-    def _guard(action) -> None:
+    def _guard(self, action) -> None:
+        token = _NOW.set(self.engine.now)
         try:
             action()
-        except SpiffWorkflowException as error:
+        # Spiff lets a timer's bad value through as ValueError or TypeError (a date without a time zone).
+        except (SpiffWorkflowException, ValueError, TypeError) as error:
             raise WorkflowFailed(f"Quy trình lỗi khi chạy: {error}") from error
+        finally:
+            _NOW.reset(token)
 
     def _compact(self) -> None:
         workflow = self.workflow
@@ -508,6 +543,11 @@ class Instance:
             if task.state == TaskState.COMPLETED and task.data and id(task) not in keep \
                     and all(c.has_state(_INHERITED) for c in task.children):
                 task.data = {}
+
+
+def _utc(value: str) -> datetime:
+    moment = datetime.fromisoformat(value)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
 def _drop_finished_rounds(workflow: BpmnWorkflow, loop_task) -> None:

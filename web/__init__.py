@@ -1,10 +1,14 @@
 """The web app: officials' pages, the JSON API and the CLI, all calling the engine's use cases."""
+import threading
 from pathlib import Path
 
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine import timers
 from engine.clock import SystemClock
 from engine.db import make_engine, make_session_factory
 from engine.unit_of_work import UnitOfWork
@@ -24,6 +28,23 @@ class Engine:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.clock)
+
+
+def _sweep_timers_in_background(app: Flask) -> None:
+    """The embedded default fires timers itself (a thread sweeping every TIMER_SWEEP_SECONDS), so a demo needs no
+    worker; a deployment with several processes runs `flask run-timers --every N` instead and sets it to 0.
+    Sweeps in several processes at once are safe (see engine.timers)."""
+    engine, every = app.extensions["engine"], app.config["TIMER_SWEEP_SECONDS"]
+    stop = app.extensions["timer_sweeper_stop"] = threading.Event()
+
+    def sweep_forever():
+        while not stop.wait(every):
+            try:
+                timers.run_due_timers(engine.uow)
+            except SQLAlchemyError:
+                app.logger.exception("Quét mốc thời gian lỗi; sẽ quét lại.")
+
+    threading.Thread(target=sweep_forever, name="timer-sweep", daemon=True).start()
 
 
 def create_app(config=None) -> Flask:
@@ -54,4 +75,6 @@ def create_app(config=None) -> Flask:
     errors.init_app(app)
     cli.init_app(app)
     pages.init_app(app)
+    if app.config["TIMER_SWEEP_SECONDS"] and not app.testing:
+        _sweep_timers_in_background(app)
     return app

@@ -1,11 +1,12 @@
 """Command line, through Flask's: each command wraps one use case, as flaskr's init-db does."""
+import time
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, decisions, demo, deployments, units
+from engine import accounts, decisions, demo, deployments, timers, units
 from engine.db import upgrade_schema
 from engine.errors import EngineError
 from engine.model import BranchKind, Official, Role
@@ -111,8 +112,24 @@ def demo_command():
         click.echo(line)
 
 
+@click.command("run-timers")
+@click.option("--every", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+              help="Chạy mãi, quét lại sau mỗi SECONDS giây (chế độ worker). Không có: quét một lần.")
+@with_appcontext
+def run_timers_command(every):
+    """Kích hoạt các mốc thời gian (nhắc hạn, quá hạn, chuyển cấp trên) đã đến hạn."""
+    engine = _engine()
+    while True:
+        sweep = timers.run_due_timers(engine.uow)
+        click.echo(f"Đã kích hoạt mốc thời gian của {sweep.fired} hồ sơ, mở {sweep.opened} việc"
+                   + (f"; {len(sweep.failed)} hồ sơ lỗi, thử lại sau: {sweep.failed}" if sweep.failed else "") + ".")
+        if every is None:
+            return
+        time.sleep(every)
+
+
 def init_app(app) -> None:
-    for command in (init_db_command, deploy_command, demo_command):
+    for command in (init_db_command, deploy_command, demo_command, run_timers_command):
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(units_cli)

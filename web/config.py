@@ -16,6 +16,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # The app sweeps due timers itself every this many seconds (0: leave it to `flask run-timers --every N`).
+    TIMER_SWEEP_SECONDS = int(os.environ.get("TIMER_SWEEP_SECONDS", "60"))
     # A step's files together (each at most engine.attachments.MAX_FILE_BYTES); larger requests get a 413.
     MAX_CONTENT_LENGTH = 60_000_000
 

@@ -1,5 +1,10 @@
 """The CLI through Flask's runner, as an administrator would type it."""
+import time
+
+from engine import deployments, dossiers
 from engine.accounts import authenticate
+from tests.integration.test_timers import deadline_diagram, due_at
+from web import create_app
 
 
 def test_init_db_is_idempotent(runner):
@@ -45,3 +50,30 @@ def test_deploy_command_refuses_a_broken_file(runner, tmp_path):
     broken.write_text("<bpmn:definitions")
     result = runner.invoke(args=["deploy", str(broken)])
     assert result.exit_code != 0 and "broken.bpmn, dòng 1" in result.output
+
+
+def test_run_timers_fires_what_is_due_once(runner, new_uow, officials, clock):
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
+    dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
+    assert "của 0 hồ sơ, mở 0 việc" in runner.invoke(args=["run-timers"]).output
+    clock.advance(days=30)
+    result = runner.invoke(args=["run-timers"])
+    assert result.exit_code == 0 and "của 1 hồ sơ, mở 1 việc" in result.output
+    assert "của 0 hồ sơ, mở 0 việc" in runner.invoke(args=["run-timers"]).output
+
+
+def test_the_app_fires_timers_by_itself_without_a_worker(database_url, new_uow, officials, clock):
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
+    dossier_id = dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
+    clock.advance(days=30)
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url, "CLOCK": clock, "TIMER_SWEEP_SECONDS": 1})
+    try:
+        for _ in range(50):
+            if due_at(new_uow, dossier_id) is None:
+                break
+            time.sleep(0.1)
+        assert due_at(new_uow, dossier_id) is None
+        history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+        assert history[-1].action == "timer"
+    finally:
+        app.extensions["timer_sweeper_stop"].set()

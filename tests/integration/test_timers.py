@@ -1,0 +1,153 @@
+"""Timers that really fire: found by their indexed due time, fired at the clock's time (scenarios move the clock),
+each dossier in its own transaction, never twice when two sweeps run at once."""
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from engine import deployments, dossiers, tasks, timers
+from engine.errors import WorkflowFailed
+from engine.orm import AuditRow, DossierRow
+from tests.integration.test_use_cases import snapshot
+
+DEADLINE = "str(year) + '-12-15T17:00:00+07:00'"
+
+
+def deadline_diagram(expression: str = DEADLINE) -> bytes:
+    """A branch's step with a deadline: when it passes, the commune gets a task to chase it, and the branch can
+    still submit (the timer does not interrupt)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="with_deadline" name="Có hạn nộp" isExecutable="true">
+    <bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="title" value="family" />
+    </spiffworkflow:properties></bpmn:extensionElements>
+    <bpmn:laneSet id="ls">
+      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>late</bpmn:flowNodeRef><bpmn:flowNodeRef>done</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="l2" name="Xã"><bpmn:flowNodeRef>chase</bpmn:flowNodeRef><bpmn:flowNodeRef>chased</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="submit" name="Nộp báo cáo"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:boundaryEvent id="late" name="Quá hạn" attachedToRef="submit" cancelActivity="false">
+      <bpmn:outgoing>f3</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="late_timer">
+        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">{expression}</bpmn:timeDate>
+      </bpmn:timerEventDefinition>
+    </bpmn:boundaryEvent>
+    <bpmn:userTask id="chase" name="Đôn đốc chi hội nộp báo cáo"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:endEvent id="chased"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="submit" />
+    <bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="done" />
+    <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="chase" />
+    <bpmn:sequenceFlow id="f4" sourceRef="chase" targetRef="chased" />
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+
+@pytest.fixture
+def with_deadline(new_uow, officials):
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
+
+
+def start(new_uow, officials) -> int:
+    return dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
+
+
+def due_at(new_uow, dossier_id):
+    with new_uow() as uow:
+        return uow.dossiers.get(dossier_id).timer_due_at
+
+
+def steps(new_uow, officials, dossier_id):
+    return sorted((t.step_name, t.unit_code) for t in
+                  dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).open_tasks)
+
+
+def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_submit(
+        new_uow, officials, clock, with_deadline):
+    dossier_id = start(new_uow, officials)
+    assert due_at(new_uow, dossier_id) == datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+    assert timers.run_due_timers(new_uow).fired == 0
+    clock.advance(days=25, hours=9)  # 2026-12-15 10:00 UTC: due, but not yet past
+    assert timers.run_due_timers(new_uow).fired == 0
+    clock.advance(minutes=1)
+    sweep = timers.run_due_timers(new_uow)
+    assert (sweep.fired, sweep.opened, sweep.failed) == (1, 1, {})
+    assert steps(new_uow, officials, dossier_id) == [("Nộp báo cáo", officials.branch_code),
+                                                     ("Đôn đốc chi hội nộp báo cáo", "00070")]
+    assert due_at(new_uow, dossier_id) is None
+    assert timers.run_due_timers(new_uow).fired == 0  # fired once only
+    history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+    assert [(h.username, h.action) for h in history][-1] == ("hẹn-giờ", "timer")
+    (late_submit,) = [t for t in tasks.inbox(officials.branch, new_uow()).tasks if t.dossier_id == dossier_id]
+    tasks.complete_task(late_submit.id, officials.branch, {}, new_uow())
+    assert steps(new_uow, officials, dossier_id) == [("Đôn đốc chi hội nộp báo cáo", "00070")]
+
+
+def test_submitting_before_the_deadline_clears_the_timer(new_uow, officials, clock, with_deadline):
+    dossier_id = start(new_uow, officials)
+    (submit,) = dossiers.get_dossier(dossier_id, officials.branch, new_uow()).open_tasks
+    tasks.complete_task(submit.id, officials.branch, {}, new_uow())
+    assert due_at(new_uow, dossier_id) is None
+    clock.advance(days=40)
+    assert timers.run_due_timers(new_uow).fired == 0
+
+
+def test_a_timer_expression_that_is_not_a_date_refuses_the_start_and_stores_nothing(new_uow, officials):
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram("'sau Tết'")}, officials.designer, new_uow())
+    before = snapshot(new_uow)
+    with pytest.raises(WorkflowFailed, match="Quy trình lỗi khi chạy"):
+        start(new_uow, officials)
+    assert snapshot(new_uow) == before
+
+
+@pytest.mark.postgres
+def test_two_sweeps_at_once_fire_each_timer_once(new_uow, officials, clock, with_deadline, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite runs one writer at a time")
+    ids = [start(new_uow, officials) for _ in range(40)]
+    clock.advance(days=30)
+    results, barrier = [], threading.Barrier(2)
+
+    def sweep():
+        barrier.wait()
+        results.append(timers.run_due_timers(new_uow))
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r.fired for r in results) == 40 and all(not r.failed for r in results)
+    with new_uow() as uow:
+        fired = uow.session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "timer"))
+        waiting = uow.session.scalar(select(func.count()).select_from(DossierRow)
+                                     .where(DossierRow.timer_due_at.is_not(None)))
+    assert (fired, waiting) == (40, 0)
+    assert all(len(steps(new_uow, officials, i)) == 2 for i in ids)
+
+
+def test_a_timer_that_cannot_fire_is_put_off_and_recorded_not_retried_in_every_sweep(new_uow, officials, clock):
+    # After the deadline the process reaches a gateway none of whose conditions hold: firing fails.
+    broken = deadline_diagram().replace(
+        b'<bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="chase" />',
+        b'<bpmn:exclusiveGateway id="gw" /><bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="gw" />'
+        b'<bpmn:sequenceFlow id="f3b" sourceRef="gw" targetRef="chase"><bpmn:conditionExpression>year == 1999'
+        b'</bpmn:conditionExpression></bpmn:sequenceFlow>').replace(
+        b'<bpmn:incoming>f3</bpmn:incoming>', b'<bpmn:incoming>f3b</bpmn:incoming>')
+    deployments.deploy({"with_deadline.bpmn": broken}, officials.designer, new_uow())
+    dossier_id = start(new_uow, officials)
+    clock.advance(days=30)
+    before = steps(new_uow, officials, dossier_id)
+    sweep = timers.run_due_timers(new_uow)
+    assert list(sweep.failed) == [dossier_id] and sweep.fired == 0
+    assert due_at(new_uow, dossier_id) == clock.now() + timers.RETRY_AFTER
+    assert steps(new_uow, officials, dossier_id) == before
+    history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+    assert history[-1].action == "timer_failed" and "Quy trình lỗi khi chạy" in history[-1].payload["reason"]
+    assert timers.run_due_timers(new_uow).failed == {}  # not again until the retry time
