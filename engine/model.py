@@ -145,6 +145,7 @@ class OpenTask:
     role: str
     unit_code: str
     created_at: datetime
+    due_at: datetime | None = None
 
 
 @dataclass(frozen=True)

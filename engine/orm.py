@@ -158,6 +158,8 @@ class HumanTaskRow(Base):
     form: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime]
+    # The step's deadline, if its diagram gives one: past it the task shows as overdue (and still can be done).
+    due_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
 

@@ -83,7 +83,7 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
         opened.append(HumanTaskRow(
             id=open_step.task_id, dossier_id=dossier.id, bpmn_id=open_step.step.bpmn_id, name=open_step.step.name,
             lane=open_step.step.lane, role=role, unit_code=unit_for(role, dossier), form=open_step.step.form,
-            status=TaskStatus.OPEN, created_at=now))
+            status=TaskStatus.OPEN, created_at=now, due_at=open_step.due_at))
     uow.tasks.add_all(opened)
     for service, params in instance.requested_services:
         if service not in SERVICES:
@@ -178,7 +178,7 @@ def open_task(task: HumanTaskRow, title: str, process: str) -> OpenTask:
     """A task as the inbox, the API and the pages show it, with its dossier's title and process id."""
     return OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title,
                     step=task.bpmn_id, step_name=task.name, lane=task.lane, role=task.role,
-                    unit_code=task.unit_code, created_at=task.created_at)
+                    unit_code=task.unit_code, created_at=task.created_at, due_at=task.due_at)
 
 
 def history(uow: UnitOfWork, dossier_id: int) -> tuple[HistoryEntry, ...]:

@@ -40,6 +40,8 @@ MAX_DIAGRAM_BYTES = 2_000_000
 FORM_PROPERTY = "formJsonSchemaFilename"
 # A step's property naming the decision table its submission must pass; "{title}" stands for the dossier's title.
 SUBMISSION_DECISION_PROPERTY = "submission_decision"
+# A step's property naming the process variable that holds its deadline (ISO 8601 with a time zone).
+DUE_PROPERTY = "due"
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # The service that evaluates a decision table while the process runs; every other service is deferred.
@@ -78,6 +80,7 @@ class Step:
     form: str | None
     documentation: str
     submission_decision: str | None = None
+    due: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class ParsedProcess:
 class OpenStep:
     task_id: str
     step: Step
+    due_at: datetime | None = None
 
 
 # ---------------------------------------------------------------------------------------------- parsing
@@ -310,7 +314,7 @@ def _step(task_spec) -> Step:
     properties = (task_spec.extensions or {}).get("properties", {})
     return Step(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
                 properties.get(FORM_PROPERTY), task_spec.documentation or "",
-                properties.get(SUBMISSION_DECISION_PROPERTY))
+                properties.get(SUBMISSION_DECISION_PROPERTY), properties.get(DUE_PROPERTY))
 
 
 # ---------------------------------------------------------------------------------------------- running
@@ -486,8 +490,7 @@ class Instance:
             yield from each.tasks.values()
 
     def open_steps(self) -> list[OpenStep]:
-        return [OpenStep(str(task.id), _step(task.task_spec)) for task in self._tasks()
-                if task.state == TaskState.READY and task.task_spec.manual]
+        return [_open_step(task) for task in self._tasks() if task.state == TaskState.READY and task.task_spec.manual]
 
     def complete(self, task_id: str, fields: dict) -> None:
         """Run one ready human task with the submitted fields, then everything automatic after it."""
@@ -543,6 +546,18 @@ class Instance:
             if task.state == TaskState.COMPLETED and task.data and id(task) not in keep \
                     and all(c.has_state(_INHERITED) for c in task.children):
                 task.data = {}
+
+
+def _open_step(task) -> OpenStep:
+    step = _step(task.task_spec)
+    if step.due is None:
+        return OpenStep(str(task.id), step)
+    value = task.data.get(step.due)
+    try:
+        return OpenStep(str(task.id), step, _utc(value) if value else None)
+    except (TypeError, ValueError):
+        raise WorkflowFailed(f"Hạn của bước '{step.name}' (biến {step.due}) không phải ngày giờ ISO 8601: "
+                             f"{value!r}.") from None
 
 
 def _utc(value: str) -> datetime:

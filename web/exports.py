@@ -6,9 +6,9 @@ from engine.spreadsheets import Sheet
 
 
 def inbox(tasks: list[OpenTask]) -> Sheet:
-    return Sheet("Hộp việc", ["Hồ sơ", "Danh hiệu", "Bước", "Vai trò", "Đơn vị", "Ngày nhận"], [
+    return Sheet("Hộp việc", ["Hồ sơ", "Danh hiệu", "Bước", "Vai trò", "Đơn vị", "Ngày nhận", "Hạn"], [
         [t.dossier_id, TITLE_LABELS.get(t.title, t.title), t.step_name, ROLE_LABELS.get(t.role, t.role), t.unit_code,
-         t.created_at.replace(tzinfo=None)] for t in tasks])
+         t.created_at.replace(tzinfo=None), t.due_at.replace(tzinfo=None) if t.due_at else None] for t in tasks])
 
 
 def registry(titles: list[RecognisedTitle]) -> Sheet:

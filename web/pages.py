@@ -233,4 +233,5 @@ def init_app(app) -> None:
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC),
+        now=lambda: current_app.extensions["engine"].clock.now(),
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})

@@ -1,8 +1,10 @@
 """The officials' pages through Flask's client: sign-in, CSRF, the inbox, a task form, dossier and registry."""
 import re
 
-from tests.support import csrf_token
+from engine import deployments, dossiers
+from tests.integration.test_timers import deadline_diagram
 from tests.integration.test_use_cases import APPROVAL, to_commune
+from tests.support import csrf_token
 
 
 def test_pages_need_sign_in_and_bad_passwords_are_refused(client, officials):
@@ -142,3 +144,13 @@ def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials
     assert response.status_code == 422
     assert "Đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND." in response.get_data(as_text=True)
     assert tasks.inbox(officials.province, new_uow()).total == 1
+
+
+def test_the_inbox_shows_a_deadline_and_marks_it_overdue_once_past(client, officials, login_as, new_uow, clock):
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
+    dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
+    login_as(officials.branch)
+    page = client.get("/inbox").get_data(as_text=True)
+    assert "15/12/2026 17:00" in page and "quá hạn" not in page
+    clock.advance(days=26)
+    assert "quá hạn" in client.get("/inbox").get_data(as_text=True)

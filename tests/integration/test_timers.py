@@ -11,12 +11,12 @@ from engine.errors import WorkflowFailed
 from engine.orm import AuditRow, DossierRow
 from tests.integration.test_use_cases import snapshot
 
-DEADLINE = "str(year) + '-12-15T17:00:00+07:00'"
+DEADLINE = "deadline"
 
 
 def deadline_diagram(expression: str = DEADLINE) -> bytes:
-    """A branch's step with a deadline: when it passes, the commune gets a task to chase it, and the branch can
-    still submit (the timer does not interrupt)."""
+    """A branch's step with a deadline (15/12, 17:00 in Vietnam): when it passes, the commune gets a task to chase
+    it, and the branch can still submit (the timer does not interrupt)."""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
@@ -26,12 +26,19 @@ def deadline_diagram(expression: str = DEADLINE) -> bytes:
       <spiffworkflow:property name="title" value="family" />
     </spiffworkflow:properties></bpmn:extensionElements>
     <bpmn:laneSet id="ls">
-      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
+      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>set</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>late</bpmn:flowNodeRef><bpmn:flowNodeRef>done</bpmn:flowNodeRef></bpmn:lane>
       <bpmn:lane id="l2" name="Xã"><bpmn:flowNodeRef>chase</bpmn:flowNodeRef><bpmn:flowNodeRef>chased</bpmn:flowNodeRef></bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:userTask id="submit" name="Nộp báo cáo"><bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="set" name="Đặt hạn"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>
+      <bpmn:script>deadline = str(year) + '-12-15T17:00:00+07:00'</bpmn:script></bpmn:scriptTask>
+    <bpmn:userTask id="submit" name="Nộp báo cáo">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="due" value="deadline" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:boundaryEvent id="late" name="Quá hạn" attachedToRef="submit" cancelActivity="false">
       <bpmn:outgoing>f3</bpmn:outgoing>
       <bpmn:timerEventDefinition id="late_timer">
@@ -41,7 +48,8 @@ def deadline_diagram(expression: str = DEADLINE) -> bytes:
     <bpmn:userTask id="chase" name="Đôn đốc chi hội nộp báo cáo"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>
     <bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
     <bpmn:endEvent id="chased"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="submit" />
+    <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="set" />
+    <bpmn:sequenceFlow id="f1" sourceRef="set" targetRef="submit" />
     <bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="done" />
     <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="chase" />
     <bpmn:sequenceFlow id="f4" sourceRef="chase" targetRef="chased" />
@@ -72,6 +80,8 @@ def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_s
         new_uow, officials, clock, with_deadline):
     dossier_id = start(new_uow, officials)
     assert due_at(new_uow, dossier_id) == datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+    (waiting,) = tasks.inbox(officials.branch, new_uow()).tasks
+    assert waiting.due_at == datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
     assert timers.run_due_timers(new_uow).fired == 0
     clock.advance(days=25, hours=9)  # 2026-12-15 10:00 UTC: due, but not yet past
     assert timers.run_due_timers(new_uow).fired == 0
