@@ -1,7 +1,7 @@
 """Timers that really fire: found by their indexed due time, fired at the clock's time (scenarios move the clock),
 each dossier in its own transaction, never twice when two sweeps run at once."""
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -161,3 +161,12 @@ def test_a_timer_that_cannot_fire_is_put_off_and_recorded_not_retried_in_every_s
     history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
     assert history[-1].action == "timer_failed" and "Quy trình lỗi khi chạy" in history[-1].payload["reason"]
     assert timers.run_due_timers(new_uow).failed == {}  # not again until the retry time
+
+
+def test_a_duration_timer_counts_from_the_clock_of_the_step_that_started_it(new_uow, officials, clock):
+    ten_days = deadline_diagram("'P10D'").replace(b"bpmn:timeDate", b"bpmn:timeDuration")
+    deployments.deploy({"with_deadline.bpmn": ten_days}, officials.designer, new_uow())
+    dossier_id = start(new_uow, officials)
+    assert due_at(new_uow, dossier_id) == clock.now() + timedelta(days=10)
+    clock.advance(days=10, minutes=1)
+    assert timers.run_due_timers(new_uow).opened == 1
