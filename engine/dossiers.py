@@ -1,10 +1,10 @@
 """Use cases on dossiers: which processes an official may start, start one, read one."""
 from dataclasses import dataclass
 
-from engine import attachments, progress, workflow
-from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
+from engine import attachments, progress
+from engine.errors import DossierNotFound, Forbidden, InvalidInput, ProcessNotFound
 from engine.model import (BRANCH_KIND_LABELS, ROLE_LEVEL, TITLE_LABELS, UNIT_LEVEL_LABELS, BranchKind, DossierStatus,
-                          DossierView, Official, OpenTask, ProcessInfo, Role, Title, UnitLevel)
+                          DossierView, Official, OpenTask, ProcessInfo, Role, Title)
 from engine.orm import DossierRow, ProcessVersionRow, UnitRow
 from engine.subjects import STARTER_KINDS
 from engine.unit_of_work import UnitOfWork
@@ -40,25 +40,8 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
         refusal = _starter_refusal(version, proposer)
         if refusal:
             raise Forbidden(refusal)
-        now = uow.clock.now()
-        values = _start_values(data, now.year, version.title.split())
-        title = values["title"]
-        dossier = DossierRow(
-            process_version_id=version.id, title=title, status=DossierStatus.IN_PROGRESS,
-            year=values["year"], branch_code=proposer.code,
-            commune_code=proposer.code if proposer.level == UnitLevel.COMMUNE else proposer.parent_code,
-            province_code=proposer.province_code, data=values, state=b"", serializer_version="",
-            decision_tables=_tables_in_force(uow, [progress.resolved(d, title) for d in version.decisions],
-                                             proposer.province_code),
-            created_by=official.username, created_at=now, updated_at=now)
-        uow.dossiers.add(dossier)
-        context = {"year": values["year"], "title": title, "province": dossier.province_code,
-                   "commune": dossier.commune_code, "branch": dossier.branch_code}
-        instance = workflow.Instance.start(progress.definition(version), context,
-                                          progress.decisions_for(uow, dossier), progress.facts(uow), now)
-        opened = progress.after_step(uow, dossier, instance, already_open=set())
-        progress.audit(uow, official, dossier.id, "start", {"process": process_id, "version": version.version,
-                                                             **values})
+        values = _start_values(data, uow.clock.now().year, version.title.split())
+        dossier, opened = progress.open_dossier(uow, version, proposer, values, official)
         uow.commit()
         return Started(dossier.id, tuple(progress.open_task(task, dossier.title, version.process_id) for task in opened))
 
@@ -73,21 +56,6 @@ def _starter_refusal(version: ProcessVersionRow, unit: UnitRow | None) -> str | 
         allowed = ", ".join(BRANCH_KIND_LABELS[BranchKind(kind)] for kind in kinds)
         return f"Hồ sơ '{version.name}' chỉ do Ban khuyến học của: {allowed} lập."
     return None
-
-
-def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
-    """Pin the tables the dossier will run with: the province's own if it loaded one, else the national.
-    Each pin carries what a step needs without reading the table row again (its content hash, whose, which)."""
-    pinned = {}
-    in_force = uow.decision_tables.in_force(decisions, province_code) if decisions else {}
-    for decision_id in decisions:
-        table = in_force.get(decision_id)
-        if table is None:
-            raise Conflict(f"Chưa có bảng quyết định '{decision_id}' (toàn quốc hoặc của tỉnh {province_code}); "
-                           "cần nạp bảng trước khi mở hồ sơ.")
-        pinned[decision_id] = {"id": table.id, "hash": table.content_hash, "province": table.province_code,
-                               "version": table.version}
-    return pinned
 
 
 def _start_values(data: dict, this_year: int, titles: list[str]) -> dict:

@@ -2,9 +2,10 @@
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
 from engine import forms, registry, subjects, workflow
 from engine.clock import today_in_vietnam
-from engine.errors import InvalidInput, WorkflowFailed
-from engine.model import MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, role_for_lane
-from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
+from engine.errors import Conflict, InvalidInput, WorkflowFailed
+from engine.model import (MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, UnitLevel,
+                          role_for_lane)
+from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, UnitRow
 from engine.unit_of_work import UnitOfWork
 
 # Versions deployed before tables were named per step named the list's scoring table on the process.
@@ -57,6 +58,45 @@ def step_form(version: ProcessVersionRow, name: str | None) -> forms.Form:
     if key not in _FORMS:
         _FORMS[key] = forms.Form(forms.load_schema(name, version.files[name]))
     return _FORMS[key]
+
+
+def open_dossier(uow: UnitOfWork, version: ProcessVersionRow, proposer: UnitRow, values: dict, by: Official,
+                 context: dict | None = None) -> tuple[DossierRow, list[HumanTaskRow]]:
+    """Open a dossier of `version` for the proposing unit, in the caller's transaction: pin the decision tables in
+    force, start the workflow (`context` adds process variables, e.g. a report's deadlines), record who opened it.
+    `values` (year, title, ...) are the dossier's data. Returns the dossier and the tasks that opened."""
+    now = uow.clock.now()
+    title = values["title"]
+    dossier = DossierRow(
+        process_version_id=version.id, title=title, status=DossierStatus.IN_PROGRESS, year=values["year"],
+        branch_code=proposer.code,
+        # A commune or province that proposes stands as its own commune: no branch official matches it.
+        commune_code=proposer.parent_code if proposer.level == UnitLevel.BRANCH else proposer.code,
+        province_code=proposer.province_code, data=values, state=b"", serializer_version="",
+        decision_tables=_tables_in_force(uow, [resolved(d, title) for d in version.decisions], proposer.province_code),
+        created_by=by.username, created_at=now, updated_at=now)
+    uow.dossiers.add(dossier)
+    variables = {"year": values["year"], "title": title, "province": dossier.province_code,
+                 "commune": dossier.commune_code, "branch": dossier.branch_code, **(context or {})}
+    instance = workflow.Instance.start(definition(version), variables, decisions_for(uow, dossier), facts(uow), now)
+    opened = after_step(uow, dossier, instance, already_open=set())
+    audit(uow, by, dossier.id, "start", {"process": version.process_id, "version": version.version, **values})
+    return dossier, opened
+
+
+def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
+    """Pin the tables the dossier will run with: the province's own if it loaded one, else the national.
+    Each pin carries what a step needs without reading the table row again (its content hash, whose, which)."""
+    pinned = {}
+    in_force = uow.decision_tables.in_force(decisions, province_code) if decisions else {}
+    for decision_id in decisions:
+        table = in_force.get(decision_id)
+        if table is None:
+            raise Conflict(f"Chưa có bảng quyết định '{decision_id}' (toàn quốc hoặc của tỉnh {province_code}); "
+                           "cần nạp bảng trước khi mở hồ sơ.")
+        pinned[decision_id] = {"id": table.id, "hash": table.content_hash, "province": table.province_code,
+                               "version": table.version}
+    return pinned
 
 
 def unit_for(role: Role, dossier: DossierRow) -> str:

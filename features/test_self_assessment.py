@@ -6,8 +6,8 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from engine import accounts, dossiers, registry, units
 from engine.attachments import Upload
 from engine.errors import EngineError
-from features.conftest import SIGNER, decision, today_is
-from features.test_learning_citizen import branch_verifies, commune_decides, self_assessment, upload
+from features.conftest import SIGNER, decision
+from features.test_learning_citizen import commune_decides, self_assessment, upload
 from tests.support import PASSWORD
 
 scenarios("self_assessment.feature")
@@ -134,5 +134,3 @@ def branch_cannot_open(story, process, reason):
         dossiers.start_dossier(process, story.officials.branch, {"year": 2026}, story.new_uow())
     assert process not in [p.id for p in dossiers.startable_processes(story.officials.branch, story.new_uow())]
 
-
-__all__ = ["today_is"]
