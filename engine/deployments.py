@@ -6,7 +6,7 @@ from pathlib import Path
 
 from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
-from engine.model import BranchKind, Official, Role, Title, role_for_lane
+from engine.model import BranchKind, Official, ReportKind, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
 from engine.progress import PROCESS_LIST_DECISION, SERVICES
 from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
@@ -47,7 +47,8 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             version = (latest.version if latest else 0) + 1
             uow.processes.add(ProcessVersionRow(
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
-                title=process.properties["title"], starter_role=role_for_lane(process.start_lane),
+                title=process.properties.get("title") or process.properties["report"],
+                starter_role=role_for_lane(process.start_lane),
                 diagram_file=process.file, decisions=_decisions_of(process), properties=process.properties,
                 files={name: content.decode("utf-8") for name, content in sorted(used.items())},
                 spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
@@ -103,19 +104,10 @@ def _form_schemas(files: dict[str, bytes]) -> dict[str, dict]:
 def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) -> None:
     """What would break a dossier at run time, caught before anything is stored."""
     where = process.file
-    titles = (process.properties.get("title") or "").split()
-    if not titles or any(title not in set(Title) for title in titles):
-        raise DeploymentRefused(
-            where, f"quy trình cần thuộc tính 'title' gồm một hay nhiều danh hiệu (cách nhau bởi dấu cách) trong: "
-                   f"{', '.join(Title)} (đang là {process.properties.get('title')!r})", element=process.process_id)
-    kinds = (process.properties.get(STARTER_KINDS) or "").split()
-    if any(kind not in set(BranchKind) for kind in kinds):
-        raise DeploymentRefused(where, f"thuộc tính '{STARTER_KINDS}' chỉ gồm: {', '.join(BranchKind)} "
-                                       f"(đang là {process.properties[STARTER_KINDS]!r})", element=process.process_id)
-    subject = process.properties.get(SUBJECT_PROPERTY, CANDIDATES)
-    if subject not in SUBJECTS:
-        raise DeploymentRefused(where, f"thuộc tính '{SUBJECT_PROPERTY}' phải là một trong: {', '.join(SUBJECTS)} "
-                                       f"(đang là {subject!r})", element=process.process_id)
+    if "report" in process.properties:
+        _check_report(process)
+    else:
+        _check_recognition(process)
     if role_for_lane(process.start_lane) is None:
         raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò",
                                 element=process.process_id)
@@ -136,3 +128,27 @@ def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) 
         raise DeploymentRefused(where, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(known)}",
                                 element=process.process_id)
 
+
+def _check_report(process: workflow.ParsedProcess) -> None:
+    if process.properties["report"] not in set(ReportKind) or "title" in process.properties:
+        raise DeploymentRefused(process.file, f"quy trình báo cáo cần thuộc tính 'report' là một trong: "
+                                              f"{', '.join(ReportKind)}, và không có 'title'",
+                                element=process.process_id)
+
+
+def _check_recognition(process: workflow.ParsedProcess) -> None:
+    where, properties = process.file, process.properties
+    titles = (properties.get("title") or "").split()
+    if not titles or any(title not in set(Title) for title in titles):
+        raise DeploymentRefused(
+            where, f"quy trình cần thuộc tính 'title' gồm một hay nhiều danh hiệu (cách nhau bởi dấu cách) trong: "
+                   f"{', '.join(Title)} (đang là {properties.get('title')!r}), hoặc 'report' cho một báo cáo",
+            element=process.process_id)
+    kinds = (properties.get(STARTER_KINDS) or "").split()
+    if any(kind not in set(BranchKind) for kind in kinds):
+        raise DeploymentRefused(where, f"thuộc tính '{STARTER_KINDS}' chỉ gồm: {', '.join(BranchKind)} "
+                                       f"(đang là {properties[STARTER_KINDS]!r})", element=process.process_id)
+    subject = properties.get(SUBJECT_PROPERTY, CANDIDATES)
+    if subject not in SUBJECTS:
+        raise DeploymentRefused(where, f"thuộc tính '{SUBJECT_PROPERTY}' phải là một trong: {', '.join(SUBJECTS)} "
+                                       f"(đang là {subject!r})", element=process.process_id)

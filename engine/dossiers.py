@@ -48,6 +48,8 @@ def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWo
 
 def _starter_refusal(version: ProcessVersionRow, unit: UnitRow | None) -> str | None:
     """Why this unit may not open a dossier of this process (its level, or its kind of branch), or None."""
+    if "report" in version.properties:
+        return f"Hồ sơ '{version.name}' tự mở khi Bộ mở kỳ báo cáo."
     level = ROLE_LEVEL[Role(version.starter_role)]
     if unit is None or unit.level != level:
         return f"Chỉ tài khoản của một {UNIT_LEVEL_LABELS[level]} mới mở được hồ sơ '{version.name}'."

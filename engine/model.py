@@ -104,6 +104,15 @@ TITLE_LABELS = {
 }
 
 
+class ReportKind(StrEnum):
+    """Periodic reports rolled up commune → province → ministry: a report process names its kind as `report`."""
+
+    ANNUAL_MODELS = "annual_models"
+
+
+REPORT_LABELS = {ReportKind.ANNUAL_MODELS: "Báo cáo kết quả xây dựng các mô hình học tập hằng năm"}
+
+
 class BranchKind(StrEnum):
     """What a branch stands for: a village's chi hội, or the Ban khuyến học of an agency, school or enterprise
     (the last three are learning units and self-assess as one)."""

@@ -200,6 +200,20 @@ class RecognitionDecisionRow(Base):
     created_at: Mapped[datetime]
 
 
+class ReportingPeriodRow(Base):
+    """A reporting period the ministry opens (one per kind and year), with the provinces' deadline."""
+
+    __tablename__ = "reporting_periods"
+    __table_args__ = (UniqueConstraint("kind", "year", name="uq_reporting_periods_kind_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int]
+    province_deadline: Mapped[datetime]
+    opened_by: Mapped[str] = mapped_column(String(80))
+    opened_at: Mapped[datetime]
+
+
 class AttachmentRow(Base):
     """A file submitted with a step (evidence, a report, meeting minutes); its bytes load only when downloaded."""
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
 from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                        RecognitionDecisionRow, TitleRow, UnitRow, UserRow)
+                        RecognitionDecisionRow, ReportingPeriodRow, TitleRow, UnitRow, UserRow)
 
 
 class UnitRepository:
@@ -24,6 +24,10 @@ class UnitRepository:
 
     def add_all(self, units: Sequence[UnitRow]) -> None:
         self.session.add_all(units)
+
+    def provinces(self) -> list[UnitRow]:
+        return list(self.session.scalars(select(UnitRow).where(UnitRow.level == UnitLevel.PROVINCE)
+                                         .order_by(UnitRow.code)))
 
     def branches_of(self, commune_code: str) -> list[UnitRow]:
         query = select(UnitRow).where(UnitRow.parent_code == commune_code, UnitRow.level == UnitLevel.BRANCH)
@@ -55,6 +59,10 @@ class ProcessRepository:
 
     def get(self, version_id: int) -> ProcessVersionRow | None:
         return self.session.get(ProcessVersionRow, version_id)
+
+    def latest_for_kind(self, kind: str) -> ProcessVersionRow | None:
+        """The newest version of the process that serves a kind of report (its `report` property)."""
+        return next((v for v in self.latest_of_each() if v.properties.get("report") == kind), None)
 
     def latest_of_each(self) -> list[ProcessVersionRow]:
         newest = (select(ProcessVersionRow.process_id, func.max(ProcessVersionRow.version).label("version"))
@@ -221,6 +229,19 @@ class RecognitionDecisionRepository:
         return self.session.scalar(select(RecognitionDecisionRow).where(
             RecognitionDecisionRow.deciding_unit == deciding_unit, RecognitionDecisionRow.number == number,
             RecognitionDecisionRow.year == year))
+
+
+class ReportingPeriodRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, period: ReportingPeriodRow) -> None:
+        self.session.add(period)
+        self.session.flush()
+
+    def of(self, kind: str, year: int) -> ReportingPeriodRow | None:
+        return self.session.scalar(select(ReportingPeriodRow).where(ReportingPeriodRow.kind == kind,
+                                                                    ReportingPeriodRow.year == year))
 
 
 class AttachmentRepository:

@@ -5,7 +5,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.repository import (AttachmentRepository, AuditRepository, DecisionTableRepository, DossierRepository,
-                               ProcessRepository, RecognitionDecisionRepository, TaskRepository, TitleRepository,
+                               ProcessRepository, RecognitionDecisionRepository, ReportingPeriodRepository,
+                               TaskRepository, TitleRepository,
                                UnitRepository, UserRepository)
 
 
@@ -26,6 +27,7 @@ class UnitOfWork:
         self.titles = TitleRepository(self.session)
         self.decisions = RecognitionDecisionRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
+        self.periods = ReportingPeriodRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -6,15 +6,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, decisions, demo, deployments, timers, units
+from engine import accounts, decisions, demo, deployments, reports, timers, units
+from engine.clock import VIETNAM
 from engine.db import upgrade_schema
 from engine.errors import EngineError
-from engine.model import BranchKind, Official, Role
+from engine.model import BranchKind, Official, ReportKind, Role
 
 SYSTEM = Official("system", Role.ADMIN, "VN")
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
 units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
 decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
+reports_cli = AppGroup("reports", help="Kỳ báo cáo: Bộ mở kỳ, mỗi tỉnh nhận hồ sơ báo cáo có hạn nộp.")
 
 
 def _engine():
@@ -112,6 +114,23 @@ def demo_command():
         click.echo(line)
 
 
+@reports_cli.command("open")
+@click.option("--kind", type=click.Choice([k.value for k in ReportKind]), default=ReportKind.ANNUAL_MODELS.value,
+              show_default=True)
+@click.option("--year", type=int, required=True)
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Hạn nộp của tỉnh (YYYY-MM-DD); mặc định 15/12 của năm báo cáo.")
+@with_appcontext
+def open_period_command(kind, year, deadline):
+    """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp."""
+    try:
+        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(), deadline.date() if deadline else None)
+    except EngineError as error:
+        _fail(error)
+    click.echo(f"Đã mở kỳ báo cáo {opened.kind} năm {opened.year}: {opened.dossiers} tỉnh, hạn "
+               f"{opened.province_deadline.astimezone(VIETNAM):%d/%m/%Y %H:%M}.")
+
+
 @click.command("run-timers")
 @click.option("--every", type=click.IntRange(min=1), default=None, metavar="SECONDS",
               help="Chạy mãi, quét lại sau mỗi SECONDS giây (chế độ worker). Không có: quét một lần.")
@@ -134,3 +153,4 @@ def init_app(app) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(units_cli)
     app.cli.add_command(decisions_cli)
+    app.cli.add_command(reports_cli)

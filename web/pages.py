@@ -8,7 +8,8 @@ from flask_login import login_required
 from engine.clock import VIETNAM, today_in_vietnam
 from engine import attachments, dossiers, registry, spreadsheets, tasks, units
 from engine.errors import InvalidInput
-from engine.model import BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind, Role
+from engine.model import (BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind,
+                          Role)
 from web import exports, forms
 from web.engine_access import official, uow
 
@@ -231,7 +232,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(local=_local, age=_age)
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
-        TITLE_LABELS={t.value: label for t, label in TITLE_LABELS.items()},
+        TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()}, Role=Role, now_utc=lambda: datetime.now(UTC),
         now=lambda: current_app.extensions["engine"].clock.now(),
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from engine import accounts, dossiers, units
+from engine import accounts, dossiers, reports, tasks, units
 from tests.integration.test_use_cases import to_commune
 from tests.support import PASSWORD
 
@@ -132,3 +132,9 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
         first_step = started.open_tasks[0].step
         assert page.locator(f'#diagram [data-element-id="{first_step}"].open-step').count() == 1, process
         assert page.locator('#diagram [data-element-id="review_round"]').count() == 1, process
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    (province_task,) = tasks.inbox(officials.province, new_uow()).tasks
+    page.goto(f"{server}/dossiers/{province_task.dossier_id}")
+    page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
+    assert page.get_attribute("#diagram", "data-warnings") == "0"
+    assert page.locator('#diagram [data-element-id="province_late"]').count() == 1

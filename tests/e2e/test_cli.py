@@ -77,3 +77,11 @@ def test_the_app_fires_timers_by_itself_without_a_worker(database_url, new_uow, 
         assert history[-1].action == "timer"
     finally:
         app.extensions["timer_sweeper_stop"].set()
+
+
+def test_reports_open_starts_every_province_s_report(runner):
+    result = runner.invoke(args=["reports", "open", "--year", "2026"])
+    assert result.exit_code == 0, result.output
+    assert "annual_models năm 2026: 34 tỉnh, hạn 15/12/2026 17:00" in result.output
+    again = runner.invoke(args=["reports", "open", "--year", "2026"])
+    assert again.exit_code != 0 and "đã được mở" in again.output
