@@ -1,5 +1,5 @@
 """Time as the engine sees it: tests and scenarios move a clock instead of sleeping."""
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 # Deadlines, decision dates and "today" are Vietnam's (UTC+7, no daylight saving).
 VIETNAM = timezone(timedelta(hours=7))
@@ -26,3 +26,8 @@ class MovableClock:
 
 def today_in_vietnam(clock) -> date:
     return clock.now().astimezone(VIETNAM).date()
+
+
+def end_of_office_day(day: date) -> datetime:
+    """A deadline day ends at the close of office hours in Vietnam, 17:00."""
+    return datetime.combine(day, time(17, 0), VIETNAM)

@@ -160,6 +160,8 @@ class HumanTaskRow(Base):
     created_at: Mapped[datetime]
     # The step's deadline, if its diagram gives one: past it the task shows as overdue (and still can be done).
     due_at: Mapped[datetime | None]
+    # When a reminder timer last reminded the unit of this step's deadline.
+    reminded_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
 
@@ -212,6 +214,27 @@ class ReportingPeriodRow(Base):
     province_deadline: Mapped[datetime]
     opened_by: Mapped[str] = mapped_column(String(80))
     opened_at: Mapped[datetime]
+
+
+class ReportFigureRow(Base):
+    """A commune's accepted figures for one learning model in a reporting period: what the national view sums."""
+
+    __tablename__ = "report_figures"
+    __table_args__ = (
+        UniqueConstraint("period_id", "commune_code", "model", name="uq_report_figures_commune_model"),
+        Index("ix_report_figures_period_province", "period_id", "province_code"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_periods.id"))
+    province_code: Mapped[str] = mapped_column(String(16))
+    commune_code: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(32))
+    registered: Mapped[int]
+    recognised: Mapped[int]
+    total: Mapped[int]
+    dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"))
+    accepted_at: Mapped[datetime]
 
 
 class AttachmentRow(Base):

@@ -1,10 +1,12 @@
 """What follows each step of a dossier's process, shared by starting it and completing its tasks:
 open human tasks appear in the right unit's inbox, requested services run, the status follows."""
-from engine import forms, registry, subjects, workflow
-from engine.clock import today_in_vietnam
+from datetime import date, timedelta
+
+from engine import forms, registry, report_figures, subjects, workflow
+from engine.clock import end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, InvalidInput, WorkflowFailed
-from engine.model import (MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, Role, TaskStatus, UnitLevel,
-                          role_for_lane)
+from engine.model import (MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, ReportKind, Role, TaskStatus,
+                          UnitLevel, role_for_lane)
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, UnitRow
 from engine.unit_of_work import UnitOfWork
 
@@ -130,7 +132,10 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
             raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
         SERVICES[service](uow, dossier, params)
     if instance.finished:
-        dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED)
+        # A report ends when its last step is done; only a recognition is recognised or rejected.
+        recognition = dossier.title not in set(ReportKind)
+        dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED) if recognition \
+            else DossierStatus.CLOSED
     dossier.timer_due_at = instance.next_timer_due()
     dossier.state = instance.dump()
     dossier.serializer_version = workflow.SERIALIZER_VERSION
@@ -147,6 +152,10 @@ def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersi
                      values: dict) -> dict:
     """Rules a form schema cannot express, checked before the process moves on. Returns what the engine worked
     out (a score, a learning unit's share of citizens holding the title), stored with the submission."""
+    if "report" in version.properties:
+        if report_figures.submits_figures(values):
+            report_figures.check(dossier, values)
+        return {}
     kind = version.properties.get(subjects.SUBJECT_PROPERTY, subjects.CANDIDATES)
     if not subjects.proposes(kind, values):
         return {}
@@ -203,8 +212,43 @@ def _points(value) -> str:
     return format(value, "g") if isinstance(value, (int, float)) else str(value)
 
 
+def open_commune_dossiers(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
+    """Fan out: one dossier of `process` for each commune of the dossier's province, due at the end of office
+    hours on `deadline` (a date) and reminded `reminder_days` before, pre-filled with what the registry knows."""
+    version = uow.processes.latest(params["process"])
+    if version is None:
+        raise WorkflowFailed(f"Chưa triển khai quy trình '{params['process']}' mà hồ sơ cần mở cho các xã.")
+    try:
+        deadline = end_of_office_day(date.fromisoformat(params["deadline"]))
+        reminder = deadline - timedelta(days=int(params.get("reminder_days", 3)))
+    except (TypeError, ValueError):
+        raise InvalidInput({"commune_deadline": "Hạn nộp của xã phải là một ngày (YYYY-MM-DD)."}) from None
+    if deadline <= uow.clock.now():
+        raise InvalidInput({"commune_deadline": f"Hạn nộp của xã ({deadline:%d/%m/%Y %H:%M}) đã qua."})
+    for commune in uow.units.communes_of(dossier.province_code):
+        values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),
+                  "parent": dossier.id, **report_figures.from_registry(uow, commune.code, dossier.year)}
+        open_dossier(uow, version, commune, values, SYSTEM,
+                     context={"period": dossier.data.get("period"), "commune_deadline": deadline.isoformat(),
+                              "reminder_at": reminder.isoformat()})
+
+
+def remind(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
+    """A reminder timer fired: the dossier's open steps that have a deadline show they were reminded, and the
+    history says so (a unit that already did its step is not reminded)."""
+    now = uow.clock.now()
+    reminded = [task for task in uow.tasks.open_for_dossier(dossier.id) if task.due_at is not None]
+    for task in reminded:
+        task.reminded_at = now
+    if reminded:
+        audit(uow, SYSTEM, dossier.id, "reminder", {"tasks": [task.name for task in reminded]})
+
+
+# Who the history names when the process itself opens dossiers or reminds.
+SYSTEM = Official("hệ thống", Role.ADMIN, MINISTRY_CODE)
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.
-SERVICES = {"record_titles": registry.record_titles}
+SERVICES = {"record_titles": registry.record_titles, "open_commune_dossiers": open_commune_dossiers,
+            "remind": remind, "record_commune_report": report_figures.record_commune_report}
 
 
 def audit(uow: UnitOfWork, official: Official, dossier_id: int | None, action: str, payload: dict,

@@ -1,18 +1,16 @@
 """Use cases on periodic reports: the ministry opens a reporting period, and every province gets its report
 dossier with the deadline the period sets."""
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from engine import progress
-from engine.clock import VIETNAM, today_in_vietnam
+from engine.clock import end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, Forbidden, InvalidInput
 from engine.model import REPORT_LABELS, Official, ReportKind, Role
 from engine.orm import ReportingPeriodRow
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 OPENERS = (Role.MINISTRY, Role.ADMIN)
-# A deadline day ends at the close of office hours in Vietnam.
-DEADLINE_HOUR = time(17, 0)
 
 
 def default_province_deadline(year: int) -> date:
@@ -44,7 +42,7 @@ def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfW
         version = uow.processes.latest_for_kind(kind)
         if version is None:
             raise Conflict(f"Chưa triển khai quy trình cho '{kind}': cần triển khai trước khi mở kỳ báo cáo.")
-        deadline = datetime.combine(deadline_day, DEADLINE_HOUR, VIETNAM)
+        deadline = end_of_office_day(deadline_day)
         period = ReportingPeriodRow(kind=kind, year=year, province_deadline=deadline, opened_by=official.username,
                                     opened_at=uow.clock.now())
         uow.periods.add(period)

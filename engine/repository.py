@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
 from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                        RecognitionDecisionRow, ReportingPeriodRow, TitleRow, UnitRow, UserRow)
+                        RecognitionDecisionRow, ReportFigureRow, ReportingPeriodRow, TitleRow, UnitRow, UserRow)
 
 
 class UnitRepository:
@@ -28,6 +28,10 @@ class UnitRepository:
     def provinces(self) -> list[UnitRow]:
         return list(self.session.scalars(select(UnitRow).where(UnitRow.level == UnitLevel.PROVINCE)
                                          .order_by(UnitRow.code)))
+
+    def communes_of(self, province_code: str) -> list[UnitRow]:
+        query = select(UnitRow).where(UnitRow.parent_code == province_code, UnitRow.level == UnitLevel.COMMUNE)
+        return list(self.session.scalars(query.order_by(UnitRow.code)))
 
     def branches_of(self, commune_code: str) -> list[UnitRow]:
         query = select(UnitRow).where(UnitRow.parent_code == commune_code, UnitRow.level == UnitLevel.BRANCH)
@@ -61,8 +65,10 @@ class ProcessRepository:
         return self.session.get(ProcessVersionRow, version_id)
 
     def latest_for_kind(self, kind: str) -> ProcessVersionRow | None:
-        """The newest version of the process that serves a kind of report (its `report` property)."""
-        return next((v for v in self.latest_of_each() if v.properties.get("report") == kind), None)
+        """The newest version of the province's process for a kind of report (its `report` property; the communes'
+        part of the same report starts in the commune's lane)."""
+        return next((v for v in self.latest_of_each()
+                     if v.properties.get("report") == kind and v.starter_role == Role.PROVINCE), None)
 
     def latest_of_each(self) -> list[ProcessVersionRow]:
         newest = (select(ProcessVersionRow.process_id, func.max(ProcessVersionRow.version).label("version"))
@@ -244,6 +250,14 @@ class ReportingPeriodRepository:
                                                                     ReportingPeriodRow.year == year))
 
 
+class ReportFigureRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add_all(self, figures: Sequence[ReportFigureRow]) -> None:
+        self.session.add_all(figures)
+
+
 class AttachmentRepository:
     def __init__(self, session: Session):
         self.session = session
@@ -284,6 +298,12 @@ class TitleRepository:
             TitleRow.branch_code == branch_code, TitleRow.title == title, TitleRow.valid_until >= on,
             TitleRow.decision_date <= on)
         return self.session.scalar(query)
+
+    def counted_in_commune(self, commune_code: str, year: int) -> list[tuple[str, int]]:
+        """(title, how many) recognised in a commune for a year."""
+        query = (select(TitleRow.title, func.count()).where(TitleRow.commune_code == commune_code,
+                                                             TitleRow.year == year).group_by(TitleRow.title))
+        return [tuple(row) for row in self.session.execute(query)]
 
     def of_decision(self, decision_id: int) -> list[TitleRow]:
         return list(self.session.scalars(select(TitleRow).where(TitleRow.decision_id == decision_id)

@@ -5,8 +5,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.repository import (AttachmentRepository, AuditRepository, DecisionTableRepository, DossierRepository,
-                               ProcessRepository, RecognitionDecisionRepository, ReportingPeriodRepository,
-                               TaskRepository, TitleRepository,
+                               ProcessRepository, RecognitionDecisionRepository, ReportFigureRepository,
+                               ReportingPeriodRepository, TaskRepository, TitleRepository,
                                UnitRepository, UserRepository)
 
 
@@ -28,6 +28,7 @@ class UnitOfWork:
         self.decisions = RecognitionDecisionRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.periods = ReportingPeriodRepository(self.session)
+        self.report_figures = ReportFigureRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

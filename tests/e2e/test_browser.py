@@ -138,3 +138,10 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="province_late"]').count() == 1
+    tasks.complete_task(province_task.id, officials.province, {"commune_deadline": "2026-12-05", "reminder_days": 3},
+                        new_uow())
+    (commune_task,) = [t for t in tasks.inbox(officials.commune, new_uow()).tasks if t.title == "annual_models"]
+    page.goto(f"{server}/dossiers/{commune_task.dossier_id}")
+    page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
+    assert page.get_attribute("#diagram", "data-warnings") == "0"
+    assert page.locator('#diagram [data-element-id="commune_late"]').count() == 1

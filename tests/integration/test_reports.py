@@ -5,10 +5,13 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine import dossiers, reports, tasks, timers
+from sqlalchemy import func, select
+
+from engine import dossiers, report_figures, reports, tasks, timers
 from engine.attachments import Upload
-from engine.errors import Conflict, Forbidden, InvalidInput
-from tests.integration.test_use_cases import snapshot
+from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput
+from engine.orm import DossierRow, ReportFigureRow
+from tests.integration.test_use_cases import only_task, snapshot
 
 DUE = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)  # 15/12/2026 17:00 in Vietnam
 
@@ -18,7 +21,7 @@ def test_every_province_gets_its_report_with_the_period_s_deadline(new_uow, offi
     assert (opened.dossiers, opened.province_deadline) == (34, DUE)
     (task,) = tasks.inbox(officials.province, new_uow()).tasks
     assert (task.step_name, task.unit_code, task.title, task.due_at) == (
-        "Tổng hợp, gửi báo cáo của tỉnh", "01", "annual_models", DUE)
+        "Đặt hạn nộp cho các xã", "01", "annual_models", DUE)
     assert [t.unit_code for t in tasks.inbox(officials.other_province, new_uow()).tasks] == ["46"]
     assert "annual_models_report" not in [p.id for p in dossiers.startable_processes(officials.province, new_uow())]
     with pytest.raises(Forbidden, match="tự mở khi Bộ mở kỳ báo cáo"):
@@ -46,15 +49,107 @@ def test_a_period_opens_once(new_uow, officials):
     assert snapshot(new_uow) == before
 
 
+def set_commune_deadline(new_uow, officials, day="2026-12-05", reminder_days=3):
+    (task,) = tasks.inbox(officials.province, new_uow()).tasks
+    return tasks.complete_task(task.id, officials.province, {"commune_deadline": day,
+                                                              "reminder_days": reminder_days}, new_uow())
+
+
+def commune_task(new_uow, official):
+    (task,) = tasks.inbox(official, new_uow()).tasks
+    return task
+
+
+FIGURES = {**{f"{part}_{model}": count for model in report_figures.MODELS
+              for part, count in (("registered", 40), ("recognised", 0), ("total", 50))}}
+
+
+def test_the_province_fans_out_to_each_of_its_communes_with_their_deadline(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    done = set_commune_deadline(new_uow, officials)
+    assert [t.step_name for t in done.next_tasks] == ["Tổng hợp, gửi báo cáo của tỉnh"]
+    with new_uow() as uow:
+        communes = len(uow.units.communes_of("01"))
+        opened = uow.session.scalar(select(func.count()).select_from(DossierRow).where(
+            DossierRow.province_code == "01", DossierRow.title == "annual_models", DossierRow.commune_code != "01"))
+    assert opened == communes > 100
+    task = commune_task(new_uow, officials.commune)
+    assert (task.step_name, task.unit_code, task.due_at) == ("Nộp báo cáo của xã", "00070",
+                                                             datetime(2026, 12, 5, 10, 0, tzinfo=UTC))
+    assert tasks.get_task(task.id, officials.commune, new_uow()).values["recognised_family"] == 0
+    # Each commune sees its own report only.
+    with pytest.raises(DossierNotFound):
+        dossiers.get_dossier(task.dossier_id, officials.other_commune, new_uow())
+    assert tasks.inbox(officials.other_commune, new_uow()).total == 1
+
+
+def test_a_commune_s_figures_are_checked_returned_and_accepted(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials)
+    task = commune_task(new_uow, officials.commune)
+    with pytest.raises(InvalidInput) as refusal:
+        tasks.complete_task(task.id, officials.commune, {**FIGURES, "recognised_family": 60, "registered_clan": 70},
+                            new_uow())
+    assert refusal.value.errors == {
+        "recognised_family": "Số được công nhận (60) lớn hơn tổng số (50).",
+        "registered_clan": "Số đăng ký (70) lớn hơn tổng số (50)."}
+    with pytest.raises(InvalidInput, match="Sổ danh hiệu ghi 0; nhập lý do điều chỉnh"):
+        tasks.complete_task(task.id, officials.commune, {**FIGURES, "recognised_family": 12}, new_uow())
+    review = only_task(tasks.complete_task(task.id, officials.commune, {
+        **FIGURES, "recognised_family": 12, "correction_reason": "12 hộ công nhận trước khi dùng phần mềm"},
+        new_uow()))
+    assert (review.step_name, review.unit_code) == ("Duyệt báo cáo của xã", "01")
+    resubmit = only_task(tasks.complete_task(review.id, officials.province,
+                                             {"decision": "return", "comment": "Tổng số hộ chưa khớp thống kê"},
+                                             new_uow()))
+    assert (resubmit.step_name, resubmit.unit_code) == ("Nộp báo cáo của xã", "00070")
+    review = only_task(tasks.complete_task(resubmit.id, officials.commune, {**FIGURES, "total_family": 55},
+                                           new_uow()))
+    done = tasks.complete_task(review.id, officials.province, {"decision": "approve"}, new_uow())
+    assert done.next_tasks == () and done.status == "closed"
+    with new_uow() as uow:
+        rows = {(r.model, r.registered, r.recognised, r.total) for r in uow.session.scalars(
+            select(ReportFigureRow).where(ReportFigureRow.commune_code == "00070"))}
+    assert rows == {
+        ("family", 40, 0, 55), ("clan", 40, 0, 50), ("community_village", 40, 0, 50), ("unit", 40, 0, 50),
+        ("citizen", 40, 0, 50)}
+
+
+def test_communes_are_reminded_then_chased_and_a_late_commune_still_submits(new_uow, officials, clock):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials)
+    on_time = commune_task(new_uow, officials.other_commune)
+    tasks.complete_task(on_time.id, officials.other_commune, FIGURES, new_uow())
+    with new_uow() as uow:
+        communes = len(uow.units.communes_of("01"))
+    clock.advance(days=12, hours=9, minutes=1)  # 02/12/2026 17:01 in Vietnam: three days before
+    reminded = timers.run_due_timers(new_uow)
+    assert (reminded.fired, reminded.opened, reminded.failed) == (communes, 0, {})
+    with new_uow() as uow:
+        (late_task,) = uow.tasks.open_for_dossier(commune_task(new_uow, officials.commune).dossier_id)
+        (in_review,) = uow.tasks.open_for_dossier(on_time.dossier_id)
+        assert (late_task.reminded_at, in_review.reminded_at) == (clock.now(), None)
+    clock.advance(days=3)  # past 05/12 17:00: every commune report not finished goes to the province
+    chased = timers.run_due_timers(new_uow)
+    assert (chased.fired, chased.opened) == (communes, communes)
+    assert {t.step_name for t in tasks.inbox(officials.province, new_uow(), size=500).tasks} == {
+        "Đôn đốc báo cáo của xã quá hạn", "Duyệt báo cáo của xã", "Tổng hợp, gửi báo cáo của tỉnh"}
+    late = commune_task(new_uow, officials.commune)
+    review = only_task(tasks.complete_task(late.id, officials.commune, FIGURES, new_uow()))
+    assert review.step_name == "Duyệt báo cáo của xã"
+
+
 def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, officials, clock):
     reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 10))
-    clock.advance(days=21)  # 11/12/2026
-    sweep = timers.run_due_timers(new_uow)
-    assert (sweep.fired, sweep.opened, sweep.failed) == (34, 34, {})
+    set_commune_deadline(new_uow, officials)
+    clock.advance(days=21)  # 11/12/2026, past the province's 10/12 and the communes' 05/12
+    sweep = timers.run_due_timers(new_uow, limit=5000)
+    assert sweep.failed == {}
     chases = tasks.inbox(officials.ministry, new_uow())
-    assert chases.total == 34 and {t.step_name for t in chases.tasks} == {"Đôn đốc tỉnh nộp báo cáo quá hạn"}
-    (late,) = tasks.inbox(officials.province, new_uow()).tasks
+    assert {t.step_name for t in chases.tasks} == {"Đôn đốc tỉnh nộp báo cáo quá hạn"} and chases.total == 34
+    submit = [t for t in tasks.inbox(officials.province, new_uow(), size=500).tasks
+              if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
+    (late,) = submit
     done = tasks.complete_task(late.id, officials.province, {"summary": "Toàn tỉnh đạt 72% gia đình học tập."},
                                new_uow(), {"report_file": [Upload("bao-cao-tinh.pdf", b"%PDF-1.4\n")]})
-    assert done.next_tasks == () and tasks.inbox(officials.province, new_uow()).tasks == []
-    assert timers.run_due_timers(new_uow).fired == 0
+    assert done.next_tasks == ()

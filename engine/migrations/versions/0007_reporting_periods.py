@@ -1,4 +1,5 @@
-"""Reporting periods: the ministry opens one per kind of report and year, with the provinces' deadline.
+"""Reporting periods: the ministry opens one per kind of report and year, with the provinces' deadline; the
+communes' accepted figures; when a task was reminded of its deadline.
 
 Revision ID: 0007
 Revises: 0006
@@ -12,6 +13,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -24,7 +27,28 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("kind", "year", name="uq_reporting_periods_kind_year"),
     )
+    op.create_table(
+        "report_figures",
+        sa.Column("id", BigId, primary_key=True),
+        sa.Column("period_id", sa.Integer(), sa.ForeignKey("reporting_periods.id"), nullable=False),
+        sa.Column("province_code", sa.String(16), nullable=False),
+        sa.Column("commune_code", sa.String(16), nullable=False),
+        sa.Column("model", sa.String(32), nullable=False),
+        sa.Column("registered", sa.Integer(), nullable=False),
+        sa.Column("recognised", sa.Integer(), nullable=False),
+        sa.Column("total", sa.Integer(), nullable=False),
+        sa.Column("dossier_id", BigId, sa.ForeignKey("dossiers.id"), nullable=False),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("period_id", "commune_code", "model", name="uq_report_figures_commune_model"),
+    )
+    op.create_index("ix_report_figures_period_province", "report_figures", ["period_id", "province_code"])
+    with op.batch_alter_table("human_tasks") as batch:
+        batch.add_column(sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("human_tasks") as batch:
+        batch.drop_column("reminded_at")
+    op.drop_index("ix_report_figures_period_province", "report_figures")
+    op.drop_table("report_figures")
     op.drop_table("reporting_periods")
