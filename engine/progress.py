@@ -225,9 +225,10 @@ def open_commune_dossiers(uow: UnitOfWork, dossier: DossierRow, params: dict) ->
         raise InvalidInput({"commune_deadline": "Hạn nộp của xã phải là một ngày (YYYY-MM-DD)."}) from None
     if deadline <= uow.clock.now():
         raise InvalidInput({"commune_deadline": f"Hạn nộp của xã ({deadline:%d/%m/%Y %H:%M}) đã qua."})
+    known = report_figures.from_registry(uow, dossier.province_code, dossier.year)
     for commune in uow.units.communes_of(dossier.province_code):
         values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),
-                  "parent": dossier.id, **report_figures.from_registry(uow, commune.code, dossier.year)}
+                  "parent": dossier.id, **known[commune.code]}
         open_dossier(uow, version, commune, values, SYSTEM,
                      context={"period": dossier.data.get("period"), "commune_deadline": deadline.isoformat(),
                               "reminder_at": reminder.isoformat()})

@@ -9,11 +9,13 @@ from engine.unit_of_work import UnitOfWork
 MODELS = (Title.FAMILY, Title.CLAN, Title.COMMUNITY_VILLAGE, Title.UNIT, Title.CITIZEN)
 
 
-def from_registry(uow: UnitOfWork, commune_code: str, year: int) -> dict:
-    """What the registry knows: each model's titles recognised in the commune that year, as the form's pre-filled
-    `recognised_<model>` and the `registry_<model>` a different figure is checked against."""
-    counts = {title: count for title, count in uow.titles.counted_in_commune(commune_code, year)}
-    return {key: counts.get(model, 0) for model in MODELS for key in (f"recognised_{model}", f"registry_{model}")}
+def from_registry(uow: UnitOfWork, province_code: str, year: int) -> dict[str, dict]:
+    """What the registry knows, for each commune of a province: each model's titles recognised that year, as the
+    form's pre-filled `recognised_<model>` and the `registry_<model>` a different figure is checked against."""
+    counts = {(commune, title): count for commune, title, count in uow.titles.counted_by_commune(province_code, year)}
+    return {commune.code: {key: counts.get((commune.code, model), 0) for model in MODELS
+                           for key in (f"recognised_{model}", f"registry_{model}")}
+            for commune in uow.units.communes_of(province_code)}
 
 
 def submits_figures(values: dict) -> bool:

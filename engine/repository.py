@@ -299,10 +299,11 @@ class TitleRepository:
             TitleRow.decision_date <= on)
         return self.session.scalar(query)
 
-    def counted_in_commune(self, commune_code: str, year: int) -> list[tuple[str, int]]:
-        """(title, how many) recognised in a commune for a year."""
-        query = (select(TitleRow.title, func.count()).where(TitleRow.commune_code == commune_code,
-                                                             TitleRow.year == year).group_by(TitleRow.title))
+    def counted_by_commune(self, province_code: str, year: int) -> list[tuple[str, str, int]]:
+        """(commune, title, how many) recognised in each commune of a province for a year, in one query."""
+        keys = (TitleRow.commune_code, TitleRow.title)
+        query = (select(*keys, func.count()).where(TitleRow.province_code == province_code, TitleRow.year == year)
+                 .group_by(*keys))
         return [tuple(row) for row in self.session.execute(query)]
 
     def of_decision(self, decision_id: int) -> list[TitleRow]:
