@@ -194,6 +194,7 @@ def province_loads_table(story, province, file):
 
 
 @given(parsers.parse('hôm nay là ngày "{day}"'))
+@when(parsers.parse('hôm nay là ngày "{day}"'))
 def today_is(clock, day):
     morning = datetime.combine(date.fromisoformat(day), time(9), VIETNAM)
     clock.advance(seconds=(morning - clock.now()).total_seconds())

@@ -1,0 +1,43 @@
+# language: vi
+Tính năng: Báo cáo kết quả xây dựng mô hình học tập hằng năm, có hạn nộp
+  Bộ mở kỳ báo cáo; mỗi tỉnh đặt hạn cho các xã; mỗi xã nộp số liệu theo từng mô hình (số được công nhận điền sẵn
+  từ sổ danh hiệu); tỉnh duyệt và gửi Bộ. Gần hạn có lời nhắc; quá hạn thì cấp trên nhận việc đôn đốc, đơn vị trễ
+  vẫn nộp được. Đồng hồ được dời đi thay vì chờ.
+
+  Bối cảnh:
+    Cho Bộ mở kỳ báo cáo năm 2026 với hạn của tỉnh "2026-12-15"
+    Và tỉnh Hà Nội đặt hạn cho các xã "2026-12-05", nhắc trước 3 ngày
+
+  Kịch bản: Cả vòng đúng hạn
+    Khi phường Hoàn Kiếm nộp báo cáo với 120 gia đình học tập được công nhận trên tổng 200 hộ, ghi lý do "Số liệu trước khi dùng phần mềm"
+    Và tỉnh duyệt báo cáo của phường Hoàn Kiếm "chấp nhận"
+    Và tỉnh Hà Nội gửi báo cáo của tỉnh
+    Thì số liệu được chấp nhận của phường Hoàn Kiếm có 120 gia đình học tập trên tổng 200
+    Và tỉnh Hà Nội không còn việc của kỳ báo cáo
+
+  Kịch bản: Xã trễ hạn: được nhắc, quá hạn, tỉnh nhận việc đôn đốc, rồi xã vẫn nộp
+    Khi hôm nay là ngày "2026-12-03"
+    Và bộ hẹn giờ chạy
+    Thì việc "Nộp báo cáo của xã" của phường Hoàn Kiếm đã được nhắc
+    Khi hôm nay là ngày "2026-12-06"
+    Và bộ hẹn giờ chạy
+    Thì hộp việc của tỉnh Hà Nội có việc "Đôn đốc báo cáo của xã quá hạn" cho phường Hoàn Kiếm
+    Và việc "Nộp báo cáo của xã" của phường Hoàn Kiếm được đánh dấu quá hạn
+    Khi phường Hoàn Kiếm nộp báo cáo với 0 gia đình học tập được công nhận trên tổng 200 hộ
+    Thì việc tiếp theo của báo cáo phường Hoàn Kiếm là "Duyệt báo cáo của xã" của tỉnh "01"
+
+  Kịch bản: Tỉnh trả lại báo cáo của một xã
+    Khi phường Hoàn Kiếm nộp báo cáo với 0 gia đình học tập được công nhận trên tổng 200 hộ
+    Và tỉnh duyệt báo cáo của phường Hoàn Kiếm "trả lại" với lý do "Tổng số hộ chưa khớp niên giám"
+    Thì việc tiếp theo của báo cáo phường Hoàn Kiếm là "Nộp báo cáo của xã" của xã "00070"
+    Khi phường Hoàn Kiếm nộp báo cáo với 0 gia đình học tập được công nhận trên tổng 210 hộ
+    Và tỉnh duyệt báo cáo của phường Hoàn Kiếm "chấp nhận"
+    Thì số liệu được chấp nhận của phường Hoàn Kiếm có 0 gia đình học tập trên tổng 210
+
+  Kịch bản: Số được công nhận khác sổ danh hiệu mà không có lý do bị từ chối
+    Khi phường Hoàn Kiếm nộp báo cáo với 5 gia đình học tập được công nhận trên tổng 200 hộ
+    Thì việc bị từ chối vì "Sổ danh hiệu ghi 0; nhập lý do điều chỉnh nếu số thực tế là 5."
+
+  Kịch bản: Một xã không thấy báo cáo của xã khác
+    Thì cán bộ xã Cửa Nam không mở được báo cáo của phường Hoàn Kiếm
+    Và hộp việc của cán bộ xã Cửa Nam chỉ có báo cáo của xã Cửa Nam

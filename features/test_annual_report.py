@@ -1,0 +1,133 @@
+"""The annual report with deadlines, reminders and escalation (annual_report.feature)."""
+from datetime import date
+
+import pytest
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from engine import dossiers, report_figures, reports, tasks, timers
+from engine.attachments import Upload
+from engine.errors import DossierNotFound
+from engine.orm import ReportFigureRow
+
+scenarios("annual_report.feature")
+
+DECISIONS = {"chấp nhận": "approve", "trả lại": "return"}
+
+
+def figures(recognised: int, total: int) -> dict:
+    values = {f"{part}_{model}": 0 for model in report_figures.MODELS for part in ("registered", "recognised")}
+    values.update({f"total_{model}": total for model in report_figures.MODELS})
+    return {**values, "registered_family": total, "recognised_family": recognised}
+
+
+def report_of(story, official):
+    """The commune's own report dossier in this period, and its open task if it has one."""
+    (task,) = [t for t in tasks.inbox(official, story.new_uow(), size=500).tasks if t.title == "annual_models"] or [None]
+    return task
+
+
+@given(parsers.parse('Bộ mở kỳ báo cáo năm {year:d} với hạn của tỉnh "{day}"'))
+def ministry_opens(story, year, day):
+    reports.open_reporting_period("annual_models", year, story.officials.ministry, story.new_uow(),
+                                  date.fromisoformat(day))
+
+
+@given(parsers.parse('tỉnh Hà Nội đặt hạn cho các xã "{day}", nhắc trước {days:d} ngày'))
+def province_sets_deadline(story, day, days):
+    (task,) = tasks.inbox(story.officials.province, story.new_uow()).tasks
+    tasks.complete_task(task.id, story.officials.province, {"commune_deadline": day, "reminder_days": days},
+                        story.new_uow())
+    story.dossier_id = report_of(story, story.officials.commune).dossier_id
+
+
+@when(parsers.parse('phường Hoàn Kiếm nộp báo cáo với {recognised:d} gia đình học tập được công nhận trên tổng '
+                    '{total:d} hộ, ghi lý do "{reason}"'))
+def commune_submits_with_reason(story, recognised, total, reason):
+    story.complete(story.officials.commune, {**figures(recognised, total), "correction_reason": reason},
+                   task_id=report_of(story, story.officials.commune).id)
+    assert story.refusal is None, story.refusal
+
+
+@when(parsers.parse("phường Hoàn Kiếm nộp báo cáo với {recognised:d} gia đình học tập được công nhận trên tổng "
+                    "{total:d} hộ"))
+def commune_submits(story, recognised, total):
+    # By its own task: once late, the report also has the province's task to chase it.
+    story.complete(story.officials.commune, figures(recognised, total),
+                   task_id=report_of(story, story.officials.commune).id)
+
+
+@when(parsers.parse('tỉnh duyệt báo cáo của phường Hoàn Kiếm "{word}"'))
+def province_reviews(story, word):
+    story.complete(story.officials.province, {"decision": DECISIONS[word]})
+    assert story.refusal is None, story.refusal
+
+
+@when(parsers.parse('tỉnh duyệt báo cáo của phường Hoàn Kiếm "{word}" với lý do "{reason}"'))
+def province_reviews_with_reason(story, word, reason):
+    story.complete(story.officials.province, {"decision": DECISIONS[word], "comment": reason})
+    assert story.refusal is None, story.refusal
+
+
+@when("tỉnh Hà Nội gửi báo cáo của tỉnh")
+def province_submits(story):
+    (task,) = [t for t in tasks.inbox(story.officials.province, story.new_uow()).tasks
+               if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
+    tasks.complete_task(task.id, story.officials.province, {"summary": "Kết quả năm 2026 của Hà Nội."},
+                        story.new_uow(), {"report_file": [Upload("bao-cao.pdf", b"%PDF-1.4\n")]})
+
+
+@when("bộ hẹn giờ chạy")
+def timers_run(story):
+    sweep = timers.run_due_timers(story.new_uow, limit=5000)
+    assert sweep.failed == {}
+
+
+@then(parsers.parse('số liệu được chấp nhận của phường Hoàn Kiếm có {recognised:d} gia đình học tập trên tổng '
+                    '{total:d}'))
+def accepted_figures(story, recognised, total):
+    with story.new_uow() as uow:
+        row = uow.session.query(ReportFigureRow).filter_by(commune_code="00070", model="family").one()
+        assert (row.recognised, row.total) == (recognised, total)
+
+
+@then("tỉnh Hà Nội không còn việc của kỳ báo cáo")
+def province_done(story):
+    assert [t.step_name for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks
+            if t.unit_code == "01" and t.step_name != "Duyệt báo cáo của xã"] == []
+
+
+@then(parsers.parse('việc "{step}" của phường Hoàn Kiếm đã được nhắc'))
+def reminded(story, step):
+    with story.new_uow() as uow:
+        (task,) = uow.tasks.open_for_dossier(story.dossier_id)
+        assert task.name == step and task.reminded_at is not None
+
+
+@then(parsers.parse('hộp việc của tỉnh Hà Nội có việc "{step}" cho phường Hoàn Kiếm'))
+def province_has_chase(story, step):
+    assert any(t.step_name == step and t.dossier_id == story.dossier_id
+               for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks)
+
+
+@then(parsers.parse('việc "{step}" của phường Hoàn Kiếm được đánh dấu quá hạn'))
+def marked_overdue(story, clock, step):
+    task = report_of(story, story.officials.commune)
+    assert task.step_name == step and task.due_at < clock.now()
+
+
+@then(parsers.parse('việc tiếp theo của báo cáo phường Hoàn Kiếm là "{step}" của {level} "{unit}"'))
+def next_report_task(story, step, level, unit):
+    open_tasks = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).open_tasks
+    assert (step, unit) in [(t.step_name, t.unit_code) for t in open_tasks]
+
+
+@then("cán bộ xã Cửa Nam không mở được báo cáo của phường Hoàn Kiếm")
+def other_commune_cannot_open(story):
+    with pytest.raises(DossierNotFound):
+        dossiers.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
+
+
+@then("hộp việc của cán bộ xã Cửa Nam chỉ có báo cáo của xã Cửa Nam")
+def other_inbox_own_only(story):
+    inbox = tasks.inbox(story.officials.other_commune, story.new_uow()).tasks
+    assert [t.unit_code for t in inbox] == ["00073"] and inbox[0].dossier_id != story.dossier_id
