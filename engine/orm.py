@@ -237,6 +237,21 @@ class ReportFigureRow(Base):
     accepted_at: Mapped[datetime]
 
 
+class TargetRow(Base):
+    """A target rate for a learning model by a milestone year: a province's own, or national (province VN)."""
+
+    __tablename__ = "targets"
+    __table_args__ = (UniqueConstraint("province_code", "model", "milestone_year", name="uq_targets"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(32))
+    milestone_year: Mapped[int]
+    rate: Mapped[float]
+    set_by: Mapped[str] = mapped_column(String(80))
+    set_at: Mapped[datetime]
+
+
 class AttachmentRow(Base):
     """A file submitted with a step (evidence, a report, meeting minutes); its bytes load only when downloaded."""
 

@@ -1,13 +1,14 @@
-"""Use cases on periodic reports: the ministry opens a reporting period, and every province gets its report
-dossier with the deadline the period sets."""
+"""Use cases on periodic reports: the ministry opens a reporting period (every province gets its report dossier
+with the period's deadline), targets, and the figures of a period as the ministry and each province see them."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from engine import progress
 from engine.clock import end_of_office_day, today_in_vietnam
-from engine.errors import Conflict, Forbidden, InvalidInput
-from engine.model import REPORT_LABELS, Official, ReportKind, Role
-from engine.orm import ReportingPeriodRow
+from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title
+from engine.orm import ReportingPeriodRow, TargetRow
+from engine.report_figures import MODELS
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 OPENERS = (Role.MINISTRY, Role.ADMIN)
@@ -64,3 +65,147 @@ def _check_period(kind: str, year: int, deadline: date, today: date) -> None:
         errors["province_deadline"] = f"Hạn nộp của tỉnh ({deadline:%d/%m/%Y}) đã qua."
     if errors:
         raise InvalidInput(errors)
+
+
+# QĐ 387/QĐ-TTg and QĐ 677/QĐ-TTg: share of the total by milestone year (Công dân học tập: among working people in
+# learning families, clans and communities). A province sets its own (often higher) with `set_target`.
+NATIONAL_TARGETS = {
+    Title.FAMILY: {2025: 0.70, 2030: 0.80},
+    Title.CLAN: {2025: 0.65, 2030: 0.75},
+    Title.COMMUNITY_VILLAGE: {2025: 0.65, 2030: 0.75},
+    Title.UNIT: {2025: 0.80, 2030: 0.90},
+    Title.CITIZEN: {2025: 0.40, 2030: 0.60},
+}
+SUBMIT_STEP = "submit_commune_report"
+
+
+@dataclass(frozen=True)
+class ModelFigures:
+    model: str
+    registered: int
+    recognised: int
+    total: int
+    rate_of_registered: float | None  # recognised / registered
+    rate_of_total: float | None  # recognised / total
+    target: float  # for the next milestone year (the province's own where it set one)
+    gap: float | None  # target - rate_of_total; positive: still to do
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    code: str
+    name: str
+    models: tuple[ModelFigures, ...]
+    communes: int  # communes expected to report
+    accepted: int  # communes whose report the province accepted
+    waiting: int  # communes that have not submitted yet
+    overdue: int  # of those, past their deadline
+
+
+@dataclass(frozen=True)
+class ReportView:
+    kind: str
+    year: int
+    unit_code: str
+    rows: tuple[UnitFigures, ...]
+    totals: tuple[ModelFigures, ...]
+
+
+def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> ReportView:
+    """The figures of a period as far as the official reaches: the ministry sees every province, a province its
+    communes; per model the sums, the two rates, the target and the gap; who is late, overdue or missing."""
+    if official.role in OPENERS:
+        province = None
+    elif official.role == Role.PROVINCE:
+        province = official.unit_code
+    else:
+        raise Forbidden("Chỉ Bộ và tỉnh xem tổng hợp báo cáo.")
+    with uow:
+        period = uow.periods.of(kind, year)
+        if period is None:
+            raise NotFound(f"Chưa mở kỳ báo cáo '{kind}' năm {year}.")
+        sums = uow.report_figures.sums(period.id, province)
+        waiting = uow.tasks.open_step_counts(SUBMIT_STEP, uow.clock.now(), province)
+        units = uow.units.communes_of(province) if province else uow.units.provinces()
+        expected = {u.code: 1 for u in units} if province else uow.units.commune_counts()
+        targets = _targets(uow, [province] if province else [u.code for u in units])
+        by_unit: dict[str, dict] = {}
+        for code, model, registered, recognised, total, communes in sums:
+            by_unit.setdefault(code, {})[model] = (registered, recognised, total, communes)
+        rows = tuple(_unit_figures(u, by_unit.get(u.code, {}), expected.get(u.code, 0), waiting.get(u.code, (0, 0)),
+                                   targets.get(province or u.code, {}), year) for u in units)
+        return ReportView(kind, year, province or MINISTRY_CODE, rows,
+                          tuple(_sum_models(rows, targets.get(province, {}) if province else {}, year)))
+
+
+def _targets(uow: UnitOfWork, provinces: list[str]) -> dict[str, dict[str, dict[int, float]]]:
+    """{province: {model: {milestone: rate}}}: the province's own, else national rows, else NATIONAL_TARGETS."""
+    rows = uow.targets.set_for([*provinces, MINISTRY_CODE])
+    national = {model: dict(milestones) for model, milestones in NATIONAL_TARGETS.items()}
+    for row in rows:
+        if row.province_code == MINISTRY_CODE:
+            national.setdefault(row.model, {})[row.milestone_year] = row.rate
+    found = {province: {model: dict(m) for model, m in national.items()} for province in provinces}
+    own: dict[tuple[str, str], dict[int, float]] = {}
+    for row in rows:
+        if row.province_code != MINISTRY_CODE:
+            own.setdefault((row.province_code, row.model), {})[row.milestone_year] = row.rate
+    for (province, model), milestones in own.items():
+        found[province][model] = milestones
+    return found
+
+
+def _target(milestones: dict[int, float], year: int) -> float:
+    """The rate of the next milestone on or after `year` (the last one once all have passed)."""
+    ahead = [m for m in sorted(milestones) if m >= year]
+    return milestones[ahead[0] if ahead else max(milestones)]
+
+
+def _figures(model: str, registered: int, recognised: int, total: int, target: float) -> ModelFigures:
+    rate = recognised / total if total else None
+    return ModelFigures(model, registered, recognised, total, recognised / registered if registered else None, rate,
+                        target, None if rate is None else round(target - rate, 4))
+
+
+def _unit_figures(unit, models: dict, expected: int, waiting: tuple[int, int], targets: dict,
+                  year: int) -> UnitFigures:
+    accepted = max((v[3] for v in models.values()), default=0)
+    figures = tuple(_figures(model, *models.get(model, (0, 0, 0, 0))[:3],
+                             _target(targets.get(model, NATIONAL_TARGETS[model]), year)) for model in MODELS)
+    return UnitFigures(unit.code, unit.name, figures, expected, accepted, waiting[0], waiting[1])
+
+
+def _sum_models(rows: tuple[UnitFigures, ...], targets: dict, year: int) -> list[ModelFigures]:
+    totals = []
+    for index, model in enumerate(MODELS):
+        registered, recognised, total = (sum(getattr(row.models[index], part) for row in rows)
+                                         for part in ("registered", "recognised", "total"))
+        totals.append(_figures(model, registered, recognised, total,
+                               _target(targets.get(model, NATIONAL_TARGETS[model]), year)))
+    return totals
+
+
+def set_target(province_code: str, model: str, milestone_year: int, rate: float, official: Official,
+               uow: UnitOfWork) -> None:
+    """A province's own target (or the ministry's national one, province VN) for a model by a milestone year."""
+    if official.role not in (*OPENERS, Role.PROVINCE) or (official.role == Role.PROVINCE
+                                                          and official.unit_code != province_code):
+        raise Forbidden("Tỉnh chỉ đặt chỉ tiêu của tỉnh mình; Bộ đặt chỉ tiêu toàn quốc.")
+    errors = {}
+    if model not in MODELS:
+        errors["model"] = f"Mô hình phải là một trong: {', '.join(MODELS)}."
+    if not 0 < rate <= 1:
+        errors["rate"] = "Chỉ tiêu là một tỷ lệ trong (0, 1], ví dụ 0.85."
+    if not 2020 <= milestone_year <= 2100:
+        errors["milestone_year"] = "Năm mốc từ 2020 đến 2100."
+    if errors:
+        raise InvalidInput(errors)
+    with uow:
+        for row in uow.targets.set_for([province_code]):
+            if (row.model, row.milestone_year) == (model, milestone_year):
+                row.rate, row.set_by, row.set_at = rate, official.username, uow.clock.now()
+                break
+        else:
+            uow.targets.add(TargetRow(province_code=province_code, model=model, milestone_year=milestone_year,
+                                      rate=rate, set_by=official.username, set_at=uow.clock.now()))
+        commit_or_conflict(uow, "Chỉ tiêu này vừa được đặt cùng lúc; hãy thử lại.")

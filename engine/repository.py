@@ -3,13 +3,14 @@ from collections.abc import Sequence
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
 from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                        RecognitionDecisionRow, ReportFigureRow, ReportingPeriodRow, TitleRow, UnitRow, UserRow)
+                        RecognitionDecisionRow, ReportFigureRow, ReportingPeriodRow, TargetRow, TitleRow, UnitRow,
+                        UserRow)
 
 
 class UnitRepository:
@@ -24,6 +25,12 @@ class UnitRepository:
 
     def add_all(self, units: Sequence[UnitRow]) -> None:
         self.session.add_all(units)
+
+    def commune_counts(self) -> dict[str, int]:
+        """How many communes each province has."""
+        query = (select(UnitRow.parent_code, func.count()).where(UnitRow.level == UnitLevel.COMMUNE)
+                 .group_by(UnitRow.parent_code))
+        return dict(self.session.execute(query).all())
 
     def provinces(self) -> list[UnitRow]:
         return list(self.session.scalars(select(UnitRow).where(UnitRow.level == UnitLevel.PROVINCE)
@@ -196,6 +203,16 @@ class TaskRepository:
     def count_open_for(self, official: Official) -> int:
         return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))
 
+    def open_step_counts(self, bpmn_id: str, now: datetime, province_code: str | None) -> dict[str, tuple[int, int]]:
+        """{unit: (open, overdue)} for one step: per province, or per commune of one province."""
+        unit = DossierRow.province_code if province_code is None else HumanTaskRow.unit_code
+        overdue = func.sum(case((HumanTaskRow.due_at < now, 1), else_=0))
+        query = (select(unit, func.count(), overdue).join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
+                 .where(HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.bpmn_id == bpmn_id))
+        if province_code is not None:
+            query = query.where(DossierRow.province_code == province_code)
+        return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}
+
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id,
                                            HumanTaskRow.status == TaskStatus.OPEN)
@@ -256,6 +273,29 @@ class ReportFigureRepository:
 
     def add_all(self, figures: Sequence[ReportFigureRow]) -> None:
         self.session.add_all(figures)
+
+    def sums(self, period_id: int, province_code: str | None) -> list[tuple[str, str, int, int, int, int]]:
+        """(unit, model, registered, recognised, total, communes) summed per province, or per commune of one
+        province, in one grouped query."""
+        unit = ReportFigureRow.province_code if province_code is None else ReportFigureRow.commune_code
+        query = select(unit, ReportFigureRow.model, func.sum(ReportFigureRow.registered),
+                       func.sum(ReportFigureRow.recognised), func.sum(ReportFigureRow.total),
+                       func.count(func.distinct(ReportFigureRow.commune_code))).where(
+            ReportFigureRow.period_id == period_id)
+        if province_code is not None:
+            query = query.where(ReportFigureRow.province_code == province_code)
+        return [tuple(row) for row in self.session.execute(query.group_by(unit, ReportFigureRow.model))]
+
+
+class TargetRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, target: TargetRow) -> None:
+        self.session.add(target)
+
+    def set_for(self, province_codes: Sequence[str]) -> list[TargetRow]:
+        return list(self.session.scalars(select(TargetRow).where(TargetRow.province_code.in_(province_codes))))
 
 
 class AttachmentRepository:

@@ -6,7 +6,7 @@ from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.repository import (AttachmentRepository, AuditRepository, DecisionTableRepository, DossierRepository,
                                ProcessRepository, RecognitionDecisionRepository, ReportFigureRepository,
-                               ReportingPeriodRepository, TaskRepository, TitleRepository,
+                               ReportingPeriodRepository, TargetRepository, TaskRepository, TitleRepository,
                                UnitRepository, UserRepository)
 
 
@@ -29,6 +29,7 @@ class UnitOfWork:
         self.attachments = AttachmentRepository(self.session)
         self.periods = ReportingPeriodRepository(self.session)
         self.report_figures = ReportFigureRepository(self.session)
+        self.targets = TargetRepository(self.session)
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -153,3 +153,50 @@ def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, of
     done = tasks.complete_task(late.id, officials.province, {"summary": "Toàn tỉnh đạt 72% gia đình học tập."},
                                new_uow(), {"report_file": [Upload("bao-cao-tinh.pdf", b"%PDF-1.4\n")]})
     assert done.next_tasks == ()
+
+
+def accept(new_uow, officials, commune_official, values):
+    task = commune_task(new_uow, commune_official)
+    review = only_task(tasks.complete_task(task.id, commune_official, values, new_uow()))
+    tasks.complete_task(review.id, officials.province, {"decision": "approve"}, new_uow())
+
+
+def test_aggregates_are_the_sums_of_the_communes_figures_against_the_targets(new_uow, officials, clock):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials)
+    accept(new_uow, officials, officials.commune, {**FIGURES, "registered_family": 50, "total_family": 100})
+    accept(new_uow, officials, officials.other_commune, {**FIGURES, "total_family": 60})
+    reports.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
+
+    province = reports.report_view("annual_models", 2026, officials.province, new_uow())
+    by_code = {row.code: row for row in province.rows}
+    assert len(province.rows) > 100 and {"00070", "00073"} <= set(by_code)
+    family = province.totals[0]
+    assert (family.model, family.registered, family.recognised, family.total) == ("family", 90, 0, 160)
+    assert (family.rate_of_total, family.target, family.gap) == (0.0, 0.9, 0.9)
+    assert (by_code["00070"].accepted, by_code["00070"].waiting) == (1, 0)
+    waiting = [row for row in province.rows if row.waiting]
+    assert len(waiting) == len(province.rows) - 2 and not any(row.overdue for row in waiting)
+
+    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    hanoi = next(row for row in national.rows if row.code == "01")
+    assert (hanoi.models[0].registered, hanoi.models[0].total, hanoi.accepted) == (90, 160, 2)
+    assert hanoi.models[0].target == 0.9 and next(r for r in national.rows if r.code == "46").models[0].target == 0.8
+    assert national.totals[0].total == 160 and len(national.rows) == 34
+    clock.advance(days=16)
+    late = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    assert next(row for row in late.rows if row.code == "01").overdue == hanoi.communes - 2
+
+
+def test_the_view_stays_within_the_official_s_reach(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    with pytest.raises(Forbidden):
+        reports.report_view("annual_models", 2026, officials.commune, new_uow())
+    with new_uow() as uow:
+        hue = [commune.code for commune in uow.units.communes_of("46")]
+    assert [row.code for row in reports.report_view("annual_models", 2026, officials.other_province,
+                                                     new_uow()).rows] == hue
+    with pytest.raises(Forbidden):
+        reports.set_target("01", "family", 2030, 0.9, officials.other_province, new_uow())
+    with pytest.raises(InvalidInput):
+        reports.set_target("46", "family", 2030, 1.5, officials.other_province, new_uow())

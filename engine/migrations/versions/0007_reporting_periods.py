@@ -1,5 +1,5 @@
 """Reporting periods: the ministry opens one per kind of report and year, with the provinces' deadline; the
-communes' accepted figures; when a task was reminded of its deadline.
+communes' accepted figures; when a task was reminded of its deadline; provinces' own targets.
 
 Revision ID: 0007
 Revises: 0006
@@ -44,9 +44,21 @@ def upgrade() -> None:
     op.create_index("ix_report_figures_period_province", "report_figures", ["period_id", "province_code"])
     with op.batch_alter_table("human_tasks") as batch:
         batch.add_column(sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_table(
+        "targets",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("province_code", sa.String(16), nullable=False),
+        sa.Column("model", sa.String(32), nullable=False),
+        sa.Column("milestone_year", sa.Integer(), nullable=False),
+        sa.Column("rate", sa.Float(), nullable=False),
+        sa.Column("set_by", sa.String(80), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.UniqueConstraint("province_code", "model", "milestone_year", name="uq_targets"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("targets")
     with op.batch_alter_table("human_tasks") as batch:
         batch.drop_column("reminded_at")
     op.drop_index("ix_report_figures_period_province", "report_figures")
