@@ -38,6 +38,13 @@ Tính năng: Báo cáo kết quả xây dựng mô hình học tập hằng năm
     Khi phường Hoàn Kiếm nộp báo cáo với 5 gia đình học tập được công nhận trên tổng 200 hộ
     Thì việc bị từ chối vì "Sổ danh hiệu ghi 0; nhập lý do điều chỉnh nếu số thực tế là 5."
 
+  Kịch bản: Số tổng hợp của tỉnh và của Bộ bằng tổng số liệu các xã
+    Khi phường Hoàn Kiếm nộp báo cáo với 0 gia đình học tập được công nhận trên tổng 200 hộ
+    Và tỉnh duyệt báo cáo của phường Hoàn Kiếm "chấp nhận"
+    Và phường Cửa Nam nộp báo cáo với 0 gia đình học tập được công nhận trên tổng 150 hộ và được chấp nhận
+    Thì tổng hợp của tỉnh Hà Nội có 350 hộ, 2 xã đã được chấp nhận
+    Và tổng hợp của Bộ cho Hà Nội có 350 hộ, 2 xã đã được chấp nhận, chỉ tiêu 80%
+
   Kịch bản: Một xã không thấy báo cáo của xã khác
     Thì cán bộ xã Cửa Nam không mở được báo cáo của phường Hoàn Kiếm
     Và hộp việc của cán bộ xã Cửa Nam chỉ có báo cáo của xã Cửa Nam

@@ -131,3 +131,27 @@ def other_commune_cannot_open(story):
 def other_inbox_own_only(story):
     inbox = tasks.inbox(story.officials.other_commune, story.new_uow()).tasks
     assert [t.unit_code for t in inbox] == ["00073"] and inbox[0].dossier_id != story.dossier_id
+
+
+@when(parsers.parse("phường Cửa Nam nộp báo cáo với {recognised:d} gia đình học tập được công nhận trên tổng "
+                    "{total:d} hộ và được chấp nhận"))
+def other_commune_submits_and_is_accepted(story, recognised, total):
+    task = report_of(story, story.officials.other_commune)
+    review = tasks.complete_task(task.id, story.officials.other_commune, figures(recognised, total),
+                                 story.new_uow()).next_tasks[0]
+    tasks.complete_task(review.id, story.officials.province, {"decision": "approve"}, story.new_uow())
+
+
+@then(parsers.parse("tổng hợp của tỉnh Hà Nội có {total:d} hộ, {accepted:d} xã đã được chấp nhận"))
+def province_totals(story, total, accepted):
+    view = reports.report_view("annual_models", 2026, story.officials.province, story.new_uow())
+    assert view.totals[0].total == total and sum(row.accepted for row in view.rows) == accepted
+    assert view.totals[0].total == sum(row.models[0].total for row in view.rows)
+
+
+@then(parsers.parse("tổng hợp của Bộ cho Hà Nội có {total:d} hộ, {accepted:d} xã đã được chấp nhận, chỉ tiêu {rate:d}%"))
+def ministry_totals(story, total, accepted, rate):
+    view = reports.report_view("annual_models", 2026, story.officials.ministry, story.new_uow())
+    hanoi = next(row for row in view.rows if row.code == "01")
+    assert (hanoi.models[0].total, hanoi.accepted, round(hanoi.models[0].target * 100)) == (total, accepted, rate)
+    assert view.totals[0].total == total

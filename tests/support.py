@@ -1,5 +1,6 @@
 """Shared fixtures (loaded as a pytest plugin): a real database per test (SQLite file, or PostgreSQL), a movable
 clock, officials, the app."""
+import base64
 import os
 import shutil
 import uuid
@@ -185,3 +186,21 @@ def xlsx_file(*rows) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def basic(official, password=PASSWORD) -> dict:
+    """HTTP Basic headers for an official, as a script calling the API sends them."""
+    token = base64.b64encode(f"{official.username}:{password}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+@pytest.fixture
+def api(client, officials):
+    """The JSON API as a script calls it: signed in by HTTP Basic."""
+    class Api:
+        def get(self, url, who):
+            return client.get(url, headers=basic(who))
+
+        def post(self, url, who, body):
+            return client.post(url, json=body, headers=basic(who))
+    return Api()

@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from engine import dossiers, registry, tasks
+from engine import dossiers, registry, reports, tasks
 from engine.accounts import authenticate
 from engine.attachments import Upload
 from engine.errors import InvalidInput
@@ -132,6 +132,12 @@ def _multipart_values() -> dict:
     if not isinstance(values, dict):
         raise InvalidInput({"values": "Phần 'values' phải là một đối tượng JSON."})
     return values
+
+
+@bp.get("/reports/<kind>/<int:year>")
+def get_report(kind: str, year: int):
+    """A period's figures as the caller reaches them (provinces for the ministry, communes for a province)."""
+    return jsonify(plain(reports.report_view(kind, year, g.official, uow())))
 
 
 @bp.get("/decisions/<int:decision_id>")

@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, decisions, demo, deployments, reports, timers, units
+from engine import accounts, decisions, demo, deployments, report_figures, reports, timers, units
 from engine.clock import VIETNAM
 from engine.db import upgrade_schema
 from engine.errors import EngineError
@@ -129,6 +129,21 @@ def open_period_command(kind, year, deadline):
         _fail(error)
     click.echo(f"Đã mở kỳ báo cáo {opened.kind} năm {opened.year}: {opened.dossiers} tỉnh, hạn "
                f"{opened.province_deadline.astimezone(VIETNAM):%d/%m/%Y %H:%M}.")
+
+
+@reports_cli.command("target")
+@click.option("--province", default="VN", show_default=True, help="Mã tỉnh; VN: chỉ tiêu toàn quốc.")
+@click.option("--model", required=True, type=click.Choice([str(m) for m in report_figures.MODELS]))
+@click.option("--year", "milestone_year", type=int, required=True, help="Năm mốc, ví dụ 2030.")
+@click.option("--rate", type=float, required=True, help="Tỷ lệ, ví dụ 0.85.")
+@with_appcontext
+def set_target_command(province, model, milestone_year, rate):
+    """Đặt chỉ tiêu của một tỉnh (hoặc toàn quốc) cho một mô hình đến năm mốc."""
+    try:
+        reports.set_target(province, model, milestone_year, rate, SYSTEM, _engine().uow())
+    except EngineError as error:
+        _fail(error)
+    click.echo(f"Chỉ tiêu {model} của {province} đến năm {milestone_year}: {rate:.0%}.")
 
 
 @click.command("run-timers")

@@ -37,3 +37,20 @@ def candidates(dossier: DossierView) -> Sheet:
 def branches(rows: list[tuple[str, str, str]]) -> Sheet:
     return Sheet("Chi hội", ["Mã", "Tên", "Loại"],
                  [[code, name, BRANCH_KIND_LABELS.get(kind, kind)] for code, name, kind in rows])
+
+
+def report(view) -> Sheet:
+    """One row per unit, per model: registered, recognised, total, both rates, target, gap; then the totals."""
+    models = [figures.model for figures in view.totals]
+    header = ["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"] + [
+        f"{TITLE_LABELS.get(model, model)}: {part}" for model in models
+        for part in ("đăng ký", "công nhận", "tổng số", "tỷ lệ/đăng ký", "tỷ lệ/tổng số", "chỉ tiêu", "còn thiếu")]
+
+    def cells(figures):
+        return [value for f in figures for value in (f.registered, f.recognised, f.total, f.rate_of_registered,
+                                                      f.rate_of_total, f.target, f.gap)]
+
+    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *cells(u.models)] for u in view.rows]
+    rows.append(["", "Tổng", sum(u.communes for u in view.rows), sum(u.accepted for u in view.rows),
+                 sum(u.waiting for u in view.rows), sum(u.overdue for u in view.rows), *cells(view.totals)])
+    return Sheet(f"{view.kind} {view.year}", header, rows)

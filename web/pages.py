@@ -6,10 +6,11 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import login_required
 
 from engine.clock import VIETNAM, today_in_vietnam
-from engine import attachments, dossiers, registry, spreadsheets, tasks, units
+from engine import attachments, dossiers, registry, reports, spreadsheets, tasks, units
+from engine.report_figures import MODELS
 from engine.errors import InvalidInput
 from engine.model import (BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind,
-                          Role)
+                          Role, Title)
 from web import exports, forms
 from web.engine_access import official, uow
 
@@ -159,6 +160,23 @@ def expiring():
     if request.args.get("format") == "xlsx":
         return _xlsx(f"het-han-{year}", exports.registry(titles))
     return render_template("expiring.html", titles=titles, year=year)
+
+
+@bp.route("/reports/<kind>/<int:year>")
+@login_required
+def report(kind: str, year: int):
+    """A reporting period's figures: provinces for the ministry, communes for a province, with a chart."""
+    view = reports.report_view(kind, year, official(), uow())
+    if request.args.get("format") == "xlsx":
+        return _xlsx(f"bao-cao-{kind}-{year}", exports.report(view))
+    model = request.args.get("model", Title.FAMILY)
+    model = model if model in MODELS else Title.FAMILY
+    index = MODELS.index(model)
+    chart = {"labels": [row.name for row in view.rows],
+             "rates": [None if row.models[index].rate_of_total is None else round(row.models[index].rate_of_total * 100, 1)
+                       for row in view.rows],
+             "targets": [round(row.models[index].target * 100, 1) for row in view.rows]}
+    return render_template("report.html", view=view, model=model, models=MODELS, chart=chart)
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -1,9 +1,7 @@
 """The JSON API through Flask's client: each endpoint, each status code, both ways of signing in."""
-import base64
-
 import pytest
 
-from tests.support import PASSWORD, csrf_token, fresh_database
+from tests.support import basic, csrf_token, fresh_database
 from tests.integration.test_use_cases import APPROVAL, CANDIDATES, PROCESS
 
 
@@ -13,20 +11,6 @@ def database_url(request, tmp_path):
     return fresh_database(request, request.param, tmp_path)
 
 
-def basic(official, password=PASSWORD):
-    token = base64.b64encode(f"{official.username}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
-@pytest.fixture
-def api(client, officials):
-    class Api:
-        def get(self, url, who):
-            return client.get(url, headers=basic(who))
-
-        def post(self, url, who, body):
-            return client.post(url, json=body, headers=basic(who))
-    return Api()
 
 
 def start_and_prepare(api, officials):

@@ -145,3 +145,13 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="commune_late"]').count() == 1
+
+
+def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, server, officials, new_uow):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    page = browser.new_page()
+    sign_in(page, server, officials.ministry.username)
+    page.click("text=Báo cáo năm")
+    page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
+    assert page.get_attribute("#report-chart", "data-ready") == "34"
+    assert page.locator("table.list tbody tr").count() == 35  # 34 provinces and the total

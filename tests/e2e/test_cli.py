@@ -85,3 +85,11 @@ def test_reports_open_starts_every_province_s_report(runner):
     assert "annual_models năm 2026: 34 tỉnh, hạn 15/12/2026 17:00" in result.output
     again = runner.invoke(args=["reports", "open", "--year", "2026"])
     assert again.exit_code != 0 and "đã được mở" in again.output
+
+
+def test_reports_target_sets_a_province_s_own_target(runner):
+    result = runner.invoke(args=["reports", "target", "--province", "01", "--model", "family", "--year", "2030",
+                                 "--rate", "0.9"])
+    assert result.exit_code == 0 and "Chỉ tiêu family của 01 đến năm 2030: 90%." in result.output
+    bad = runner.invoke(args=["reports", "target", "--model", "family", "--year", "2030", "--rate", "9"])
+    assert bad.exit_code != 0 and "Chỉ tiêu là một tỷ lệ" in bad.output

@@ -8,8 +8,7 @@ from openpyxl import load_workbook
 
 from engine import registry, tasks
 from tests.integration.test_use_cases import APPROVAL, only_task, to_commune
-from tests.e2e.test_api import api, basic  # noqa: F401 (fixture)
-from tests.support import csrf_token
+from tests.support import basic, csrf_token
 
 PDF = b"%PDF-1.4\n% giay khen\n"
 POINTS = {f"indicator_{i}": "8" for i in range(1, 11)}
@@ -49,7 +48,7 @@ def test_evidence_uploads_on_the_page_and_downloads_as_an_attachment(client, log
     assert client.get(link).status_code == 404
 
 
-def test_files_through_the_api_as_multipart(client, api, officials):  # noqa: F811
+def test_files_through_the_api_as_multipart(client, api, officials):
     started = api.post("/api/dossiers", officials.branch, {"process": "learning_citizen_recognition",
                                                            "data": {"year": 2026}}).json
     task_id = started["open_tasks"][0]["id"]
@@ -87,7 +86,7 @@ def test_decision_page_lists_its_subjects_and_the_expiring_view_finds_them(clien
     assert "Nguyễn Văn An" not in client.get("/expiring?year=2027").get_data(as_text=True)
 
 
-def test_decisions_and_expiring_titles_through_the_api(api, officials, new_uow):  # noqa: F811
+def test_decisions_and_expiring_titles_through_the_api(api, officials, new_uow):
     _, verify = to_commune(new_uow, officials)
     approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
     tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())

@@ -1,0 +1,40 @@
+"""The national view in the page (table and chart data), as .xlsx opened back, and through the API."""
+import io
+import json
+import re
+
+from openpyxl import load_workbook
+
+from engine import reports
+from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
+
+
+def period_with_one_commune(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials)
+    accept(new_uow, officials, officials.commune, {**FIGURES, "total_family": 80})
+
+
+def test_the_province_sees_its_communes_with_a_chart_and_an_export(client, login_as, officials, new_uow):
+    period_with_one_commune(new_uow, officials)
+    login_as(officials.province)
+    page = client.get("/reports/annual_models/2026").get_data(as_text=True)
+    assert "Phường Hoàn Kiếm" in page and "0 / 80 (0.0 %; 80 %)" in page
+    chart = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+                       .group(1))
+    hoan_kiem = chart["labels"].index("Phường Hoàn Kiếm")
+    assert (chart["rates"][hoan_kiem], chart["targets"][hoan_kiem]) == (0.0, 80.0)
+    sheet = load_workbook(io.BytesIO(client.get("/reports/annual_models/2026?format=xlsx").data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[-1][1] == "Tổng" and rows[-1][3] == 1 and rows[-1][8] == 80  # accepted; family total
+    login_as(officials.commune)
+    assert client.get("/reports/annual_models/2026").status_code == 403
+
+
+def test_the_ministry_pulls_the_national_figures_through_the_api(api, officials, new_uow):
+    period_with_one_commune(new_uow, officials)
+    body = api.get("/api/reports/annual_models/2026", officials.ministry).json
+    assert len(body["rows"]) == 34 and body["totals"][0]["total"] == 80
+    assert next(r for r in body["rows"] if r["code"] == "01")["accepted"] == 1
+    assert api.get("/api/reports/annual_models/2030", officials.ministry).status_code == 404
+    assert api.get("/api/reports/annual_models/2026", officials.branch).status_code == 403
