@@ -212,6 +212,8 @@ class ReportingPeriodRow(Base):
     kind: Mapped[str] = mapped_column(String(32))
     year: Mapped[int]
     province_deadline: Mapped[datetime]
+    # Who receives the provinces' reports: offices get renamed (GDTX became GDNN–GDTX in 2025), so it is data.
+    recipient: Mapped[str] = mapped_column(String(300))
     opened_by: Mapped[str] = mapped_column(String(80))
     opened_at: Mapped[datetime]
 

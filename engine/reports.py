@@ -28,35 +28,42 @@ class OpenedPeriod:
     dossiers: int  # one per province
 
 
+DEFAULT_RECIPIENT = "Bộ Giáo dục và Đào tạo (Cục Giáo dục nghề nghiệp và Giáo dục thường xuyên)"
+
+
 def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfWork,
-                          province_deadline: date | None = None) -> OpenedPeriod:
+                          province_deadline: date | None = None, recipient: str = DEFAULT_RECIPIENT) -> OpenedPeriod:
     """Open the period of a kind of report for a year: each province's report dossier starts, with its deadline
-    (default 15/12 of that year, at 17:00 in Vietnam). All provinces or none."""
+    (default 15/12 of that year, at 17:00 in Vietnam) and the office it reports to. All provinces or none."""
     if official.role not in OPENERS:
         raise Forbidden("Chỉ Bộ (hoặc quản trị) mới mở kỳ báo cáo.")
     with uow:
         today = today_in_vietnam(uow.clock)
         deadline_day = province_deadline or default_province_deadline(year)
-        _check_period(kind, year, deadline_day, today)
+        recipient = " ".join(recipient.split())
+        _check_period(kind, year, deadline_day, today, recipient)
         if uow.periods.of(kind, year) is not None:
             raise Conflict(f"Kỳ {REPORT_LABELS[ReportKind(kind)]} năm {year} đã được mở.")
         version = uow.processes.latest_for_kind(kind)
         if version is None:
             raise Conflict(f"Chưa triển khai quy trình cho '{kind}': cần triển khai trước khi mở kỳ báo cáo.")
         deadline = end_of_office_day(deadline_day)
-        period = ReportingPeriodRow(kind=kind, year=year, province_deadline=deadline, opened_by=official.username,
-                                    opened_at=uow.clock.now())
+        period = ReportingPeriodRow(kind=kind, year=year, province_deadline=deadline, recipient=recipient,
+                                    opened_by=official.username, opened_at=uow.clock.now())
         uow.periods.add(period)
         provinces = uow.units.provinces()
         for province in provinces:
-            progress.open_dossier(uow, version, province, {"year": year, "title": kind, "period": period.id},
+            progress.open_dossier(uow, version, province, {"year": year, "title": kind, "period": period.id,
+                                                           "recipient": recipient},
                                   official, context={"period": period.id, "province_deadline": deadline.isoformat()})
         commit_or_conflict(uow, "Kỳ báo cáo này vừa được mở cùng lúc; hãy tải lại trang.")
         return OpenedPeriod(period.id, kind, year, deadline, len(provinces))
 
 
-def _check_period(kind: str, year: int, deadline: date, today: date) -> None:
+def _check_period(kind: str, year: int, deadline: date, today: date, recipient: str) -> None:
     errors = {}
+    if not recipient or len(recipient) > 300:
+        errors["recipient"] = "Nhập cơ quan nhận báo cáo (tối đa 300 ký tự)."
     if kind not in set(ReportKind):
         errors["kind"] = f"Loại báo cáo phải là một trong: {', '.join(ReportKind)}."
     if not 2000 <= year <= today.year + 1:

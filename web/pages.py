@@ -1,5 +1,5 @@
 """Officials' pages: inbox, task, dossier, registry. Each view parses, calls one use case, renders."""
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from io import BytesIO
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -8,7 +8,7 @@ from flask_login import login_required
 from engine.clock import VIETNAM, today_in_vietnam
 from engine import attachments, dossiers, registry, reports, spreadsheets, tasks, units
 from engine.report_figures import MODELS
-from engine.errors import InvalidInput
+from engine.errors import Conflict, InvalidInput
 from engine.model import (BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind,
                           Role, Title)
 from web import exports, forms
@@ -160,6 +160,27 @@ def expiring():
     if request.args.get("format") == "xlsx":
         return _xlsx(f"het-han-{year}", exports.registry(titles))
     return render_template("expiring.html", titles=titles, year=year)
+
+
+@bp.route("/periods", methods=["GET", "POST"])
+@login_required
+def open_period():
+    """The ministry opens a reporting period: every province gets its report with the deadline."""
+    if request.method == "POST":
+        form = request.form
+        deadline = form.get("province_deadline", "").strip()
+        try:
+            opened = reports.open_reporting_period(
+                form.get("kind", ""), forms.ascii_int(form.get("year")) or 0, official(), uow(),
+                date.fromisoformat(deadline) if deadline else None, form.get("recipient", ""))
+        except ValueError:
+            flash("Hạn nộp phải là một ngày (YYYY-MM-DD).", "error")
+        except (InvalidInput, Conflict) as error:
+            flash(f"Chưa mở được kỳ báo cáo: {error}", "error")
+        else:
+            flash(f"Đã mở kỳ báo cáo năm {opened.year} cho {opened.dossiers} tỉnh.", "success")
+            return redirect(url_for("pages.report", kind=opened.kind, year=opened.year))
+    return render_template("periods.html", kinds=REPORT_LABELS, recipient=reports.DEFAULT_RECIPIENT)
 
 
 @bp.route("/reports/<kind>/<int:year>")

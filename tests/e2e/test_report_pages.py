@@ -5,7 +5,8 @@ import re
 
 from openpyxl import load_workbook
 
-from engine import reports
+from engine import reports, tasks
+from tests.support import csrf_token
 from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
 
 
@@ -38,3 +39,22 @@ def test_the_ministry_pulls_the_national_figures_through_the_api(api, officials,
     assert next(r for r in body["rows"] if r["code"] == "01")["accepted"] == 1
     assert api.get("/api/reports/annual_models/2030", officials.ministry).status_code == 404
     assert api.get("/api/reports/annual_models/2026", officials.branch).status_code == 403
+
+
+def test_the_ministry_opens_a_period_in_its_page(client, login_as, officials, new_uow):
+    login_as(officials.ministry)
+    token = csrf_token(client.get("/periods").get_data(as_text=True))
+    bad = client.post("/periods", data={"kind": "annual_models", "year": "2026", "province_deadline": "2026-11-01",
+                                        "recipient": "Cục GDNN-GDTX", "csrf_token": token}, follow_redirects=True)
+    assert "Hạn nộp của tỉnh (01/11/2026) đã qua." in bad.get_data(as_text=True)
+    done = client.post("/periods", data={"kind": "annual_models", "year": "2026", "province_deadline": "",
+                                         "recipient": "Cục GDNN-GDTX, Bộ GDĐT", "csrf_token": token})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/reports/annual_models/2026")
+    login_as(officials.province)
+    (task,) = tasks.inbox(officials.province, new_uow()).tasks
+    assert "Báo cáo gửi: Cục GDNN-GDTX, Bộ GDĐT." in client.get(f"/tasks/{task.id}").get_data(as_text=True)
+    refused = client.post("/periods", data={"kind": "annual_models", "year": "2027", "recipient": "Bộ",
+                                            "csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
+    assert refused.status_code == 403
+    with new_uow() as uow:
+        assert uow.periods.of("annual_models", 2027) is None

@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(32), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("province_deadline", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("recipient", sa.String(300), nullable=False),
         sa.Column("opened_by", sa.String(80), nullable=False),
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("kind", "year", name="uq_reporting_periods_kind_year"),
