@@ -142,11 +142,12 @@ def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> Re
         rows = tuple(_unit_figures(u, by_unit.get(u.code, {}), expected.get(u.code, 0), waiting.get(u.code, (0, 0)),
                                    targets.get(province or u.code, {}), year) for u in units)
         return ReportView(kind, year, province or MINISTRY_CODE, rows,
-                          tuple(_sum_models(rows, targets.get(province, {}) if province else {}, year)))
+                          tuple(_sum_models(rows, targets[province or MINISTRY_CODE], year)))
 
 
 def _targets(uow: UnitOfWork, provinces: list[str]) -> dict[str, dict[str, dict[int, float]]]:
-    """{province: {model: {milestone: rate}}}: the province's own, else national rows, else NATIONAL_TARGETS."""
+    """{province: {model: {milestone: rate}}}: the province's own, else national rows, else NATIONAL_TARGETS; the
+    national ones under the ministry's code."""
     rows = uow.targets.set_for([*provinces, MINISTRY_CODE])
     national = {model: dict(milestones) for model, milestones in NATIONAL_TARGETS.items()}
     for row in rows:
@@ -159,6 +160,7 @@ def _targets(uow: UnitOfWork, provinces: list[str]) -> dict[str, dict[str, dict[
             own.setdefault((row.province_code, row.model), {})[row.milestone_year] = row.rate
     for (province, model), milestones in own.items():
         found[province][model] = milestones
+    found[MINISTRY_CODE] = national
     return found
 
 

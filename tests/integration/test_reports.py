@@ -200,3 +200,13 @@ def test_the_view_stays_within_the_official_s_reach(new_uow, officials):
         reports.set_target("01", "family", 2030, 0.9, officials.other_province, new_uow())
     with pytest.raises(InvalidInput):
         reports.set_target("46", "family", 2030, 1.5, officials.other_province, new_uow())
+
+
+def test_a_national_target_set_by_the_ministry_applies_where_a_province_has_none(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    reports.set_target("VN", "family", 2030, 0.85, officials.ministry, new_uow())
+    reports.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
+    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    targets = {row.code: row.models[0].target for row in national.rows}
+    assert (national.totals[0].target, targets["01"], targets["46"]) == (0.85, 0.9, 0.85)
+    assert national.totals[1].target == 0.75  # clan: the national default from QĐ 387
