@@ -31,12 +31,16 @@ class OpenedPeriod:
 DEFAULT_RECIPIENT = "Bộ Giáo dục và Đào tạo (Cục Giáo dục nghề nghiệp và Giáo dục thường xuyên)"
 
 
+def check_opener(official: Official) -> None:
+    if official.role not in OPENERS:
+        raise Forbidden("Chỉ Bộ (hoặc quản trị) mới mở kỳ báo cáo.")
+
+
 def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfWork,
                           province_deadline: date | None = None, recipient: str = DEFAULT_RECIPIENT) -> OpenedPeriod:
     """Open the period of a kind of report for a year: each province's report dossier starts, with its deadline
     (default 15/12 of that year, at 17:00 in Vietnam) and the office it reports to. All provinces or none."""
-    if official.role not in OPENERS:
-        raise Forbidden("Chỉ Bộ (hoặc quản trị) mới mở kỳ báo cáo.")
+    check_opener(official)
     with uow:
         today = today_in_vietnam(uow.clock)
         deadline_day = province_deadline or default_province_deadline(year)
@@ -132,7 +136,7 @@ def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> Re
         if period is None:
             raise NotFound(f"Chưa mở kỳ báo cáo '{kind}' năm {year}.")
         sums = uow.report_figures.sums(period.id, province)
-        waiting = uow.tasks.open_step_counts(SUBMIT_STEP, uow.clock.now(), province)
+        waiting = uow.tasks.open_step_counts(SUBMIT_STEP, kind, year, uow.clock.now(), province)
         units = uow.units.communes_of(province) if province else uow.units.provinces()
         expected = {u.code: 1 for u in units} if province else uow.units.commune_counts()
         targets = _targets(uow, [province] if province else [u.code for u in units])

@@ -203,12 +203,15 @@ class TaskRepository:
     def count_open_for(self, official: Official) -> int:
         return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))
 
-    def open_step_counts(self, bpmn_id: str, now: datetime, province_code: str | None) -> dict[str, tuple[int, int]]:
-        """{unit: (open, overdue)} for one step: per province, or per commune of one province."""
+    def open_step_counts(self, bpmn_id: str, title: str, year: int, now: datetime,
+                         province_code: str | None) -> dict[str, tuple[int, int]]:
+        """{unit: (open, overdue)} for one step of one kind and year's dossiers: per province, or per commune of one
+        province."""
         unit = DossierRow.province_code if province_code is None else HumanTaskRow.unit_code
         overdue = func.sum(case((HumanTaskRow.due_at < now, 1), else_=0))
         query = (select(unit, func.count(), overdue).join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
-                 .where(HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.bpmn_id == bpmn_id))
+                 .where(HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.bpmn_id == bpmn_id,
+                        DossierRow.title == title, DossierRow.year == year))
         if province_code is not None:
             query = query.where(DossierRow.province_code == province_code)
         return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}

@@ -4,6 +4,7 @@ A sweep finds due dossiers by their indexed due time, never by loading workflows
 transaction. Two sweeps at once never fire one timer twice: a dossier is row-locked while it fires, a sweep
 skips dossiers another holds, and the due time is checked again under the lock.
 """
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -12,6 +13,7 @@ from engine.errors import EngineError
 from engine.model import MINISTRY_CODE, Official, Role
 from engine.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
 # Who the history says acted when a timer fired.
 TIMER = Official("hẹn-giờ", Role.ADMIN, MINISTRY_CODE)
 # A dossier whose timer cannot fire (a broken expression, a timer Spiff keeps waiting on) is tried again after
@@ -35,7 +37,11 @@ def run_due_timers(new_uow, limit: int = SWEEP_SIZE) -> Sweep:
     for dossier_id in due:
         try:
             opened = _fire(new_uow(), dossier_id)
-        except EngineError as error:
+        # Whatever stops one dossier (a broken diagram, a deadlock, a row changed under us) must not stop the
+        # sweep for the others, nor hold the front of the due queue on every sweep.
+        except Exception as error:  # noqa: BLE001
+            if not isinstance(error, EngineError):
+                log.exception("Mốc thời gian của hồ sơ %s lỗi", dossier_id)
             sweep.failed[dossier_id] = str(error)
             _postpone(new_uow(), dossier_id, str(error))
             continue

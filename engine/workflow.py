@@ -9,7 +9,7 @@ import json
 import zlib
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from uuid import UUID
 
@@ -66,6 +66,8 @@ class _EngineTime(datetime):
 
 
 _spiff_timer.datetime = _EngineTime
+# A timer given without a time zone is Vietnam's (not the server's), for Spiff and for the due time we index.
+_spiff_timer.LOCALTZ = timezone(timedelta(hours=7))
 # Timers whose waiting events carry their due time as an ISO 8601 value.
 _DATED_TIMERS = {"TimeDateEventDefinition", "DurationTimerEventDefinition"}
 
@@ -531,8 +533,8 @@ class Instance:
         token = _NOW.set(self.engine.now)
         try:
             action()
-        # Spiff lets a timer's bad value through as ValueError or TypeError (a date without a time zone).
-        except (SpiffWorkflowException, ValueError, TypeError) as error:
+        # Spiff lets a diagram's bad values through as ValueError, TypeError or a bare Exception ('Invalid duration').
+        except Exception as error:  # noqa: BLE001
             raise WorkflowFailed(f"Quy trình lỗi khi chạy: {error}") from error
         finally:
             _NOW.reset(token)
@@ -562,7 +564,7 @@ def _open_step(task) -> OpenStep:
 
 def _utc(value: str) -> datetime:
     moment = datetime.fromisoformat(value)
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=_spiff_timer.LOCALTZ)).astimezone(timezone.utc)
 
 
 def _drop_finished_rounds(workflow: BpmnWorkflow, loop_task) -> None:

@@ -6,8 +6,6 @@ from flask import Flask
 from flask_login import LoginManager
 from flask_wtf import CSRFProtect
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from engine import timers
 from engine.clock import SystemClock
 from engine.db import make_engine, make_session_factory
@@ -41,7 +39,7 @@ def _sweep_timers_in_background(app: Flask) -> None:
         while not stop.wait(every):
             try:
                 timers.run_due_timers(engine.uow)
-            except SQLAlchemyError:
+            except Exception:  # noqa: BLE001 - e.g. the database is down: the thread must live to sweep again
                 app.logger.exception("Quét mốc thời gian lỗi; sẽ quét lại.")
 
     threading.Thread(target=sweep_forever, name="timer-sweep", daemon=True).start()

@@ -166,6 +166,7 @@ def expiring():
 @login_required
 def open_period():
     """The ministry opens a reporting period: every province gets its report with the deadline."""
+    reports.check_opener(official())
     if request.method == "POST":
         form = request.form
         deadline = form.get("province_deadline", "").strip()

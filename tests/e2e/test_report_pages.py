@@ -58,3 +58,10 @@ def test_the_ministry_opens_a_period_in_its_page(client, login_as, officials, ne
     assert refused.status_code == 403
     with new_uow() as uow:
         assert uow.periods.of("annual_models", 2027) is None
+
+
+def test_only_the_ministry_sees_the_page_to_open_a_period(client, login_as, officials):
+    login_as(officials.province)
+    assert client.get("/periods").status_code == 403
+    login_as(officials.ministry)
+    assert client.get("/periods").status_code == 200

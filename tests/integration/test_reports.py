@@ -210,3 +210,14 @@ def test_a_national_target_set_by_the_ministry_applies_where_a_province_has_none
     targets = {row.code: row.models[0].target for row in national.rows}
     assert (national.totals[0].target, targets["01"], targets["46"]) == (0.85, 0.9, 0.85)
     assert national.totals[1].target == 0.75  # clan: the national default from QĐ 387
+
+
+def test_waiting_counts_are_those_of_the_period_s_year(new_uow, officials):
+    for year in (2026, 2027):
+        reports.open_reporting_period("annual_models", year, officials.ministry, new_uow())
+        (task,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks
+                   if t.step_name == "Đặt hạn nộp cho các xã"]
+        tasks.complete_task(task.id, officials.province, {"commune_deadline": "2026-12-05", "reminder_days": 3},
+                            new_uow())
+    view = reports.report_view("annual_models", 2026, officials.province, new_uow())
+    assert {row.waiting for row in view.rows} == {1}

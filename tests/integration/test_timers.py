@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import deployments, dossiers, tasks, timers
+from engine import deployments, dossiers, progress, tasks, timers
 from engine.errors import WorkflowFailed
 from engine.orm import AuditRow, DossierRow
 from tests.integration.test_use_cases import snapshot
@@ -170,3 +170,26 @@ def test_a_duration_timer_counts_from_the_clock_of_the_step_that_started_it(new_
     assert due_at(new_uow, dossier_id) == clock.now() + timedelta(days=10)
     clock.advance(days=10, minutes=1)
     assert timers.run_due_timers(new_uow).opened == 1
+
+
+def test_a_timer_without_a_time_zone_is_vietnam_s(new_uow, officials):
+    local = deadline_diagram("'2026-12-15T17:00:00'")
+    deployments.deploy({"with_deadline.bpmn": local}, officials.designer, new_uow())
+    assert due_at(new_uow, start(new_uow, officials)) == datetime(2026, 12, 15, 10, 0, tzinfo=UTC)
+
+
+def test_an_unexpected_failure_on_one_dossier_does_not_stop_the_sweep(new_uow, officials, clock, with_deadline,
+                                                                      monkeypatch):
+    first, second = start(new_uow, officials), start(new_uow, officials)
+    clock.advance(days=30)
+    real = progress.after_step
+
+    def breaks_on_first(uow, dossier, *args):
+        if dossier.id == first:
+            raise RuntimeError("mất kết nối giữa chừng")
+        return real(uow, dossier, *args)
+
+    monkeypatch.setattr(progress, "after_step", breaks_on_first)
+    sweep = timers.run_due_timers(new_uow)
+    assert (sweep.fired, list(sweep.failed)) == (1, [first]) and "mất kết nối" in sweep.failed[first]
+    assert due_at(new_uow, first) == clock.now() + timers.RETRY_AFTER and due_at(new_uow, second) is None
