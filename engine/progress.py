@@ -3,7 +3,7 @@ open human tasks appear in the right unit's inbox, requested services run, the s
 from datetime import date, timedelta
 
 from engine import forms, registry, report_figures, subjects, workflow
-from engine.clock import end_of_office_day, today_in_vietnam
+from engine.clock import VIETNAM, end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, InvalidInput, WorkflowFailed
 from engine.model import (MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, ReportKind, Role, TaskStatus,
                           UnitLevel, role_for_lane)
@@ -225,6 +225,10 @@ def open_commune_dossiers(uow: UnitOfWork, dossier: DossierRow, params: dict) ->
         raise InvalidInput({"commune_deadline": "Hạn nộp của xã phải là một ngày (YYYY-MM-DD)."}) from None
     if deadline <= uow.clock.now():
         raise InvalidInput({"commune_deadline": f"Hạn nộp của xã ({deadline:%d/%m/%Y %H:%M}) đã qua."})
+    period = uow.periods.of(dossier.title, dossier.year)
+    if period is not None and deadline > period.province_deadline:
+        raise InvalidInput({"commune_deadline": f"Hạn của xã phải trước hạn của tỉnh "
+                                                f"({period.province_deadline.astimezone(VIETNAM):%d/%m/%Y})."})
     known = report_figures.from_registry(uow, dossier.province_code, dossier.year)
     for commune in uow.units.communes_of(dossier.province_code):
         values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),

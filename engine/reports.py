@@ -6,7 +6,7 @@ from datetime import date, datetime
 from engine import progress
 from engine.clock import end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title
+from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title, UnitLevel
 from engine.orm import ReportingPeriodRow, TargetRow
 from engine.report_figures import MODELS
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
@@ -214,6 +214,9 @@ def set_target(province_code: str, model: str, milestone_year: int, rate: float,
     if errors:
         raise InvalidInput(errors)
     with uow:
+        unit = uow.units.get(province_code)
+        if unit is None or unit.level not in (UnitLevel.PROVINCE, UnitLevel.MINISTRY):
+            raise InvalidInput({"province": f"Không có tỉnh mã {province_code} (VN: toàn quốc)."})
         for row in uow.targets.set_for([province_code]):
             if (row.model, row.milestone_year) == (model, milestone_year):
                 row.rate, row.set_by, row.set_at = rate, official.username, uow.clock.now()

@@ -279,6 +279,8 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     steps = tuple(_step(task_spec) for each in (spec, *called_specs.values())
                   for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
     start_lane = next((t.lane for t in spec.task_specs.values() if isinstance(t, StartEvent)), None)
+    for each in (spec, *called_specs.values()):
+        _refuse_cycle_timers(each, process_parser.filename)
     service_tasks = [t for each in (spec, *called_specs.values()) for t in each.task_specs.values()
                      if isinstance(t, ServiceTask)]
     services = tuple(sorted({t.operation_name for t in service_tasks}))
@@ -290,6 +292,15 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
     }
     return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called, start_lane,
                          _process_properties(process_parser), services, decisions)
+
+
+def _refuse_cycle_timers(spec, file: str) -> None:
+    """The sweep finds timers by their next due time, which a repeating (timeCycle) timer does not give."""
+    for task_spec in spec.task_specs.values():
+        if isinstance(getattr(task_spec, "event_definition", None), _spiff_timer.CycleTimerEventDefinition):
+            raise DeploymentRefused(file, "hẹn giờ lặp lại (timeCycle) chưa được hỗ trợ; dùng timeDate (một thời "
+                                          "điểm) hoặc timeDuration (một khoảng)",
+                                    element=f"{task_spec.bpmn_id} ({task_spec.bpmn_name})")
 
 
 def _decision_of(task_spec, file: str) -> str:

@@ -221,3 +221,18 @@ def test_waiting_counts_are_those_of_the_period_s_year(new_uow, officials):
                             new_uow())
     view = reports.report_view("annual_models", 2026, officials.province, new_uow())
     assert {row.waiting for row in view.rows} == {1}
+
+
+def test_a_commune_deadline_after_the_province_s_is_refused_and_opens_nothing(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput, match=r"Hạn của xã phải trước hạn của tỉnh \(15/12/2026\)"):
+        set_commune_deadline(new_uow, officials, day="2026-12-20")
+    assert snapshot(new_uow) == before
+
+
+def test_a_target_for_a_unit_that_is_not_a_province_is_refused(new_uow, officials):
+    with pytest.raises(InvalidInput, match="Không có tỉnh mã 99"):
+        reports.set_target("99", "family", 2030, 0.9, officials.ministry, new_uow())
+    with pytest.raises(InvalidInput, match="Không có tỉnh mã 00070"):
+        reports.set_target("00070", "family", 2030, 0.9, officials.ministry, new_uow())

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import deployments, dossiers, progress, tasks, timers
-from engine.errors import WorkflowFailed
+from engine.errors import DeploymentRefused, WorkflowFailed
 from engine.orm import AuditRow, DossierRow
 from tests.integration.test_use_cases import snapshot
 
@@ -193,3 +193,10 @@ def test_an_unexpected_failure_on_one_dossier_does_not_stop_the_sweep(new_uow, o
     sweep = timers.run_due_timers(new_uow)
     assert (sweep.fired, list(sweep.failed)) == (1, [first]) and "mất kết nối" in sweep.failed[first]
     assert due_at(new_uow, first) == clock.now() + timers.RETRY_AFTER and due_at(new_uow, second) is None
+
+
+def test_a_repeating_timer_is_refused_at_deploy(new_uow, officials):
+    cycle = deadline_diagram("'R3/P1D'").replace(b"bpmn:timeDate", b"bpmn:timeCycle")
+    with pytest.raises(DeploymentRefused, match="timeCycle") as refusal:
+        deployments.deploy({"with_deadline.bpmn": cycle}, officials.designer, new_uow())
+    assert refusal.value.file == "with_deadline.bpmn" and "late" in str(refusal.value)
