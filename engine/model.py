@@ -140,6 +140,10 @@ class Official:
     unit_code: str
 
 
+# Who the records name when no official acts: the command line, and a process opening dossiers or reminding.
+SYSTEM = Official("system", Role.ADMIN, MINISTRY_CODE)
+
+
 @dataclass(frozen=True)
 class OpenTask:
     """A step waiting for an official, as the inbox and the API show it."""

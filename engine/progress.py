@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from engine import forms, registry, report_figures, subjects, workflow
 from engine.clock import VIETNAM, end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, InvalidInput, WorkflowFailed
-from engine.model import (MINISTRY_CODE, DossierStatus, HistoryEntry, Official, OpenTask, ReportKind, Role, TaskStatus,
-                          UnitLevel, role_for_lane)
+from engine.model import (MINISTRY_CODE, SYSTEM, DossierStatus, HistoryEntry, Official, OpenTask, ReportKind, Role,
+                          TaskStatus, UnitLevel, role_for_lane)
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, UnitRow
 from engine.unit_of_work import UnitOfWork
 
@@ -186,16 +186,16 @@ def _check_each_candidate(uow: UnitOfWork, dossier: DossierRow, decision_id: str
 
 def _check_assessment(uow: UnitOfWork, dossier: DossierRow, decision_id: str, values: dict) -> dict:
     """A self-assessment as a whole must pass the dossier's criteria table, which may also compute the score."""
-    facts = subjects.unit_facts(uow, dossier, values)
-    result = decisions_for(uow, dossier).evaluate(decision_id, {**_context(uow, dossier), **values, **facts})
+    unit = subjects.unit_facts(uow, dossier, values)
+    result = decisions_for(uow, dossier).evaluate(decision_id, {**_context(uow, dossier), **values, **unit})
     if result.get("passed") is not True:
         field = result.get("field") or "form"
         reason = result.get("reason") or "Chưa đạt tiêu chí"
-        if field == "members" and "citizen_holders" in facts:
-            reason += (f"; theo sổ danh hiệu hôm nay {facts['citizen_holders']}/{values['members']} thành viên "
-                       f"({facts['citizen_rate']:.1%}) giữ danh hiệu Công dân học tập còn hiệu lực")
+        if field == "members" and "citizen_holders" in unit:
+            reason += (f"; theo sổ danh hiệu hôm nay {unit['citizen_holders']}/{values['members']} thành viên "
+                       f"({unit['citizen_rate']:.1%}) giữ danh hiệu Công dân học tập còn hiệu lực")
         raise InvalidInput({field: f"{reason} ({_table_source(dossier, decision_id)})."})
-    return {**facts, **({"score": result["score"]} if "score" in result else {})}
+    return {**unit, **({"score": result["score"]} if "score" in result else {})}
 
 
 def _context(uow: UnitOfWork, dossier: DossierRow) -> dict:
@@ -249,8 +249,6 @@ def remind(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
         audit(uow, SYSTEM, dossier.id, "reminder", {"tasks": [task.name for task in reminded]})
 
 
-# Who the history names when the process itself opens dossiers or reminds.
-SYSTEM = Official("hệ thống", Role.ADMIN, MINISTRY_CODE)
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.
 SERVICES = {"record_titles": registry.record_titles, "open_commune_dossiers": open_commune_dossiers,
             "remind": remind, "record_commune_report": report_figures.record_commune_report}

@@ -13,14 +13,13 @@ from sqlalchemy import create_engine, text
 from engine import accounts, decisions, deployments, units
 from engine.clock import MovableClock
 from engine.db import make_engine, make_session_factory, upgrade_schema
-from engine.model import Official, Role
+from engine.model import SYSTEM, Official, Role
 from engine.unit_of_work import UnitOfWork
 
 ROOT = Path(__file__).parent.parent
 BPMN = ROOT / "bpmn"
 PG_ADMIN_URL = os.environ.get("DATABASE_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 PASSWORD = "mat-khau-thu-nghiem"
-SYSTEM = Official("system", Role.ADMIN, "VN")
 
 
 def _prepare(url: str) -> None:

@@ -10,9 +10,8 @@ from engine import accounts, decisions, demo, deployments, report_figures, repor
 from engine.clock import VIETNAM
 from engine.db import upgrade_schema
 from engine.errors import EngineError
-from engine.model import BranchKind, Official, ReportKind, Role
+from engine.model import SYSTEM, BranchKind, ReportKind, Role
 
-SYSTEM = Official("system", Role.ADMIN, "VN")
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
 units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
 decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
