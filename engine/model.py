@@ -108,9 +108,11 @@ class ReportKind(StrEnum):
     """Periodic reports rolled up commune → province → ministry: a report process names its kind as `report`."""
 
     ANNUAL_MODELS = "annual_models"
+    LEARNING_WEEK = "learning_week"  # Tuần lễ hưởng ứng học tập suốt đời, 1–7 October
 
 
-REPORT_LABELS = {ReportKind.ANNUAL_MODELS: "Báo cáo kết quả xây dựng các mô hình học tập hằng năm"}
+REPORT_LABELS = {ReportKind.ANNUAL_MODELS: "Báo cáo kết quả xây dựng các mô hình học tập hằng năm",
+                 ReportKind.LEARNING_WEEK: "Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt đời"}
 
 
 class BranchKind(StrEnum):

@@ -218,23 +218,23 @@ class ReportingPeriodRow(Base):
     opened_at: Mapped[datetime]
 
 
-class ReportFigureRow(Base):
-    """A commune's accepted figures for one learning model in a reporting period: what the national view sums."""
+class ReportValueRow(Base):
+    """One accepted figure of a report in a period: a commune's (or the province's own) value of one indicator, e.g.
+    `recognised_family` of the annual report or `participants` of the Lifelong Learning Week. What the views sum."""
 
-    __tablename__ = "report_figures"
+    __tablename__ = "report_values"
     __table_args__ = (
-        UniqueConstraint("period_id", "commune_code", "model", name="uq_report_figures_commune_model"),
-        Index("ix_report_figures_period_province", "period_id", "province_code"),
+        UniqueConstraint("period_id", "unit_code", "indicator", name="uq_report_values_unit_indicator"),
+        Index("ix_report_values_period_province", "period_id", "province_code"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("reporting_periods.id"))
     province_code: Mapped[str] = mapped_column(String(16))
-    commune_code: Mapped[str] = mapped_column(String(16))
-    model: Mapped[str] = mapped_column(String(32))
-    registered: Mapped[int]
-    recognised: Mapped[int]
-    total: Mapped[int]
+    # The commune that reported, or the province itself for what it held at its own level.
+    unit_code: Mapped[str] = mapped_column(String(16))
+    indicator: Mapped[str] = mapped_column(String(64))
+    value: Mapped[int] = mapped_column(BigInteger)
     dossier_id: Mapped[int] = mapped_column(BigId, ForeignKey("dossiers.id"))
     accepted_at: Mapped[datetime]
 

@@ -74,7 +74,8 @@ def open_dossier(uow: UnitOfWork, version: ProcessVersionRow, proposer: UnitRow,
         branch_code=proposer.code,
         # A commune or province that proposes stands as its own commune: no branch official matches it.
         commune_code=proposer.parent_code if proposer.level == UnitLevel.BRANCH else proposer.code,
-        province_code=proposer.province_code, data=values, state=b"", serializer_version="",
+        # The ministry's own dossier (a national report) stands as its own province too.
+        province_code=proposer.province_code or proposer.code, data=values, state=b"", serializer_version="",
         decision_tables=_tables_in_force(uow, [resolved(d, title) for d in version.decisions], proposer.province_code),
         created_by=by.username, created_at=now, updated_at=now)
     uow.dossiers.add(dossier)
@@ -153,8 +154,7 @@ def check_submission(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersi
     """Rules a form schema cannot express, checked before the process moves on. Returns what the engine worked
     out (a score, a learning unit's share of citizens holding the title), stored with the submission."""
     if "report" in version.properties:
-        if report_figures.submits_figures(values):
-            report_figures.check(dossier, values)
+        report_figures.check(dossier, values)
         return {}
     kind = version.properties.get(subjects.SUBJECT_PROPERTY, subjects.CANDIDATES)
     if not subjects.proposes(kind, values):
@@ -229,10 +229,10 @@ def open_commune_dossiers(uow: UnitOfWork, dossier: DossierRow, params: dict) ->
     if period is not None and deadline > period.province_deadline:
         raise InvalidInput({"commune_deadline": f"Hạn của xã phải trước hạn của tỉnh "
                                                 f"({period.province_deadline.astimezone(VIETNAM):%d/%m/%Y})."})
-    known = report_figures.from_registry(uow, dossier.province_code, dossier.year)
+    known = report_figures.from_registry(uow, dossier.title, dossier.province_code, dossier.year)
     for commune in uow.units.communes_of(dossier.province_code):
         values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),
-                  "parent": dossier.id, **known[commune.code]}
+                  "parent": dossier.id, **known.get(commune.code, {})}
         open_dossier(uow, version, commune, values, SYSTEM,
                      context={"period": dossier.data.get("period"), "commune_deadline": deadline.isoformat(),
                               "reminder_at": reminder.isoformat()})
@@ -251,7 +251,9 @@ def remind(uow: UnitOfWork, dossier: DossierRow, params: dict) -> None:
 
 # Services a diagram may call (spiffworkflow:serviceTaskOperator id); deployment refuses any other.
 SERVICES = {"record_titles": registry.record_titles, "open_commune_dossiers": open_commune_dossiers,
-            "remind": remind, "record_commune_report": report_figures.record_commune_report}
+            "remind": remind, "record_report_figures": report_figures.record_figures,
+            # Its name in the annual report's versions deployed before reports other than the annual one.
+            "record_commune_report": report_figures.record_figures}
 
 
 def audit(uow: UnitOfWork, official: Official, dossier_id: int | None, action: str, payload: dict,

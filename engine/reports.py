@@ -1,5 +1,6 @@
 """Use cases on periodic reports: the ministry opens a reporting period (every province gets its report dossier
-with the period's deadline), targets, and the figures of a period as the ministry and each province see them."""
+with the period's deadline, the ministry its national compilation), targets, and the figures of a period as the
+ministry and each province see them."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -8,15 +9,21 @@ from engine.clock import end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title, UnitLevel
 from engine.orm import ReportingPeriodRow, TargetRow
-from engine.report_figures import MODELS
+from engine.report_figures import INDICATORS, MODELS, PARTS, Indicator
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 OPENERS = (Role.MINISTRY, Role.ADMIN)
 
 
-def default_province_deadline(year: int) -> date:
-    """CV 6782/BGDĐT-GDTX: provinces report the year's results to the ministry before 15/12."""
-    return date(year, 12, 15)
+# When provinces report by default (the ministry sets the period's own deadline when it opens it): the year's results
+# before 15/12 (CV 6782/BGDĐT-GDTX); the Lifelong Learning Week (1–7 October) by 20/10.
+DEFAULT_DEADLINES = {ReportKind.ANNUAL_MODELS: (12, 15), ReportKind.LEARNING_WEEK: (10, 20)}
+
+
+def default_province_deadline(kind: str, year: int) -> date | None:
+    """None for a kind of report that is not known."""
+    month_day = DEFAULT_DEADLINES.get(kind)
+    return date(year, *month_day) if month_day else None
 
 
 @dataclass(frozen=True)
@@ -39,32 +46,42 @@ def check_opener(official: Official) -> None:
 def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfWork,
                           province_deadline: date | None = None, recipient: str = DEFAULT_RECIPIENT) -> OpenedPeriod:
     """Open the period of a kind of report for a year: each province's report dossier starts, with its deadline
-    (default 15/12 of that year, at 17:00 in Vietnam) and the office it reports to. All provinces or none."""
+    (by default 15/12 for the annual report, 20/10 for the Lifelong Learning Week, at 17:00 in Vietnam) and the office
+    it reports to, and the ministry's dossier to compile the national report. All of them or none."""
     check_opener(official)
     with uow:
         today = today_in_vietnam(uow.clock)
-        deadline_day = province_deadline or default_province_deadline(year)
         recipient = " ".join(recipient.split())
+        deadline_day = province_deadline or default_province_deadline(kind, year)
         _check_period(kind, year, deadline_day, today, recipient)
         if uow.periods.of(kind, year) is not None:
             raise Conflict(f"Kỳ {REPORT_LABELS[ReportKind(kind)]} năm {year} đã được mở.")
-        version = uow.processes.latest_for_kind(kind)
-        if version is None:
-            raise Conflict(f"Chưa triển khai quy trình cho '{kind}': cần triển khai trước khi mở kỳ báo cáo.")
+        province_version, national_version = (_deployed(uow, kind, starter) for starter in (Role.PROVINCE,
+                                                                                            Role.MINISTRY))
         deadline = end_of_office_day(deadline_day)
         period = ReportingPeriodRow(kind=kind, year=year, province_deadline=deadline, recipient=recipient,
                                     opened_by=official.username, opened_at=uow.clock.now())
         uow.periods.add(period)
+        values = {"year": year, "title": kind, "period": period.id, "recipient": recipient}
+        context = {"period": period.id, "province_deadline": deadline.isoformat()}
         provinces = uow.units.provinces()
-        for province in provinces:
-            progress.open_dossier(uow, version, province, {"year": year, "title": kind, "period": period.id,
-                                                           "recipient": recipient},
-                                  official, context={"period": period.id, "province_deadline": deadline.isoformat()})
+        for unit, version in [(p, province_version) for p in provinces] + [(uow.units.get(MINISTRY_CODE),
+                                                                             national_version)]:
+            progress.open_dossier(uow, version, unit, values, official, context=context)
         commit_or_conflict(uow, "Kỳ báo cáo này vừa được mở cùng lúc; hãy tải lại trang.")
         return OpenedPeriod(period.id, kind, year, deadline, len(provinces))
 
 
-def _check_period(kind: str, year: int, deadline: date, today: date, recipient: str) -> None:
+def _deployed(uow: UnitOfWork, kind: str, starter: Role):
+    version = uow.processes.latest_for_kind(kind, starter)
+    if version is None:
+        whose = "của tỉnh" if starter == Role.PROVINCE else "tổng hợp toàn quốc của Bộ"
+        raise Conflict(f"Chưa triển khai quy trình báo cáo {whose} cho '{kind}': cần triển khai trước khi mở kỳ "
+                       "báo cáo.")
+    return version
+
+
+def _check_period(kind: str, year: int, deadline: date | None, today: date, recipient: str) -> None:
     errors = {}
     if not recipient or len(recipient) > 300:
         errors["recipient"] = "Nhập cơ quan nhận báo cáo (tối đa 300 ký tự)."
@@ -72,7 +89,7 @@ def _check_period(kind: str, year: int, deadline: date, today: date, recipient: 
         errors["kind"] = f"Loại báo cáo phải là một trong: {', '.join(ReportKind)}."
     if not 2000 <= year <= today.year + 1:
         errors["year"] = f"Năm báo cáo phải từ 2000 đến {today.year + 1}."
-    if deadline < today:
+    if deadline is not None and deadline < today:
         errors["province_deadline"] = f"Hạn nộp của tỉnh ({deadline:%d/%m/%Y}) đã qua."
     if errors:
         raise InvalidInput(errors)
@@ -106,7 +123,9 @@ class ModelFigures:
 class UnitFigures:
     code: str
     name: str
-    models: tuple[ModelFigures, ...]
+    values: dict[str, int]  # indicator: the sum of the accepted communes' values
+    own: dict[str, int]  # indicator: a province's figures at its own level (none for a commune)
+    models: tuple[ModelFigures, ...]  # the annual report: per learning model, with rates and target
     communes: int  # communes expected to report
     accepted: int  # communes whose report the province accepted
     waiting: int  # communes that have not submitted yet
@@ -118,35 +137,65 @@ class ReportView:
     kind: str
     year: int
     unit_code: str
+    indicators: tuple[Indicator, ...]
     rows: tuple[UnitFigures, ...]
-    totals: tuple[ModelFigures, ...]
+    values: dict[str, int]  # the communes' values summed over every row
+    own: dict[str, int]  # the province's own figures (the ministry: summed over the provinces)
+    totals: tuple[ModelFigures, ...]  # the annual report: per model over every row
 
 
 def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> ReportView:
     """The figures of a period as far as the official reaches: the ministry sees every province, a province its
-    communes; per model the sums, the two rates, the target and the gap; who is late, overdue or missing."""
-    if official.role in OPENERS:
-        province = None
-    elif official.role == Role.PROVINCE:
-        province = official.unit_code
-    else:
-        raise Forbidden("Chỉ Bộ và tỉnh xem tổng hợp báo cáo.")
+    communes; each indicator's sum (for the annual report per model the two rates, the target and the gap); who is
+    late, overdue or missing."""
+    province = _reach(official)
     with uow:
         period = uow.periods.of(kind, year)
         if period is None:
             raise NotFound(f"Chưa mở kỳ báo cáo '{kind}' năm {year}.")
-        sums = uow.report_figures.sums(period.id, province)
         waiting = uow.tasks.open_step_counts(SUBMIT_STEP, kind, year, uow.clock.now(), province)
         units = uow.units.communes_of(province) if province else uow.units.provinces()
         expected = {u.code: 1 for u in units} if province else uow.units.commune_counts()
-        targets = _targets(uow, [province] if province else [u.code for u in units])
-        by_unit: dict[str, dict] = {}
-        for code, model, registered, recognised, total, communes in sums:
-            by_unit.setdefault(code, {})[model] = (registered, recognised, total, communes)
-        rows = tuple(_unit_figures(u, by_unit.get(u.code, {}), expected.get(u.code, 0), waiting.get(u.code, (0, 0)),
-                                   targets.get(province or u.code, {}), year) for u in units)
-        return ReportView(kind, year, province or MINISTRY_CODE, rows,
-                          tuple(_sum_models(rows, targets[province or MINISTRY_CODE], year)))
+        communes, own, accepted = _sums(uow.report_values.sums(period.id, province))
+        annual = kind == ReportKind.ANNUAL_MODELS
+        targets = _targets(uow, [province] if province else [u.code for u in units]) if annual else {}
+        rows = tuple(UnitFigures(u.code, u.name, communes.get(u.code, {}), own.get(u.code, {}),
+                                 _models(communes.get(u.code, {}), targets.get(province or u.code), year),
+                                 expected.get(u.code, 0), accepted.get(u.code, 0), *waiting.get(u.code, (0, 0)))
+                     for u in units)
+        values = _added(row.values for row in rows)
+        return ReportView(kind, year, province or MINISTRY_CODE, INDICATORS[kind], rows, values,
+                          own.get(province, {}) if province else _added(row.own for row in rows),
+                          _models(values, targets.get(province or MINISTRY_CODE), year))
+
+
+def _reach(official: Official) -> str | None:
+    """The province whose communes the official sees; None for the whole country."""
+    if official.role in OPENERS:
+        return None
+    if official.role == Role.PROVINCE:
+        return official.unit_code
+    raise Forbidden("Chỉ Bộ và tỉnh xem tổng hợp báo cáo.")
+
+
+def _sums(sums) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, int]], dict[str, int]]:
+    """Per unit: the communes' values, the province's own, and how many communes were accepted."""
+    communes: dict[str, dict[str, int]] = {}
+    own: dict[str, dict[str, int]] = {}
+    accepted: dict[str, int] = {}
+    for code, indicator, is_own, total, units in sums:
+        (own if is_own else communes).setdefault(code, {})[indicator] = total
+        if not is_own:
+            accepted[code] = max(accepted.get(code, 0), units)
+    return communes, own, accepted
+
+
+def _added(dicts) -> dict[str, int]:
+    added: dict[str, int] = {}
+    for values in dicts:
+        for name, value in values.items():
+            added[name] = added.get(name, 0) + value
+    return added
 
 
 def _targets(uow: UnitOfWork, provinces: list[str]) -> dict[str, dict[str, dict[int, float]]]:
@@ -174,28 +223,19 @@ def _target(milestones: dict[int, float], year: int) -> float:
     return milestones[ahead[0] if ahead else max(milestones)]
 
 
+def _models(values: dict[str, int], targets: dict | None, year: int) -> tuple[ModelFigures, ...]:
+    """Per learning model: the sums, the two rates, the target and the gap (nothing without targets: not the annual
+    report)."""
+    if targets is None:
+        return ()
+    return tuple(_figures(model, *(values.get(f"{part}_{model}", 0) for part in PARTS),
+                          _target(targets.get(model, NATIONAL_TARGETS[model]), year)) for model in MODELS)
+
+
 def _figures(model: str, registered: int, recognised: int, total: int, target: float) -> ModelFigures:
     rate = recognised / total if total else None
     return ModelFigures(model, registered, recognised, total, recognised / registered if registered else None, rate,
                         target, None if rate is None else round(target - rate, 4))
-
-
-def _unit_figures(unit, models: dict, expected: int, waiting: tuple[int, int], targets: dict,
-                  year: int) -> UnitFigures:
-    accepted = max((v[3] for v in models.values()), default=0)
-    figures = tuple(_figures(model, *models.get(model, (0, 0, 0, 0))[:3],
-                             _target(targets.get(model, NATIONAL_TARGETS[model]), year)) for model in MODELS)
-    return UnitFigures(unit.code, unit.name, figures, expected, accepted, waiting[0], waiting[1])
-
-
-def _sum_models(rows: tuple[UnitFigures, ...], targets: dict, year: int) -> list[ModelFigures]:
-    totals = []
-    for index, model in enumerate(MODELS):
-        registered, recognised, total = (sum(getattr(row.models[index], part) for row in rows)
-                                         for part in ("registered", "recognised", "total"))
-        totals.append(_figures(model, registered, recognised, total,
-                               _target(targets.get(model, NATIONAL_TARGETS[model]), year)))
-    return totals
 
 
 def set_target(province_code: str, model: str, milestone_year: int, rate: float, official: Official,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
 from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                        RecognitionDecisionRow, ReportFigureRow, ReportingPeriodRow, TargetRow, TitleRow, UnitRow,
+                        RecognitionDecisionRow, ReportValueRow, ReportingPeriodRow, TargetRow, TitleRow, UnitRow,
                         UserRow)
 
 
@@ -71,11 +71,11 @@ class ProcessRepository:
     def get(self, version_id: int) -> ProcessVersionRow | None:
         return self.session.get(ProcessVersionRow, version_id)
 
-    def latest_for_kind(self, kind: str) -> ProcessVersionRow | None:
-        """The newest version of the province's process for a kind of report (its `report` property; the communes'
-        part of the same report starts in the commune's lane)."""
+    def latest_for_kind(self, kind: str, starter: Role = Role.PROVINCE) -> ProcessVersionRow | None:
+        """The newest version of a kind of report's process that starts in the lane of `starter` (its `report`
+        property names the kind: the province's part, the communes' part, the ministry's national compilation)."""
         return next((v for v in self.latest_of_each()
-                     if v.properties.get("report") == kind and v.starter_role == Role.PROVINCE), None)
+                     if v.properties.get("report") == kind and v.starter_role == starter), None)
 
     def latest_of_each(self) -> list[ProcessVersionRow]:
         newest = (select(ProcessVersionRow.process_id, func.max(ProcessVersionRow.version).label("version"))
@@ -270,24 +270,25 @@ class ReportingPeriodRepository:
                                                                     ReportingPeriodRow.year == year))
 
 
-class ReportFigureRepository:
+class ReportValueRepository:
     def __init__(self, session: Session):
         self.session = session
 
-    def add_all(self, figures: Sequence[ReportFigureRow]) -> None:
-        self.session.add_all(figures)
+    def add_all(self, values: Sequence[ReportValueRow]) -> None:
+        self.session.add_all(values)
 
-    def sums(self, period_id: int, province_code: str | None) -> list[tuple[str, str, int, int, int, int]]:
-        """(unit, model, registered, recognised, total, communes) summed per province, or per commune of one
-        province, in one grouped query."""
-        unit = ReportFigureRow.province_code if province_code is None else ReportFigureRow.commune_code
-        query = select(unit, ReportFigureRow.model, func.sum(ReportFigureRow.registered),
-                       func.sum(ReportFigureRow.recognised), func.sum(ReportFigureRow.total),
-                       func.count(func.distinct(ReportFigureRow.commune_code))).where(
-            ReportFigureRow.period_id == period_id)
+    def sums(self, period_id: int, province_code: str | None) -> list[tuple[str, str, bool, int, int]]:
+        """(unit, indicator, own, sum, units) per province, or per commune of one province, in one grouped query;
+        `own` rows are a province's figures at its own level, the others its communes' (`units` of them)."""
+        row = ReportValueRow
+        unit = row.province_code if province_code is None else row.unit_code
+        own = row.unit_code == row.province_code
+        query = select(unit, row.indicator, own, func.sum(row.value), func.count(func.distinct(row.unit_code))).where(
+            row.period_id == period_id)
         if province_code is not None:
-            query = query.where(ReportFigureRow.province_code == province_code)
-        return [tuple(row) for row in self.session.execute(query.group_by(unit, ReportFigureRow.model))]
+            query = query.where(row.province_code == province_code)
+        return [(code, indicator, bool(is_own), int(total), units) for code, indicator, is_own, total, units
+                in self.session.execute(query.group_by(unit, row.indicator, own))]
 
 
 class TargetRepository:

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.repository import (AttachmentRepository, AuditRepository, DecisionTableRepository, DossierRepository,
-                               ProcessRepository, RecognitionDecisionRepository, ReportFigureRepository,
+                               ProcessRepository, RecognitionDecisionRepository, ReportValueRepository,
                                ReportingPeriodRepository, TargetRepository, TaskRepository, TitleRepository,
                                UnitRepository, UserRepository)
 
@@ -28,7 +28,7 @@ class UnitOfWork:
         self.decisions = RecognitionDecisionRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
         self.periods = ReportingPeriodRepository(self.session)
-        self.report_figures = ReportFigureRepository(self.session)
+        self.report_values = ReportValueRepository(self.session)
         self.targets = TargetRepository(self.session)
         return self
 

@@ -7,7 +7,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from engine import dossiers, report_figures, reports, tasks, timers
 from engine.attachments import Upload
 from engine.errors import DossierNotFound
-from engine.orm import ReportFigureRow
+from engine.orm import ReportValueRow
 
 scenarios("annual_report.feature")
 
@@ -86,8 +86,8 @@ def timers_run(story):
                     '{total:d}'))
 def accepted_figures(story, recognised, total):
     with story.new_uow() as uow:
-        row = uow.session.query(ReportFigureRow).filter_by(commune_code="00070", model="family").one()
-        assert (row.recognised, row.total) == (recognised, total)
+        values = {row.indicator: row.value for row in uow.session.query(ReportValueRow).filter_by(unit_code="00070")}
+    assert (values["recognised_family"], values["total_family"]) == (recognised, total)
 
 
 @then("tỉnh Hà Nội không còn việc của kỳ báo cáo")

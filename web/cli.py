@@ -118,10 +118,10 @@ def demo_command():
               show_default=True)
 @click.option("--year", type=int, required=True)
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Hạn nộp của tỉnh (YYYY-MM-DD); mặc định 15/12 của năm báo cáo.")
+              help="Hạn nộp của tỉnh (YYYY-MM-DD); mặc định 15/12 (báo cáo năm), 20/10 (Tuần lễ).")
 @with_appcontext
 def open_period_command(kind, year, deadline):
-    """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp."""
+    """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp, Bộ nhận việc tổng hợp toàn quốc."""
     try:
         opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(), deadline.date() if deadline else None)
     except EngineError as error:

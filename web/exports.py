@@ -40,17 +40,27 @@ def branches(rows: list[tuple[str, str, str]]) -> Sheet:
 
 
 def report(view) -> Sheet:
-    """One row per unit, per model: registered, recognised, total, both rates, target, gap; then the totals."""
-    models = [figures.model for figures in view.totals]
-    header = ["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"] + [
-        f"{TITLE_LABELS.get(model, model)}: {part}" for model in models
-        for part in ("đăng ký", "công nhận", "tổng số", "tỷ lệ/đăng ký", "tỷ lệ/tổng số", "chỉ tiêu", "còn thiếu")]
+    """One row per unit: the communes expected, accepted, waiting, overdue; for the annual report per model
+    registered, recognised, total, both rates, target and gap, for another report each figure of the communes and the
+    province's own; then the totals."""
+    head = ["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"]
+    if view.totals:
+        header = head + [f"{TITLE_LABELS.get(f.model, f.model)}: {part}" for f in view.totals
+                         for part in ("đăng ký", "công nhận", "tổng số", "tỷ lệ/đăng ký", "tỷ lệ/tổng số", "chỉ tiêu",
+                                      "còn thiếu")]
 
-    def cells(figures):
-        return [value for f in figures for value in (f.registered, f.recognised, f.total, f.rate_of_registered,
-                                                      f.rate_of_total, f.target, f.gap)]
+        def cells(unit, totals=False):
+            return [value for f in (view.totals if totals else unit.models)
+                    for value in (f.registered, f.recognised, f.total, f.rate_of_registered, f.rate_of_total, f.target,
+                                  f.gap)]
+    else:
+        header = head + [f"{i.label}: {whose}" for i in view.indicators for whose in ("các xã", "cấp tỉnh")]
 
-    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *cells(u.models)] for u in view.rows]
+        def cells(unit, totals=False):
+            values, own = (view.values, view.own) if totals else (unit.values, unit.own)
+            return [value for i in view.indicators for value in (values.get(i.name, 0), own.get(i.name))]
+
+    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *cells(u)] for u in view.rows]
     rows.append(["", "Tổng", sum(u.communes for u in view.rows), sum(u.accepted for u in view.rows),
-                 sum(u.waiting for u in view.rows), sum(u.overdue for u in view.rows), *cells(view.totals)])
+                 sum(u.waiting for u in view.rows), sum(u.overdue for u in view.rows), *cells(None, totals=True)])
     return Sheet(f"{view.kind} {view.year}", header, rows)

@@ -191,14 +191,24 @@ def report(kind: str, year: int):
     view = reports.report_view(kind, year, official(), uow())
     if request.args.get("format") == "xlsx":
         return _xlsx(f"bao-cao-{kind}-{year}", exports.report(view))
-    model = request.args.get("model", Title.FAMILY)
-    model = model if model in MODELS else Title.FAMILY
-    index = MODELS.index(model)
-    chart = {"labels": [row.name for row in view.rows],
-             "rates": [None if row.models[index].rate_of_total is None else round(row.models[index].rate_of_total * 100, 1)
-                       for row in view.rows],
-             "targets": [round(row.models[index].target * 100, 1) for row in view.rows]}
-    return render_template("report.html", view=view, model=model, models=MODELS, chart=chart)
+    shown = request.args.get("show", "")
+    choices = [m.value for m in MODELS] if view.totals else [i.name for i in view.indicators]
+    shown = shown if shown in choices else choices[0]
+    return render_template("report.html", view=view, shown=shown, choices=choices, chart=_chart(view, shown))
+
+
+def _chart(view, shown: str) -> dict:
+    """A bar per unit: for the annual report the share of a model recognised against its target line (%), for
+    another report an indicator's value (the communes' and, for provinces, their own)."""
+    labels = [row.name for row in view.rows]
+    if not view.totals:
+        return {"labels": labels, "bars": [row.values.get(shown, 0) + row.own.get(shown, 0) for row in view.rows],
+                "percent": False}
+    index = MODELS.index(shown)
+    return {"labels": labels, "percent": True,
+            "bars": [None if row.models[index].rate_of_total is None else round(row.models[index].rate_of_total * 100, 1)
+                     for row in view.rows],
+            "targets": [round(row.models[index].target * 100, 1) for row in view.rows]}
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -6,12 +6,12 @@ from sqlalchemy import create_engine, text
 from engine.db import MIGRATIONS, make_engine, upgrade_schema
 
 
-def alembic_to(engine, revision):
+def alembic_to(engine, revision, move=command.upgrade):
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        move(config, revision)
 
 
 ROWS = [
@@ -33,8 +33,8 @@ ROWS = [
 ]
 
 
-def test_titles_recorded_before_0003_get_their_identity_and_decision(database_url, tmp_path):
-    # A database of its own, stopped at revision 0002 with a title in it.
+def old_database(database_url, tmp_path, revision):
+    """A database of its own, stopped at revision 0002 with a title in it, then brought to `revision`."""
     url = f"sqlite:///{tmp_path / 'old.sqlite'}" if database_url.startswith("sqlite") else database_url
     engine = make_engine(url)
     if not url.startswith("sqlite"):
@@ -44,6 +44,12 @@ def test_titles_recorded_before_0003_get_their_identity_and_decision(database_ur
     with engine.begin() as connection:
         for statement in ROWS:
             connection.execute(text(statement))
+    alembic_to(engine, revision)
+    return url, engine
+
+
+def test_titles_recorded_before_0003_get_their_identity_and_decision(database_url, tmp_path):
+    url, engine = old_database(database_url, tmp_path, "0002")
     upgrade_schema(engine)
     with create_engine(url).connect() as connection:
         row = connection.execute(text("SELECT subject_key, deciding_unit, level FROM titles")).one()
@@ -55,4 +61,29 @@ def test_titles_recorded_before_0003_get_their_identity_and_decision(database_ur
     # 0005: each title's decision becomes a record of its own; branches so far are villages' chi hội.
     assert tuple(decision) == ("01", "1/QĐ", 2026, "Lê Văn C", "Chủ tịch UBND tỉnh", "family")
     assert [tuple(k) for k in kinds] == [("00070", None), ("00070-01", "village"), ("01", None), ("VN", None)]
+    engine.dispose()
+
+
+def test_annual_figures_accepted_before_0008_become_values_and_come_back_on_downgrade(database_url, tmp_path):
+    url, engine = old_database(database_url, tmp_path, "0007")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO reporting_periods (id, kind, year, province_deadline, recipient, opened_by, opened_at) "
+            "VALUES (1, 'annual_models', 2026, '2026-12-15 10:00:00+00', 'Bộ', 'bo', '2026-11-20 00:00:00+00')"))
+        connection.execute(text(
+            "INSERT INTO report_figures (period_id, province_code, commune_code, model, registered, recognised, total, "
+            "dossier_id, accepted_at) VALUES (1, '01', '00070', 'family', 150, 120, 200, 1, "
+            "'2026-12-01 00:00:00+00'), (1, '01', '00070', 'clan', 3, 2, 4, 1, '2026-12-01 00:00:00+00')"))
+    upgrade_schema(engine)
+    query = "SELECT unit_code, indicator, value FROM report_values ORDER BY indicator"
+    with create_engine(url).connect() as connection:
+        values = [tuple(row) for row in connection.execute(text(query))]
+    assert values == [("00070", "recognised_clan", 2), ("00070", "recognised_family", 120),
+                      ("00070", "registered_clan", 3), ("00070", "registered_family", 150),
+                      ("00070", "total_clan", 4), ("00070", "total_family", 200)]
+    alembic_to(engine, "0007", command.downgrade)
+    with create_engine(url).connect() as connection:
+        figures = connection.execute(text("SELECT model, registered, recognised, total FROM report_figures "
+                                          "ORDER BY model")).all()
+    assert [tuple(row) for row in figures] == [("clan", 3, 2, 4), ("family", 150, 120, 200)]
     engine.dispose()

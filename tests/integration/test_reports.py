@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from engine import dossiers, report_figures, reports, tasks, timers
 from engine.attachments import Upload
 from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput
-from engine.orm import DossierRow, ReportFigureRow
+from engine.orm import DossierRow, ReportValueRow
 from tests.integration.test_use_cases import only_task, snapshot
 
 DUE = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)  # 15/12/2026 17:00 in Vietnam
+NATIONAL_STEP = "Tổng hợp báo cáo toàn quốc"
 
 
 def test_every_province_gets_its_report_with_the_period_s_deadline(new_uow, officials):
@@ -45,6 +46,35 @@ def test_a_period_opens_once(new_uow, officials):
     reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     before = snapshot(new_uow)
     with pytest.raises(Conflict, match="đã được mở"):
+        reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    assert snapshot(new_uow) == before
+
+
+def test_the_ministry_compiles_the_national_report_in_a_dossier_only_it_sees(new_uow, officials):
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    (task,) = tasks.inbox(officials.ministry, new_uow()).tasks
+    assert (task.step_name, task.unit_code, task.title) == (NATIONAL_STEP, "VN", "annual_models")
+    with pytest.raises(DossierNotFound):
+        dossiers.get_dossier(task.dossier_id, officials.province, new_uow())
+    with pytest.raises(InvalidInput) as refusal:
+        tasks.complete_task(task.id, officials.ministry, {"summary": "Cả nước đạt 71% gia đình học tập."}, new_uow())
+    assert set(refusal.value.errors) == {"report_file"}
+    done = tasks.complete_task(task.id, officials.ministry, {"summary": "Cả nước đạt 71% gia đình học tập."},
+                               new_uow(), {"report_file": [Upload("bao-cao-toan-quoc.pdf", b"%PDF-1.4\n")]})
+    assert (done.status, done.next_tasks) == ("closed", ())
+    dossier = dossiers.get_dossier(task.dossier_id, officials.ministry, new_uow())
+    assert (dossier.province_code, dossier.commune_code, dossier.data["summary"]) == (
+        "VN", "VN", "Cả nước đạt 71% gia đình học tập.")
+
+
+def test_without_a_national_process_no_period_opens(new_uow, officials):
+    with new_uow() as uow:
+        for version in uow.processes.latest_of_each():
+            if version.process_id == "annual_models_national_report":
+                version.properties = {**version.properties, "report": "retired"}
+        uow.commit()
+    before = snapshot(new_uow)
+    with pytest.raises(Conflict, match="Chưa triển khai quy trình báo cáo tổng hợp toàn quốc của Bộ"):
         reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     assert snapshot(new_uow) == before
 
@@ -108,11 +138,11 @@ def test_a_commune_s_figures_are_checked_returned_and_accepted(new_uow, official
     done = tasks.complete_task(review.id, officials.province, {"decision": "approve"}, new_uow())
     assert done.next_tasks == () and done.status == "closed"
     with new_uow() as uow:
-        rows = {(r.model, r.registered, r.recognised, r.total) for r in uow.session.scalars(
-            select(ReportFigureRow).where(ReportFigureRow.commune_code == "00070"))}
-    assert rows == {
-        ("family", 40, 0, 55), ("clan", 40, 0, 50), ("community_village", 40, 0, 50), ("unit", 40, 0, 50),
-        ("citizen", 40, 0, 50)}
+        rows = {(r.indicator, r.value) for r in uow.session.scalars(
+            select(ReportValueRow).where(ReportValueRow.unit_code == "00070"))}
+    assert rows == {(f"{part}_{model}", count) for model in report_figures.MODELS
+                    for part, count in (("registered", 40), ("recognised", 0),
+                                        ("total", 55 if model == "family" else 50))}
 
 
 def test_communes_are_reminded_then_chased_and_a_late_commune_still_submits(new_uow, officials, clock):
@@ -145,8 +175,8 @@ def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, of
     clock.advance(days=21)  # 11/12/2026, past the province's 10/12 and the communes' 05/12
     sweep = timers.run_due_timers(new_uow, limit=5000)
     assert sweep.failed == {}
-    chases = tasks.inbox(officials.ministry, new_uow())
-    assert {t.step_name for t in chases.tasks} == {"Đôn đốc tỉnh nộp báo cáo quá hạn"} and chases.total == 34
+    chases = [t for t in tasks.inbox(officials.ministry, new_uow()).tasks if t.step_name != NATIONAL_STEP]
+    assert {t.step_name for t in chases} == {"Đôn đốc tỉnh nộp báo cáo quá hạn"} and len(chases) == 34
     submit = [t for t in tasks.inbox(officials.province, new_uow(), size=500).tasks
               if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
     (late,) = submit

@@ -1,18 +1,17 @@
-// Draws a reporting period's chart with Chart.js: a bar per unit (share recognised) against its target (a line).
+// Draws a reporting period's chart with Chart.js: a bar per unit; for the annual report the share recognised (%)
+// against its target (a line), for another report the chosen figure.
 (function () {
   const canvas = document.getElementById("report-chart");
   const source = document.getElementById("report-data");
   if (!canvas || !source || typeof Chart === "undefined") return;
   const data = JSON.parse(source.textContent);
+  const datasets = [{ type: "bar", label: canvas.dataset.bars, data: data.bars, backgroundColor: "#0b4f8a" }];
+  if (data.targets) {
+    datasets.push({ type: "line", label: "Chỉ tiêu (%)", data: data.targets, borderColor: "#b3261e", pointRadius: 0 });
+  }
   const chart = new Chart(canvas, {
-    data: {
-      labels: data.labels,
-      datasets: [
-        { type: "bar", label: "Tỷ lệ được công nhận (%)", data: data.rates, backgroundColor: "#0b4f8a" },
-        { type: "line", label: "Chỉ tiêu (%)", data: data.targets, borderColor: "#b3261e", pointRadius: 0 },
-      ],
-    },
-    options: { animation: false, scales: { y: { min: 0, max: 100 } } },
+    data: { labels: data.labels, datasets: datasets },
+    options: { animation: false, scales: { y: data.percent ? { min: 0, max: 100 } : { beginAtZero: true } } },
   });
   canvas.dataset.ready = String(chart.data.labels.length);
 })();
