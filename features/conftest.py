@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine import decisions, dossiers, registry, tasks
+from engine import decisions, dossiers, registry, tasks, timers
 from engine.clock import VIETNAM
 from engine.errors import EngineError
 from tests.support import csrf_token, fresh_database
@@ -198,6 +198,12 @@ def province_loads_table(story, province, file):
 def today_is(clock, day):
     morning = datetime.combine(date.fromisoformat(day), time(9), VIETNAM)
     clock.advance(seconds=(morning - clock.now()).total_seconds())
+
+
+@when("bộ hẹn giờ chạy")
+def timers_run(story):
+    sweep = timers.run_due_timers(story.new_uow, limit=5000)
+    assert sweep.failed == {}
 
 
 @when(parsers.parse('xã ra quyết định "{word}" với quyết định số "{number}" ngày "{day}"'))

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import dossiers, report_figures, reports, tasks, timers
+from engine import dossiers, report_figures, reports, tasks
 from engine.attachments import Upload
 from engine.errors import DossierNotFound
 from engine.orm import ReportValueRow
@@ -74,12 +74,6 @@ def province_submits(story):
                if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
     tasks.complete_task(task.id, story.officials.province, {"summary": "Kết quả năm 2026 của Hà Nội."},
                         story.new_uow(), {"report_file": [Upload("bao-cao.pdf", b"%PDF-1.4\n")]})
-
-
-@when("bộ hẹn giờ chạy")
-def timers_run(story):
-    sweep = timers.run_due_timers(story.new_uow, limit=5000)
-    assert sweep.failed == {}
 
 
 @then(parsers.parse('số liệu được chấp nhận của phường Hoàn Kiếm có {recognised:d} gia đình học tập trên tổng '

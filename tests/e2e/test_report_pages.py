@@ -7,6 +7,8 @@ from openpyxl import load_workbook
 
 from engine import reports, tasks
 from tests.support import csrf_token
+from tests.integration.test_learning_week import accept as accept_week
+from tests.integration.test_learning_week import open_week, send_province_report
 from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
 
 
@@ -24,7 +26,7 @@ def test_the_province_sees_its_communes_with_a_chart_and_an_export(client, login
     chart = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
                        .group(1))
     hoan_kiem = chart["labels"].index("Phường Hoàn Kiếm")
-    assert (chart["rates"][hoan_kiem], chart["targets"][hoan_kiem]) == (0.0, 80.0)
+    assert (chart["bars"][hoan_kiem], chart["targets"][hoan_kiem]) == (0.0, 80.0)
     sheet = load_workbook(io.BytesIO(client.get("/reports/annual_models/2026?format=xlsx").data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[-1][1] == "Tổng" and rows[-1][3] == 1 and rows[-1][8] == 80  # accepted; family total
@@ -65,3 +67,26 @@ def test_only_the_ministry_sees_the_page_to_open_a_period(client, login_as, offi
     assert client.get("/periods").status_code == 403
     login_as(officials.ministry)
     assert client.get("/periods").status_code == 200
+
+
+def test_the_week_s_figures_in_the_page_the_chart_the_export_and_the_api(client, login_as, api, officials, new_uow):
+    open_week(new_uow, officials)
+    accept_week(new_uow, officials, officials.commune, {"activities": 5, "participants": 420})
+    send_province_report(new_uow, officials, {"activities": 3, "participants": 1500, "summary": "Tuần lễ 2027"})
+    login_as(officials.province)
+    page = client.get("/reports/learning_week/2027?show=participants").get_data(as_text=True)
+    assert "Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2027" in page
+    assert "Cấp tỉnh (do tỉnh tổ chức)" in page and "<th>1920</th>" in page  # 420 in the communes + 1500 its own
+    chart = json.loads(re.search(r'<script id="report-data" type="application/json">(.*?)</script>', page, re.S)
+                       .group(1))
+    assert chart["bars"][chart["labels"].index("Phường Hoàn Kiếm")] == 420 and "targets" not in chart
+    sheet = load_workbook(io.BytesIO(client.get("/reports/learning_week/2027?format=xlsx").data)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    assert header[6:] == ("Số hoạt động đã tổ chức: các xã", "Số hoạt động đã tổ chức: cấp tỉnh",
+                          "Số lượt người tham gia: các xã", "Số lượt người tham gia: cấp tỉnh")
+    assert rows[-1][1] == "Tổng" and rows[-1][6:] == (5, 3, 420, 1500)
+    body = api.get("/api/reports/learning_week/2027", officials.ministry).json
+    hanoi = next(r for r in body["rows"] if r["code"] == "01")
+    assert (hanoi["values"], hanoi["own"], hanoi["accepted"]) == (
+        {"activities": 5, "participants": 420}, {"activities": 3, "participants": 1500}, 1)
+    assert body["totals"] == [] and [i["name"] for i in body["indicators"]] == ["activities", "participants"]
