@@ -1,8 +1,9 @@
 """Use case: seed a demo — branches in two Hà Nội communes and a school (a learning unit), one account per role,
-one dossier at the commune."""
-from engine import accounts, dossiers, tasks, units
-from engine.errors import InvalidInput
-from engine.model import BranchKind, Official, Role
+one dossier at the commune, and this year's annual reporting period."""
+from engine import accounts, dossiers, reports, tasks, units
+from engine.clock import today_in_vietnam
+from engine.errors import Conflict, InvalidInput
+from engine.model import SYSTEM, BranchKind, Official, ReportKind, Role
 
 DEMO_PASSWORD = "hoctap-2026"
 COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
@@ -32,6 +33,7 @@ def seed(new_uow) -> list[str]:
         lines.append(f"  {username:12} {role.value:9} {official.unit_code}")
     if created_branch_user:
         lines.append(_sample_dossier(new_uow, Official("chihoi1", Role.BRANCH, branch)))
+    lines.append(_reporting_period(new_uow))
     return lines
 
 
@@ -47,3 +49,18 @@ def _sample_dossier(new_uow, branch_official: Official) -> str:
         {"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92},
         {"name": "Lê Văn Cường", "score": 78}]}, new_uow())
     return f"Hồ sơ mẫu số {dossier.id} đang chờ xã {COMMUNE} thẩm định."
+
+
+def _reporting_period(new_uow) -> str:
+    """This year's annual report, so that provinces and the ministry have their reporting tasks (its deadlines and
+    reminders fire by themselves: the web app sweeps the timers)."""
+    with new_uow() as uow:
+        year = today_in_vietnam(uow.clock).year
+    try:
+        opened = reports.open_reporting_period(ReportKind.ANNUAL_MODELS, year, SYSTEM, new_uow())
+    except Conflict:
+        return f"Kỳ báo cáo năm {year} đã mở từ trước."
+    except InvalidInput as error:
+        return f"Chưa mở kỳ báo cáo năm {year}: {error}"
+    return (f"Đã mở kỳ báo cáo năm {year} cho {opened.dossiers} tỉnh: tinh-hanoi đặt hạn cho các xã, "
+            "bo tổng hợp toàn quốc.")

@@ -3,6 +3,7 @@ import time
 
 from engine import deployments, dossiers
 from engine.accounts import authenticate
+from engine.model import Official, Role
 from tests.integration.test_timers import deadline_diagram, due_at
 from web import create_app
 
@@ -41,7 +42,11 @@ def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
     official = authenticate("xa-hoankiem", "hoctap-2026", new_uow())
     from engine.tasks import inbox
     assert [t.step for t in inbox(official, new_uow()).tasks] == ["verify"]
-    assert runner.invoke(args=["demo"]).exit_code == 0  # a second run adds nothing and does not fail
+    assert "Đã mở kỳ báo cáo năm 2026 cho 34 tỉnh" in result.output
+    assert [t.step for t in inbox(Official("tinh-hanoi", Role.PROVINCE, "01"), new_uow()).tasks] == [
+        "set_commune_deadline"]
+    again = runner.invoke(args=["demo"])  # a second run adds nothing and does not fail
+    assert again.exit_code == 0 and "Kỳ báo cáo năm 2026 đã mở từ trước." in again.output
     assert len(inbox(official, new_uow()).tasks) == 1
 
 

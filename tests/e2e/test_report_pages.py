@@ -7,8 +7,8 @@ from openpyxl import load_workbook
 
 from engine import reports, tasks
 from tests.support import csrf_token
-from tests.integration.test_learning_week import accept as accept_week
-from tests.integration.test_learning_week import open_week, send_province_report
+from tests.integration.test_week_reports import accept as accept_week
+from tests.integration.test_week_reports import open_week, send_province_report
 from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
 
 

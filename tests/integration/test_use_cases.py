@@ -143,7 +143,7 @@ def test_bad_start_data_is_refused(new_uow, officials):
 def test_a_running_dossier_keeps_its_version_while_new_ones_take_the_next(new_uow, officials, tmp_path):
     old_id, verify = to_commune(new_uow, officials)
     again = deployments.deploy_directory(BPMN, officials.designer, new_uow())
-    assert {(d.version, d.created) for d in again} == {(1, False)} and len(again) == 6
+    assert {(d.version, d.created) for d in again} == {(1, False)} and len(again) == len(list(BPMN.glob("*.bpmn")))
 
     changed = tmp_path / "bpmn"
     (changed / "forms").mkdir(parents=True)
