@@ -2,7 +2,7 @@
 with the period's deadline, the ministry its national compilation), targets, and the figures of a period as the
 ministry and each province see them."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from engine import progress
 from engine.clock import end_of_office_day, today_in_vietnam
@@ -44,16 +44,18 @@ def check_opener(official: Official) -> None:
 
 
 def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfWork,
-                          province_deadline: date | None = None, recipient: str = DEFAULT_RECIPIENT) -> OpenedPeriod:
+                          province_deadline: date | None = None, recipient: str = DEFAULT_RECIPIENT,
+                          reminder_days: int = 3) -> OpenedPeriod:
     """Open the period of a kind of report for a year: each province's report dossier starts, with its deadline
     (by default 15/12 for the annual report, 20/10 for the Lifelong Learning Week, at 17:00 in Vietnam) and the office
-    it reports to, and the ministry's dossier to compile the national report. All of them or none."""
+    it reports to, reminded `reminder_days` before; and the ministry's dossier to compile the national report. All of
+    them or none."""
     check_opener(official)
     with uow:
         today = today_in_vietnam(uow.clock)
         recipient = " ".join(recipient.split())
         deadline_day = province_deadline or default_province_deadline(kind, year)
-        _check_period(kind, year, deadline_day, today, recipient)
+        _check_period(kind, year, deadline_day, today, recipient, reminder_days)
         if uow.periods.of(kind, year) is not None:
             raise Conflict(f"Kỳ {REPORT_LABELS[ReportKind(kind)]} năm {year} đã được mở.")
         province_version, national_version = (_deployed(uow, kind, starter) for starter in (Role.PROVINCE,
@@ -63,7 +65,8 @@ def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfW
                                     opened_by=official.username, opened_at=uow.clock.now())
         uow.periods.add(period)
         values = {"year": year, "title": kind, "period": period.id, "recipient": recipient}
-        context = {"period": period.id, "province_deadline": deadline.isoformat()}
+        context = {"period": period.id, "province_deadline": deadline.isoformat(),
+                   "province_reminder_at": (deadline - timedelta(days=reminder_days)).isoformat()}
         provinces = uow.units.provinces()
         for unit, version in [(p, province_version) for p in provinces] + [(uow.units.get(MINISTRY_CODE),
                                                                              national_version)]:
@@ -81,8 +84,11 @@ def _deployed(uow: UnitOfWork, kind: str, starter: Role):
     return version
 
 
-def _check_period(kind: str, year: int, deadline: date | None, today: date, recipient: str) -> None:
+def _check_period(kind: str, year: int, deadline: date | None, today: date, recipient: str,
+                  reminder_days: int) -> None:
     errors = {}
+    if not 1 <= reminder_days <= 30:
+        errors["reminder_days"] = "Nhắc trước hạn từ 1 đến 30 ngày."
     if not recipient or len(recipient) > 300:
         errors["recipient"] = "Nhập cơ quan nhận báo cáo (tối đa 300 ký tự)."
     if kind not in set(ReportKind):
@@ -105,6 +111,7 @@ NATIONAL_TARGETS = {
     Title.CITIZEN: {2025: 0.40, 2030: 0.60},
 }
 SUBMIT_STEP = "submit_commune_report"
+PROVINCE_STEP = "submit_province_report"
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,7 @@ class UnitFigures:
     accepted: int  # communes whose report the province accepted
     waiting: int  # communes that have not submitted yet
     overdue: int  # of those, past their deadline
+    sent_at: datetime | None = None  # a province: when it sent its own report to the ministry
 
 
 @dataclass(frozen=True)
@@ -142,6 +150,9 @@ class ReportView:
     values: dict[str, int]  # the communes' values summed over every row
     own: dict[str, int]  # the province's own figures (the ministry: summed over the provinces)
     totals: tuple[ModelFigures, ...]  # the annual report: per model over every row
+    deadline: datetime  # the provinces' deadline
+    past_deadline: bool
+    sent_at: datetime | None  # a province's view: when it sent its own report
 
 
 def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> ReportView:
@@ -157,16 +168,19 @@ def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> Re
         units = uow.units.communes_of(province) if province else uow.units.provinces()
         expected = {u.code: 1 for u in units} if province else uow.units.commune_counts()
         communes, own, accepted = _sums(uow.report_values.sums(period.id, province))
+        sent = uow.tasks.completed_step_times(PROVINCE_STEP, kind, year, province)
         annual = kind == ReportKind.ANNUAL_MODELS
         targets = _targets(uow, [province] if province else [u.code for u in units]) if annual else {}
         rows = tuple(UnitFigures(u.code, u.name, communes.get(u.code, {}), own.get(u.code, {}),
                                  _models(communes.get(u.code, {}), targets.get(province or u.code), year),
-                                 expected.get(u.code, 0), accepted.get(u.code, 0), *waiting.get(u.code, (0, 0)))
+                                 expected.get(u.code, 0), accepted.get(u.code, 0), *waiting.get(u.code, (0, 0)),
+                                 sent.get(u.code))
                      for u in units)
         values = _added(row.values for row in rows)
         return ReportView(kind, year, province or MINISTRY_CODE, INDICATORS[kind], rows, values,
                           own.get(province, {}) if province else _added(row.own for row in rows),
-                          _models(values, targets.get(province or MINISTRY_CODE), year))
+                          _models(values, targets.get(province or MINISTRY_CODE), year), period.province_deadline,
+                          uow.clock.now() > period.province_deadline, sent.get(province))
 
 
 def _reach(official: Official) -> str | None:

@@ -216,6 +216,17 @@ class TaskRepository:
             query = query.where(DossierRow.province_code == province_code)
         return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}
 
+    def completed_step_times(self, bpmn_id: str, title: str, year: int,
+                             province_code: str | None) -> dict[str, datetime]:
+        """{province: when its dossier of this kind and year completed the step}, of every province or of one."""
+        query = (select(DossierRow.province_code, func.max(HumanTaskRow.completed_at))
+                 .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
+                 .where(HumanTaskRow.status == TaskStatus.COMPLETED, HumanTaskRow.bpmn_id == bpmn_id,
+                        DossierRow.title == title, DossierRow.year == year))
+        if province_code is not None:
+            query = query.where(DossierRow.province_code == province_code)
+        return dict(self.session.execute(query.group_by(DossierRow.province_code)).all())
+
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id,
                                            HumanTaskRow.status == TaskStatus.OPEN)

@@ -119,11 +119,14 @@ def demo_command():
 @click.option("--year", type=int, required=True)
 @click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Hạn nộp của tỉnh (YYYY-MM-DD); mặc định 15/12 (báo cáo năm), 20/10 (Tuần lễ).")
+@click.option("--reminder-days", type=click.IntRange(1, 30), default=3, show_default=True,
+              help="Nhắc tỉnh trước hạn bao nhiêu ngày.")
 @with_appcontext
-def open_period_command(kind, year, deadline):
+def open_period_command(kind, year, deadline, reminder_days):
     """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp, Bộ nhận việc tổng hợp toàn quốc."""
     try:
-        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(), deadline.date() if deadline else None)
+        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(), deadline.date() if deadline else None,
+                                               reminder_days=reminder_days)
     except EngineError as error:
         _fail(error)
     click.echo(f"Đã mở kỳ báo cáo {opened.kind} năm {opened.year}: {opened.dossiers} tỉnh, hạn "

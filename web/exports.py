@@ -1,6 +1,8 @@
 """Every list an official sees, as an .xlsx sheet with the same columns as the page."""
+from engine.clock import VIETNAM
 from engine.forms import Field
-from engine.model import BRANCH_KIND_LABELS, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask, RecognisedTitle
+from engine.model import (BRANCH_KIND_LABELS, MINISTRY_CODE, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask,
+                          RecognisedTitle)
 from engine.registry import TitleCount
 from engine.spreadsheets import Sheet
 
@@ -40,27 +42,38 @@ def branches(rows: list[tuple[str, str, str]]) -> Sheet:
 
 
 def report(view) -> Sheet:
-    """One row per unit: the communes expected, accepted, waiting, overdue; for the annual report per model
-    registered, recognised, total, both rates, target and gap, for another report each figure of the communes and the
-    province's own; then the totals."""
-    head = ["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"]
-    if view.totals:
-        header = head + [f"{TITLE_LABELS.get(f.model, f.model)}: {part}" for f in view.totals
-                         for part in ("đăng ký", "công nhận", "tổng số", "tỷ lệ/đăng ký", "tỷ lệ/tổng số", "chỉ tiêu",
-                                      "còn thiếu")]
-
-        def cells(unit, totals=False):
-            return [value for f in (view.totals if totals else unit.models)
-                    for value in (f.registered, f.recognised, f.total, f.rate_of_registered, f.rate_of_total, f.target,
-                                  f.gap)]
-    else:
-        header = head + [f"{i.label}: {whose}" for i in view.indicators for whose in ("các xã", "cấp tỉnh")]
-
-        def cells(unit, totals=False):
-            values, own = (view.values, view.own) if totals else (unit.values, unit.own)
-            return [value for i in view.indicators for value in (values.get(i.name, 0), own.get(i.name))]
-
-    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *cells(u)] for u in view.rows]
-    rows.append(["", "Tổng", sum(u.communes for u in view.rows), sum(u.accepted for u in view.rows),
-                 sum(u.waiting for u in view.rows), sum(u.overdue for u in view.rows), *cells(None, totals=True)])
+    """One row per unit: the communes expected, accepted, waiting, overdue (and, for the ministry, the province's own
+    report); for the annual report per model registered, recognised, total, both rates, target and gap, for another
+    report each figure of the communes and the province's own; then the totals."""
+    ministry = view.unit_code == MINISTRY_CODE
+    header = (["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"] + ["Báo cáo của tỉnh"] * ministry
+              + _figure_headers(view))
+    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *[_sent(view, u)] * ministry,
+             *_figures(view, u.models, u.values, u.own)] for u in view.rows]
+    rows.append(["", "Tổng", *(sum(getattr(u, part) for u in view.rows)
+                               for part in ("communes", "accepted", "waiting", "overdue")),
+                 *[f"{sum(1 for u in view.rows if u.sent_at)} đã gửi"] * ministry,
+                 *_figures(view, view.totals, view.values, view.own)])
     return Sheet(f"{view.kind} {view.year}", header, rows)
+
+
+MODEL_PARTS = ("đăng ký", "công nhận", "tổng số", "tỷ lệ/đăng ký", "tỷ lệ/tổng số", "chỉ tiêu", "còn thiếu")
+
+
+def _figure_headers(view) -> list[str]:
+    if view.totals:
+        return [f"{TITLE_LABELS.get(f.model, f.model)}: {part}" for f in view.totals for part in MODEL_PARTS]
+    return [f"{i.label}: {whose}" for i in view.indicators for whose in ("các xã", "cấp tỉnh")]
+
+
+def _figures(view, models, values: dict, own: dict) -> list:
+    if view.totals:
+        return [value for f in models for value in (f.registered, f.recognised, f.total, f.rate_of_registered,
+                                                    f.rate_of_total, f.target, f.gap)]
+    return [value for i in view.indicators for value in (values.get(i.name, 0), own.get(i.name))]
+
+
+def _sent(view, unit):
+    if unit.sent_at:
+        return unit.sent_at.astimezone(VIETNAM).replace(tzinfo=None)
+    return "quá hạn, chưa gửi" if view.past_deadline else "chưa gửi"

@@ -173,7 +173,8 @@ def open_period():
         try:
             opened = reports.open_reporting_period(
                 form.get("kind", ""), forms.ascii_int(form.get("year")) or 0, official(), uow(),
-                date.fromisoformat(deadline) if deadline else None, form.get("recipient", ""))
+                date.fromisoformat(deadline) if deadline else None, form.get("recipient", ""),
+                forms.ascii_int(form.get("reminder_days", "3")) or 0)
         except ValueError:
             flash("Hạn nộp phải là một ngày (YYYY-MM-DD).", "error")
         except (InvalidInput, Conflict) as error:

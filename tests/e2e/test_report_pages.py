@@ -90,3 +90,12 @@ def test_the_week_s_figures_in_the_page_the_chart_the_export_and_the_api(client,
     assert (hanoi["values"], hanoi["own"], hanoi["accepted"]) == (
         {"activities": 5, "participants": 420}, {"activities": 3, "participants": 1500}, 1)
     assert body["totals"] == [] and [i["name"] for i in body["indicators"]] == ["activities", "participants"]
+    assert hanoi["sent_at"] is not None and next(r for r in body["rows"] if r["code"] == "46")["sent_at"] is None
+    login_as(officials.ministry)
+    page = client.get("/reports/learning_week/2027").get_data(as_text=True)
+    assert "Hạn nộp của tỉnh: 20/10/2027 17:00." in page and page.count("chưa gửi") == 33 and "1 đã gửi" in page
+    sheet = load_workbook(io.BytesIO(client.get("/reports/learning_week/2027?format=xlsx").data)).active
+    header, *rows = list(sheet.iter_rows(values_only=True))
+    states = {row[0]: row[6] for row in rows}
+    assert header[6] == "Báo cáo của tỉnh" and states["46"] == "chưa gửi" and states[None] == "1 đã gửi"
+    assert states["01"].year == 2026  # when Hà Nội sent it, as a date in the sheet

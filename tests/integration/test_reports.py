@@ -185,6 +185,34 @@ def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, of
     assert done.next_tasks == ()
 
 
+def test_a_province_is_reminded_before_its_deadline_and_the_ministry_sees_who_sent(new_uow, officials, clock):
+    before = snapshot(new_uow)
+    with pytest.raises(InvalidInput) as refusal:
+        reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=0)
+    assert refusal.value.errors == {"reminder_days": "Nhắc trước hạn từ 1 đến 30 ngày."}
+    assert snapshot(new_uow) == before
+    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=2)
+    set_commune_deadline(new_uow, officials)
+    clock.advance(days=22, hours=10)  # 12/12/2026 18:00 in Vietnam: the reminder (13/12 17:00) not yet due
+    assert timers.run_due_timers(new_uow, limit=5000).failed == {}
+    (submit,) = [t for t in tasks.inbox(officials.province, new_uow(), size=500).tasks
+                 if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
+    with new_uow() as uow:
+        assert uow.tasks.get(submit.id).reminded_at is None
+    clock.advance(days=1)  # 13/12 18:00: two days before 15/12 17:00 has passed
+    assert timers.run_due_timers(new_uow, limit=5000).failed == {}
+    with new_uow() as uow:
+        assert uow.tasks.get(submit.id).reminded_at == clock.now()
+    tasks.complete_task(submit.id, officials.province, {"summary": "Báo cáo của Hà Nội."}, new_uow(),
+                        {"report_file": [Upload("bao-cao-tinh.pdf", b"%PDF-1.4\n")]})
+    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    sent = {row.code: row.sent_at for row in national.rows}
+    assert (sent["01"], sent["46"], national.past_deadline, national.deadline) == (clock.now(), None, False, DUE)
+    assert reports.report_view("annual_models", 2026, officials.province, new_uow()).sent_at == clock.now()
+    clock.advance(days=3)
+    assert reports.report_view("annual_models", 2026, officials.ministry, new_uow()).past_deadline
+
+
 def accept(new_uow, officials, commune_official, values):
     task = commune_task(new_uow, commune_official)
     review = only_task(tasks.complete_task(task.id, commune_official, values, new_uow()))
