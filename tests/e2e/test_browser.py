@@ -1,6 +1,7 @@
 """A real browser (Debian's headless Chromium, driven by Playwright) going through the pages as officials do."""
 import os
 import threading
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -145,6 +146,13 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="commune_late"]').count() == 1
+    reports.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
+    for official, step in ((officials.province, "set_commune_deadline"), (officials.ministry, "compile_national_report")):
+        (task,) = [t for t in tasks.inbox(official, new_uow()).tasks if t.title == "learning_week" and t.step == step]
+        page.goto(f"{server}/dossiers/{task.dossier_id}")
+        page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
+        assert page.get_attribute("#diagram", "data-warnings") == "0", step
+        assert page.locator(f'#diagram [data-element-id="{step}"].open-step').count() == 1, step
 
 
 def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, server, officials, new_uow):
@@ -155,3 +163,8 @@ def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, server
     page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
     assert page.get_attribute("#report-chart", "data-ready") == "34"
     assert page.locator("table.list tbody tr").count() == 35  # 34 provinces and the total
+    reports.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
+    page.click("text=Tuần lễ học tập suốt đời")
+    page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
+    assert page.get_attribute("#report-chart", "data-ready") == "34"
+    assert page.get_attribute("#report-chart", "data-bars") == "Số hoạt động đã tổ chức"
