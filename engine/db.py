@@ -17,10 +17,9 @@ def make_engine(url: str) -> Engine:
         _serialise_sqlite_writers(engine)
         return engine
     # No pre-ping: it would cost a round trip per use case; recycling covers server-side idle timeouts.
-    # Custom plans: psycopg prepares repeated statements, and a generic plan made while a table's statistics
-    # are stale (a fresh database, a December burst) scanned all titles for each list (18 ms, growing).
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800,
-                         connect_args={"options": "-c plan_cache_mode=force_custom_plan"})
+    # psycopg prepares repeated statements and PostgreSQL may keep a generic plan for them; the title lookups,
+    # which a generic plan on stale statistics made slow, ask for custom plans themselves (TitleRepository).
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 def _serialise_sqlite_writers(engine: Engine) -> None:

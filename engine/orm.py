@@ -146,6 +146,8 @@ class HumanTaskRow(Base):
     __tablename__ = "human_tasks"
     __table_args__ = (
         Index("ix_human_tasks_inbox", "status", "unit_code", "role", "created_at"),
+        # The reports' views count one step's open or done tasks (a few thousand) among every task of the year.
+        Index("ix_human_tasks_step", "bpmn_id", "status"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -68,9 +68,9 @@ def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfW
         context = {"period": period.id, "province_deadline": deadline.isoformat(),
                    "province_reminder_at": (deadline - timedelta(days=reminder_days)).isoformat()}
         provinces = uow.units.provinces()
-        for unit, version in [(p, province_version) for p in provinces] + [(uow.units.get(MINISTRY_CODE),
-                                                                             national_version)]:
-            progress.open_dossier(uow, version, unit, values, official, context=context)
+        for province in provinces:
+            progress.open_dossier(uow, province_version, province, values, official, context=context)
+        progress.open_dossier(uow, national_version, uow.units.get(MINISTRY_CODE), values, official, context=context)
         commit_or_conflict(uow, "Kỳ báo cáo này vừa được mở cùng lúc; hãy tải lại trang.")
         return OpenedPeriod(period.id, kind, year, deadline, len(provinces))
 

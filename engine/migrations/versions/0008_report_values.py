@@ -1,6 +1,6 @@
 """Report figures as one value per indicator, so a report other than the annual one (the Lifelong Learning Week's
 activities and people reached) and a province's own figures are kept in the same table; the annual figures move
-over, one row per model and part becoming three values.
+over, one row per model and part becoming three values. Tasks are indexed by step, for the reports' views.
 
 Revision ID: 0008
 Revises: 0007
@@ -38,9 +38,11 @@ def upgrade() -> None:
                    f"dossier_id, accepted_at FROM report_figures")
     op.drop_index("ix_report_figures_period_province", "report_figures")
     op.drop_table("report_figures")
+    op.create_index("ix_human_tasks_step", "human_tasks", ["bpmn_id", "status"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_human_tasks_step", "human_tasks")
     op.create_table(
         "report_figures",
         sa.Column("id", BigId, primary_key=True),
