@@ -2,6 +2,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from engine import forms, workflow
@@ -13,6 +14,7 @@ from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECT
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
+MAX_FILE_BYTES = workflow.MAX_DIAGRAM_BYTES
 
 
 @dataclass(frozen=True)
@@ -23,10 +25,14 @@ class Deployed:
     created: bool  # False when the same content was already deployed
 
 
+def check_deployer(official: Official) -> None:
+    if official.role not in DEPLOYERS:
+        raise Forbidden("Chỉ người thiết kế quy trình hoặc quản trị mới được triển khai.")
+
+
 def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deployed]:
     """Validate every file, then store one new version per changed process; refuse everything on any error."""
-    if by.role not in DEPLOYERS:
-        raise Forbidden("Chỉ người thiết kế quy trình hoặc quản trị mới được triển khai.")
+    check_deployer(by)
     schemas = _form_schemas(files)
     parsed = workflow.parse_deployment(files)
     processes = [p for p in parsed if not p.called]
@@ -55,6 +61,27 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             results.append(Deployed(process.process_id, process.name, version, True))
         commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
     return results
+
+
+@dataclass(frozen=True)
+class VersionSummary:
+    id: int
+    process_id: str
+    name: str
+    version: int
+    diagram_file: str
+    deployed_at: datetime
+    deployed_by: str
+    dossiers: dict[str, int]  # status: how many dossiers run or ran on this version
+
+
+def list_versions(official: Official, uow: UnitOfWork) -> list[VersionSummary]:
+    """Every deployed version, each process's newest first, with how many of its dossiers are in each status."""
+    check_deployer(official)
+    with uow:
+        counts = uow.dossiers.counts_by_version()
+        return [VersionSummary(v.id, v.process_id, v.name, v.version, v.diagram_file, v.deployed_at, v.deployed_by,
+                               counts.get(v.id, {})) for v in uow.processes.every_version()]
 
 
 def _files_used(process: workflow.ParsedProcess, parsed: list[workflow.ParsedProcess],

@@ -113,6 +113,8 @@ class DossierRow(Base):
     __table_args__ = (
         Index("ix_dossiers_commune_year", "commune_code", "year"),
         Index("ix_dossiers_province_year", "province_code", "year"),
+        # The designers' page counts each version's dossiers by status without reading them.
+        Index("ix_dossiers_version_status", "process_version_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

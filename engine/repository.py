@@ -77,6 +77,10 @@ class ProcessRepository:
         return next((v for v in self.latest_of_each()
                      if v.properties.get("report") == kind and v.starter_role == starter), None)
 
+    def every_version(self) -> list[ProcessVersionRow]:
+        query = select(ProcessVersionRow).order_by(ProcessVersionRow.process_id, ProcessVersionRow.version.desc())
+        return list(self.session.scalars(query))
+
     def latest_of_each(self) -> list[ProcessVersionRow]:
         newest = (select(ProcessVersionRow.process_id, func.max(ProcessVersionRow.version).label("version"))
                   .group_by(ProcessVersionRow.process_id).subquery())
@@ -147,6 +151,15 @@ class DossierRepository:
                  .execution_options(populate_existing=True))
         row = self.session.execute(query).first()
         return tuple(row) if row else None
+
+    def counts_by_version(self) -> dict[int, dict[str, int]]:
+        """{version: {status: how many dossiers}}, counted from an index."""
+        query = (select(DossierRow.process_version_id, DossierRow.status, func.count())
+                 .group_by(DossierRow.process_version_id, DossierRow.status))
+        counts: dict[int, dict[str, int]] = {}
+        for version_id, status, count in self.session.execute(query):
+            counts.setdefault(version_id, {})[status] = count
+        return counts
 
     def timers_due(self, now: datetime, limit: int) -> list[int]:
         """Dossiers with a timer past due at `now` (a timer fires once its time is past, as Spiff's do), the

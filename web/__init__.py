@@ -65,11 +65,14 @@ def create_app(config=None) -> Flask:
     login_manager.login_message = "Vui lòng đăng nhập."
     csrf.init_app(app)
 
-    from web import api, auth, cli, errors, pages
+    from web import api, auth, cli, designer, engine_rest, errors, pages
     app.register_blueprint(auth.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(designer.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(engine_rest.bp)
     csrf.exempt(api.bp)
+    csrf.exempt(engine_rest.bp)
     errors.init_app(app)
     cli.init_app(app)
     pages.init_app(app)

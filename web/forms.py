@@ -1,8 +1,12 @@
-"""Reading an HTML task form back into the values its JSON Schema expects."""
+"""Reading what a request sends back into what the use cases take: a task form's values (as its JSON Schema
+expects them), a deployment's files."""
 import math
 import re
+from pathlib import Path
 
 from engine.attachments import Upload
+from engine.deployments import MAX_FILE_BYTES
+from engine.errors import DeploymentRefused
 from engine.forms import Field
 
 LIST_ROWS_SPARE = 5
@@ -72,3 +76,27 @@ def ascii_int(text: str | None) -> int | None:
 
 def blank_rows(values: list | None) -> int:
     return len(values or []) + LIST_ROWS_SPARE
+
+
+DEPLOYABLE = (".bpmn", ".dmn", ".json")
+
+
+def deployment_files(uploads) -> dict[str, bytes]:
+    """The files of a deployment from a multipart request, by file name (a part without one is not a file):
+    diagrams, decision tables and forms, each within the diagram size limit, no name twice."""
+    files = {}
+    for part_name, upload in uploads.items(multi=True):
+        name = Path(upload.filename or "").name
+        if not name:
+            continue
+        if not name.lower().endswith(DEPLOYABLE):
+            raise DeploymentRefused(name, f"chỉ triển khai được tệp {', '.join(DEPLOYABLE)} (phần '{part_name}')")
+        if name in files:
+            raise DeploymentRefused(name, "tệp được gửi hai lần")
+        content = upload.stream.read(MAX_FILE_BYTES + 1)
+        if len(content) > MAX_FILE_BYTES:
+            raise DeploymentRefused(name, f"tệp lớn hơn {MAX_FILE_BYTES // 1_000_000} MB")
+        files[name] = content
+    if not files:
+        raise DeploymentRefused("(triển khai)", "không có tệp nào; chọn các tệp .bpmn (và biểu mẫu .json) để triển khai")
+    return files

@@ -1,0 +1,103 @@
+"""Deploying from an external modeller: the designers' upload page and the Camunda-7-compatible REST endpoint that
+Camunda Modeler's Deploy button calls. Bad inputs tried: no credentials, a wrong password, an official who is not a
+designer, a page upload without its CSRF token, a file that is not XML, a diagram whose condition imports os, a file
+of another kind, no file at all; each stores nothing."""
+import io
+from pathlib import Path
+
+from engine import dossiers
+from tests.integration.test_use_cases import snapshot
+from tests.support import basic, csrf_token
+
+MODELER_FILE = Path(__file__).parents[1] / "fixtures" / "camunda_modeler_family.bpmn"
+CREATE = "/engine-rest/deployment/create"
+UNSAFE = MODELER_FILE.read_bytes().replace(
+    b'<bpmn:sequenceFlow id="Flow_0a3" sourceRef="Activity_verify" targetRef="Event_done" />',
+    b'<bpmn:sequenceFlow id="Flow_0a3" sourceRef="Activity_verify" targetRef="Event_done">'
+    b'<bpmn:conditionExpression>__import__("os").system("id")</bpmn:conditionExpression></bpmn:sequenceFlow>')
+
+
+def modeler_deploy(client, who, files, name="hoc-tap"):
+    """What Camunda Modeler sends: the deployment's name and source, and each file as a part named after it."""
+    data = {"deployment-name": name, "deployment-source": "Camunda Modeler", "deploy-changed-only": "true",
+            **{file_name: (io.BytesIO(content), file_name) for file_name, content in files.items()}}
+    return client.post(CREATE, data=data, headers=basic(who), content_type="multipart/form-data")
+
+
+def test_camunda_modeler_deploys_and_a_dossier_runs_on_the_new_process(client, officials, new_uow):
+    assert client.get("/engine-rest/deployment?maxResults=0", headers=basic(officials.designer)).json == []
+    assert client.get("/engine-rest/version", headers=basic(officials.designer)).json == {"version": "7.21.0"}
+    answer = modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+    assert answer.status_code == 200, answer.json
+    (definition,) = answer.json["deployedProcessDefinitions"].values()
+    assert (answer.json["name"], answer.json["source"]) == ("hoc-tap", "Camunda Modeler")
+    assert (definition["key"], definition["version"], definition["created"]) == ("family_from_modeler", 1, True)
+    again = modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+    assert [d["created"] for d in again.json["deployedProcessDefinitions"].values()] == [False]
+
+    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    assert [t.step_name for t in started.open_tasks] == ["Lập danh sách"]
+    listed = client.get("/engine-rest/deployment", headers=basic(officials.designer)).json
+    assert "family_from_modeler:1" in [d["id"] for d in listed]
+
+
+def test_the_modeller_s_file_comes_back_as_drawn(client, login_as, officials, new_uow):
+    modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    login_as(officials.branch)
+    assert client.get(f"/dossiers/{started.id}/diagram.bpmn").data == MODELER_FILE.read_bytes()
+
+
+def test_the_modeller_is_told_which_file_line_and_element_is_refused_and_nothing_is_stored(client, officials,
+                                                                                           new_uow):
+    before = snapshot(new_uow)
+    refused = modeler_deploy(client, officials.designer, {"family.bpmn": UNSAFE})
+    assert refused.status_code == 400 and refused.json["type"] == "ParseException"
+    (problem,) = refused.json["details"]["family.bpmn"]["errors"]
+    assert problem["mainElementId"] == "Flow_0a3" and problem["line"] > 0 and "__import__" in problem["message"]
+    broken = modeler_deploy(client, officials.designer, {"family.bpmn": b"<bpmn:definitions"})
+    assert broken.status_code == 400 and "XML không hợp lệ" in broken.json["message"]
+    other = modeler_deploy(client, officials.designer, {"family.form": b"{}"})
+    assert other.status_code == 400 and "chỉ triển khai được tệp" in other.json["message"]
+    empty = client.post(CREATE, data={"deployment-name": "x"}, headers=basic(officials.designer),
+                        content_type="multipart/form-data")
+    assert empty.status_code == 400 and "không có tệp nào" in empty.json["message"]
+    assert snapshot(new_uow) == before
+
+
+def test_only_designers_and_administrators_deploy_through_the_rest_endpoint(client, officials, new_uow):
+    before = snapshot(new_uow)
+    files = {MODELER_FILE.name: MODELER_FILE.read_bytes()}
+    anonymous = client.post(CREATE, data={"deployment-name": "x"}, content_type="multipart/form-data")
+    assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Basic")
+    wrong = client.post(CREATE, data={"deployment-name": "x"}, headers=basic(officials.designer, "sai-mat-khau"),
+                        content_type="multipart/form-data")
+    assert wrong.status_code == 401
+    commune = modeler_deploy(client, officials.commune, files)
+    assert commune.status_code == 403 and commune.json["type"] == "AuthorizationException"
+    assert snapshot(new_uow) == before
+
+
+def test_a_designer_uploads_in_the_page_and_sees_each_version_with_its_dossiers(client, login_as, officials,
+                                                                               new_uow):
+    login_as(officials.designer)
+    page = client.get("/deployments").get_data(as_text=True)
+    assert "candidate_list_recognition" in page and "learning_week_report" in page
+    token = csrf_token(page)
+    before = snapshot(new_uow)
+    refused = client.post("/deployments", data={"csrf_token": token, "files": (io.BytesIO(UNSAFE), "family.bpmn")},
+                          content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Không triển khai (không lưu gì): family.bpmn, dòng" in refused and "phần tử Flow_0a3" in refused
+    no_token = client.post("/deployments", data={"files": (io.BytesIO(MODELER_FILE.read_bytes()), "f.bpmn")},
+                           content_type="multipart/form-data")
+    assert no_token.status_code == 400
+    assert snapshot(new_uow) == before
+    done = client.post("/deployments", data={"csrf_token": token,
+                                             "files": (io.BytesIO(MODELER_FILE.read_bytes()), MODELER_FILE.name)},
+                       content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
+    assert "Đã triển khai: family_from_modeler phiên bản 1" in done
+    dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    page = client.get("/deployments").get_data(as_text=True)
+    assert "Gia đình học tập (vẽ bằng Camunda Modeler)" in page and "Đang xử lý: 1" in page
+    login_as(officials.commune)
+    assert client.get("/deployments").status_code == 403
