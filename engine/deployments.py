@@ -7,9 +7,9 @@ from pathlib import Path
 
 from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
-from engine.model import BranchKind, Official, ReportKind, Role, Title, role_for_lane
+from engine.model import MINISTRY_CODE, BranchKind, Official, ReportKind, Role, Title, role_for_lane
 from engine.orm import ProcessVersionRow
-from engine.progress import PROCESS_LIST_DECISION, SERVICES
+from engine.progress import PROCESS_LIST_DECISION, SERVICES, resolved
 from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
 from engine.unit_of_work import UnitOfWork, commit_or_conflict
 
@@ -40,6 +40,8 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
         _check_startable(process, schemas)
     results = []
     with uow:
+        for process in processes:
+            _check_decisions_loaded(process, uow)
         for process in processes:
             # A process is versioned by what it runs on (its diagram, the diagrams it calls, its forms), so
             # deploying a folder makes new versions only of the processes that changed.
@@ -82,6 +84,24 @@ def list_versions(official: Official, uow: UnitOfWork) -> list[VersionSummary]:
         counts = uow.dossiers.counts_by_version()
         return [VersionSummary(v.id, v.process_id, v.name, v.version, v.diagram_file, v.deployed_at, v.deployed_by,
                                counts.get(v.id, {})) for v in uow.processes.every_version()]
+
+
+def _check_decisions_loaded(process: workflow.ParsedProcess, uow: UnitOfWork) -> None:
+    """Every decision table the process names has a national version loaded (a province may replace it, but each
+    province's dossiers need one to run)."""
+    titles = (process.properties.get("title") or "").split() or [""]
+    named = [(step, step.submission_decision) for step in process.steps if step.submission_decision]
+    named += [(None, decision) for decision in process.decisions]
+    if process.properties.get(PROCESS_LIST_DECISION):
+        named.append((None, process.properties[PROCESS_LIST_DECISION]))
+    wanted = {(step, resolved(decision, title)) for step, decision in named for title in titles}
+    loaded = uow.decision_tables.in_force(sorted({name for _, name in wanted}), MINISTRY_CODE) if wanted else {}
+    for step, name in sorted(wanted, key=lambda pair: pair[1]):
+        if name not in loaded:
+            raise DeploymentRefused(
+                process.file, f"cần bảng quyết định '{name}' nhưng chưa nạp bảng toàn quốc nào tên đó; nạp bảng "
+                              "(flask decisions load TỆP.dmn) rồi triển khai lại",
+                element=f"{step.bpmn_id} ({step.name})" if step else process.process_id)
 
 
 def _files_used(process: workflow.ParsedProcess, parsed: list[workflow.ParsedProcess],

@@ -30,7 +30,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
-from engine import expressions
+from engine import diagram_rules, expressions
 from engine.errors import DeploymentRefused, WorkflowFailed
 
 SPIFF_VERSION = "3.2.0"
@@ -225,12 +225,15 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
                 parser.add_dmn_xml(tree.getroot(), name)
             else:
                 _check_expressions(name, tree)
+                diagram_rules.check(name, tree)
                 parser.add_bpmn_xml(tree, name)
         except ValidationException as error:
             raise _refusal(error, name) from None
         trees[name] = tree
-    if not any(name.endswith(".bpmn") for name in trees):
+    diagrams = {name: tree for name, tree in trees.items() if name.endswith(".bpmn")}
+    if not diagrams:
         raise DeploymentRefused("(deployment)", "không có tệp .bpmn nào")
+    diagram_rules.check_calls(diagrams)
     return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
 
 

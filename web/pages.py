@@ -10,7 +10,7 @@ from engine import attachments, dossiers, registry, reports, spreadsheets, tasks
 from engine.report_figures import MODELS
 from engine.errors import Conflict, InvalidInput
 from engine.model import (BRANCH_KIND_LABELS, DOSSIER_STATUS_LABELS, REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, BranchKind,
-                          Role, Title)
+                          Role)
 from web import exports, forms
 from web.engine_access import official, uow
 

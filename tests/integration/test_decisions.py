@@ -2,8 +2,8 @@
 Bad inputs tried: broken XML, an unsafe cell, another province's table, a commune loading, no table at all."""
 import pytest
 
-from engine import decisions, deployments, dossiers, registry, tasks
-from engine.errors import Conflict, DeploymentRefused, Forbidden
+from engine import decisions, deployments, registry, tasks
+from engine.errors import DeploymentRefused, Forbidden
 from tests.integration.test_use_cases import APPROVAL, only_task, snapshot, to_commune
 from tests.support import ROOT
 
@@ -74,11 +74,18 @@ NEEDS_A_TABLE = (ROOT / "bpmn" / "candidate_list_recognition.bpmn").read_text().
     'id="candidate_list_recognition"', 'id="needs_a_table"', 1)
 
 
-def test_a_dossier_cannot_start_without_its_tables(new_uow, officials):
+def test_a_process_naming_a_table_not_loaded_is_refused_at_deploy(new_uow, officials):
     files = {"needs.bpmn": NEEDS_A_TABLE.encode(),
              **{p.name: p.read_bytes() for p in (ROOT / "bpmn" / "forms").glob("*.json")}}
-    deployments.deploy(files, officials.designer, new_uow())
     before = snapshot(new_uow)
-    with pytest.raises(Conflict, match="not_loaded_yet"):
-        dossiers.start_dossier("needs_a_table", officials.branch, {}, new_uow())
+    with pytest.raises(DeploymentRefused, match="cần bảng quyết định 'not_loaded_yet'") as refused:
+        deployments.deploy(files, officials.designer, new_uow())
+    assert (refused.value.file, refused.value.element) == ("needs.bpmn", "needs_a_table")
+    assert snapshot(new_uow) == before
+    # A step's table, named per title: each title the process proposes needs its table.
+    step_table = NEEDS_A_TABLE.replace("value=\"'not_loaded_yet'\"", "value=\"'deciding_level'\"").replace(
+        'value="{title}_score"', 'value="{title}_points"')
+    with pytest.raises(DeploymentRefused, match="cần bảng quyết định 'clan_points'") as refused:
+        deployments.deploy({**files, "needs.bpmn": step_table.encode()}, officials.designer, new_uow())
+    assert refused.value.element == "prepare_candidate_list (Lập danh sách đề nghị)"
     assert snapshot(new_uow) == before

@@ -125,6 +125,13 @@ def broken(old: str, new: str) -> dict:
             '<spiffworkflow:properties>'), "Import", None, "prepare_candidate_list"),
     (broken('value="authority[\'deciding_level\']" />', 'value="open(\'/etc/passwd\').read()" />'),
      "chỉ được gọi", None, "record_in_registry"),
+    (broken('<bpmn:sequenceFlow id="flow_start"', '<bpmn:userTask id="orphan" name="Bước lạc" />'
+                                                  '<bpmn:sequenceFlow id="flow_start"'),
+     "không có đường nào từ sự kiện bắt đầu", None, "orphan (Bước lạc)"),
+    (broken("""<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">decision == 'reject'</bpmn:conditionExpression>""",
+            ""), "không có điều kiện và không phải lối mặc định", None, "flow_rejected (không công nhận)"),
+    (broken('calledElement="candidate_list_review_round"', 'calledElement="no_such_round"'),
+     "gọi quy trình 'no_such_round' không có trong lần triển khai này", None, "review_round"),
 ])
 def test_broken_diagrams_are_refused_with_file_line_and_element(files, message, line, element):
     with pytest.raises(DeploymentRefused) as caught:

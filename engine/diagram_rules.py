@@ -1,0 +1,92 @@
+"""What would break a dossier at run time, read off a diagram's XML before anything is stored: elements no path
+reaches, a gateway exit that could never be taken or would leave the gateway with no way out, a call to a process
+the deployment does not hold. Each refusal names the file, the element (id and name), its line and what to change."""
+from lxml import etree
+
+from engine.errors import DeploymentRefused
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_NS = {"bpmn": BPMN_NS}
+# Elements that hold flow nodes of their own.
+_CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+_NOT_FLOW_NODES = ("sequenceFlow", "laneSet", "lane", "extensionElements", "documentation", "ioSpecification",
+                   "property", "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation",
+                   "association", "incoming", "outgoing", "multiInstanceLoopCharacteristics",
+                   "standardLoopCharacteristics", "dataInputAssociation", "dataOutputAssociation")
+_CHOOSING_GATEWAYS = ("exclusiveGateway", "inclusiveGateway")
+
+
+def check(name: str, tree) -> None:
+    """Refuse the diagram on the first rule it breaks."""
+    for container in tree.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in _CONTAINERS)):
+        _check_reachable(name, container)
+        _check_gateway_exits(name, container)
+
+
+def check_calls(trees: dict[str, object]) -> None:
+    """Every call activity calls a process of this deployment (the engine builds the called spec with the caller's)."""
+    known = {process.get("id") for tree in trees.values() for process in tree.iter(f"{{{BPMN_NS}}}process")}
+    for name, tree in trees.items():
+        for call in tree.iter(f"{{{BPMN_NS}}}callActivity"):
+            called = call.get("calledElement")
+            if called not in known:
+                raise _refused(name, call, f"gọi quy trình '{called}' không có trong lần triển khai này; gửi kèm tệp "
+                                           "chứa quy trình đó, hoặc sửa calledElement")
+
+
+def _flow_nodes(container) -> dict[str, object]:
+    return {node.get("id"): node for node in container
+            if isinstance(node.tag, str) and etree.QName(node).namespace == BPMN_NS
+            and etree.QName(node).localname not in _NOT_FLOW_NODES and node.get("id")}
+
+
+def _check_reachable(name: str, container) -> None:
+    """Every flow node lies on a path from a start event (or from an event sub-process, or a boundary event of an
+    element that is itself reached)."""
+    nodes = _flow_nodes(container)
+    targets: dict[str, list[str]] = {}
+    for flow in container.iterfind("bpmn:sequenceFlow", _NS):
+        targets.setdefault(flow.get("sourceRef"), []).append(flow.get("targetRef"))
+    boundaries: dict[str, list[str]] = {}
+    for node_id, node in nodes.items():
+        if etree.QName(node).localname == "boundaryEvent":
+            boundaries.setdefault(node.get("attachedToRef"), []).append(node_id)
+    entries = [node_id for node_id, node in nodes.items()
+               if etree.QName(node).localname == "startEvent" or node.get("triggeredByEvent") == "true"]
+    if not entries:
+        return
+    reached, waiting = set(), list(entries)
+    while waiting:
+        node_id = waiting.pop()
+        if node_id in reached:
+            continue
+        reached.add(node_id)
+        waiting.extend(targets.get(node_id, []) + boundaries.get(node_id, []))
+    for node_id, node in nodes.items():
+        if node_id not in reached:
+            raise _refused(name, node, "không có đường nào từ sự kiện bắt đầu tới phần tử này; nối nó vào luồng "
+                                       "hoặc xoá nó")
+
+
+def _check_gateway_exits(name: str, container) -> None:
+    """A choosing gateway with several exits: each has a condition, except the one marked default."""
+    outgoing: dict[str, list] = {}
+    for flow in container.iterfind("bpmn:sequenceFlow", _NS):
+        outgoing.setdefault(flow.get("sourceRef"), []).append(flow)
+    for gateway in container:
+        if not isinstance(gateway.tag, str) or etree.QName(gateway).localname not in _CHOOSING_GATEWAYS:
+            continue
+        exits = outgoing.get(gateway.get("id"), [])
+        if len(exits) < 2:
+            continue
+        for flow in exits:
+            condition = flow.find("bpmn:conditionExpression", _NS)
+            if flow.get("id") != gateway.get("default") and (condition is None or not (condition.text or "").strip()):
+                raise _refused(name, flow, f"lối ra của cổng '{gateway.get('name') or gateway.get('id')}' không có "
+                                           "điều kiện và không phải lối mặc định; thêm điều kiện, hoặc đặt nó làm "
+                                           "lối mặc định (default) của cổng")
+
+
+def _refused(name: str, element, reason: str) -> DeploymentRefused:
+    label = element.get("id") + (f" ({element.get('name')})" if element.get("name") else "")
+    return DeploymentRefused(name, reason, line=element.sourceline, element=label)
