@@ -7,7 +7,7 @@ from pathlib import Path
 
 from engine import forms, workflow
 from engine.errors import DeploymentRefused, Forbidden
-from engine.model import MINISTRY_CODE, BranchKind, Official, ReportKind, Role, Title, role_for_lane
+from engine.model import MINISTRY_CODE, BranchKind, Official, ReportKind, Role, Title, role_for_step
 from engine.orm import ProcessVersionRow
 from engine.progress import PROCESS_LIST_DECISION, SERVICES, resolved
 from engine.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
@@ -56,7 +56,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             uow.processes.add(ProcessVersionRow(
                 process_id=process.process_id, name=process.name, version=version, content_hash=content_hash,
                 title=process.properties.get("title") or process.properties["report"],
-                starter_role=role_for_lane(process.start_lane),
+                starter_role=role_for_step(process.start_lane, process.starter_groups),
                 diagram_file=process.file, decisions=_decisions_of(process), properties=process.properties,
                 files={name: content.decode("utf-8") for name, content in sorted(used.items())},
                 spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
@@ -155,14 +155,15 @@ def _check_startable(process: workflow.ParsedProcess, schemas: dict[str, dict]) 
         _check_report(process)
     else:
         _check_recognition(process)
-    if role_for_lane(process.start_lane) is None:
-        raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò",
-                                element=process.process_id)
+    if role_for_step(process.start_lane, process.starter_groups) is None:
+        raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò (hoặc quy trình "
+                                       "có camunda:candidateStarterGroups là một vai trò)", element=process.process_id)
     for step in process.steps:
-        if role_for_lane(step.lane) is None:
+        if role_for_step(step.lane, step.groups) is None:
             raise DeploymentRefused(
                 where, f"bước nằm ngoài lane hoặc lane '{step.lane}' không ứng với vai trò nào "
-                       "(Chi hội, Xã, Tỉnh, Bộ)", element=f"{step.bpmn_id} ({step.name})")
+                       "(Chi hội, Xã, Tỉnh, Bộ), và camunda:candidateGroups không nêu đúng một vai trò "
+                       "(branch, commune, province, ministry)", element=f"{step.bpmn_id} ({step.name})")
         if step.form is not None and step.form not in schemas:
             raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
         if step.submission_decision and not _decision_name(step.submission_decision):

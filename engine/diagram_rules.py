@@ -30,8 +30,8 @@ def check_calls(trees: dict[str, object]) -> None:
         for call in tree.iter(f"{{{BPMN_NS}}}callActivity"):
             called = call.get("calledElement")
             if called not in known:
-                raise _refused(name, call, f"gọi quy trình '{called}' không có trong lần triển khai này; gửi kèm tệp "
-                                           "chứa quy trình đó, hoặc sửa calledElement")
+                raise DeploymentRefused.at(name, call, f"gọi quy trình '{called}' không có trong lần triển khai này; "
+                                                       "gửi kèm tệp chứa quy trình đó, hoặc sửa calledElement")
 
 
 def _flow_nodes(container) -> dict[str, object]:
@@ -64,8 +64,8 @@ def _check_reachable(name: str, container) -> None:
         waiting.extend(targets.get(node_id, []) + boundaries.get(node_id, []))
     for node_id, node in nodes.items():
         if node_id not in reached:
-            raise _refused(name, node, "không có đường nào từ sự kiện bắt đầu tới phần tử này; nối nó vào luồng "
-                                       "hoặc xoá nó")
+            raise DeploymentRefused.at(name, node, "không có đường nào từ sự kiện bắt đầu tới phần tử này; nối nó "
+                                                   "vào luồng hoặc xoá nó")
 
 
 def _check_gateway_exits(name: str, container) -> None:
@@ -82,11 +82,8 @@ def _check_gateway_exits(name: str, container) -> None:
         for flow in exits:
             condition = flow.find("bpmn:conditionExpression", _NS)
             if flow.get("id") != gateway.get("default") and (condition is None or not (condition.text or "").strip()):
-                raise _refused(name, flow, f"lối ra của cổng '{gateway.get('name') or gateway.get('id')}' không có "
-                                           "điều kiện và không phải lối mặc định; thêm điều kiện, hoặc đặt nó làm "
-                                           "lối mặc định (default) của cổng")
+                gateway_name = gateway.get("name") or gateway.get("id")
+                raise DeploymentRefused.at(name, flow, f"lối ra của cổng '{gateway_name}' không có điều kiện và không "
+                                                       "phải lối mặc định; thêm điều kiện, hoặc đặt nó làm lối mặc "
+                                                       "định (default) của cổng")
 
-
-def _refused(name: str, element, reason: str) -> DeploymentRefused:
-    label = element.get("id") + (f" ({element.get('name')})" if element.get("name") else "")
-    return DeploymentRefused(name, reason, line=element.sourceline, element=label)

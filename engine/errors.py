@@ -64,6 +64,12 @@ class DeploymentRefused(EngineError):
         where = file + (f", dòng {line}" if line else "") + (f", phần tử {element}" if element else "")
         super().__init__(f"{where}: {reason}")
 
+    @classmethod
+    def at(cls, file: str, element, reason: str) -> "DeploymentRefused":
+        """Refused at an element of a diagram's XML: named by its id and name, with its line."""
+        label = element.get("id") + (f" ({element.get('name')})" if element.get("name") else "")
+        return cls(file, reason, line=element.sourceline, element=label)
+
 
 class WorkflowFailed(EngineError):
     """The process itself failed while running (a diagram error surfaced at run time)."""

@@ -37,6 +37,15 @@ def role_for_lane(lane: str | None) -> Role | None:
     return None
 
 
+def role_for_step(lane: str | None, groups: str | None) -> Role | None:
+    """The role that takes a step: its lane's, else the one role its Camunda candidate groups name (a comma list)."""
+    role = role_for_lane(lane)
+    if role is not None or not groups:
+        return role
+    named = {role_for_lane(group) for group in groups.split(",")} - {None}
+    return named.pop() if len(named) == 1 else None
+
+
 class UnitLevel(StrEnum):
     MINISTRY = "ministry"
     PROVINCE = "province"

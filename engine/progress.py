@@ -5,8 +5,8 @@ from datetime import date, timedelta
 from engine import forms, registry, report_figures, subjects, workflow
 from engine.clock import VIETNAM, end_of_office_day, today_in_vietnam
 from engine.errors import Conflict, InvalidInput, WorkflowFailed
-from engine.model import (MINISTRY_CODE, SYSTEM, DossierStatus, HistoryEntry, Official, OpenTask, ReportKind, Role,
-                          TaskStatus, UnitLevel, role_for_lane)
+from engine.model import (MINISTRY_CODE, ROLE_LABELS, SYSTEM, DossierStatus, HistoryEntry, Official, OpenTask,
+                          ReportKind, Role, TaskStatus, UnitLevel, role_for_step)
 from engine.orm import AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, UnitRow
 from engine.unit_of_work import UnitOfWork
 
@@ -120,12 +120,13 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
     for open_step in open_steps:
         if open_step.task_id in already_open:
             continue
-        role = role_for_lane(open_step.step.lane)
+        role = role_for_step(open_step.step.lane, open_step.step.groups)
         if role is None:
-            raise WorkflowFailed(f"Bước '{open_step.step.name}' không thuộc lane nào ứng với một vai trò.")
+            raise WorkflowFailed(f"Bước '{open_step.step.name}' không thuộc lane (hay nhóm) nào ứng với một vai trò.")
         opened.append(HumanTaskRow(
             id=open_step.task_id, dossier_id=dossier.id, bpmn_id=open_step.step.bpmn_id, name=open_step.step.name,
-            lane=open_step.step.lane, role=role, unit_code=unit_for(role, dossier), form=open_step.step.form,
+            lane=open_step.step.lane or ROLE_LABELS[role], role=role, unit_code=unit_for(role, dossier),
+            form=open_step.step.form,
             status=TaskStatus.OPEN, created_at=now, due_at=open_step.due_at))
     uow.tasks.add_all(opened)
     for service, params in instance.requested_services:

@@ -30,7 +30,7 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
-from engine import diagram_rules, expressions
+from engine import camunda, diagram_rules, expressions
 from engine.errors import DeploymentRefused, WorkflowFailed
 
 SPIFF_VERSION = "3.2.0"
@@ -83,6 +83,7 @@ class Step:
     documentation: str
     submission_decision: str | None = None
     due: str | None = None
+    groups: str | None = None  # Camunda candidate groups: the role, where no lane names one
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class ParsedProcess:
     steps: tuple[Step, ...]
     called: bool  # only ever called by another process, so nobody starts it directly
     start_lane: str | None
+    starter_groups: str | None  # Camunda candidate starter groups: the role, where no lane names one
     properties: dict
     services: tuple[str, ...]  # service task operators the process calls
     decisions: tuple[str, ...]  # decision tables it evaluates (service `decide`), resolved per dossier
@@ -213,7 +215,7 @@ def _refusal(error: ValidationException, fallback_file: str) -> DeploymentRefuse
 def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
     """Validate and parse the .bpmn files of one deployment; raise DeploymentRefused naming file and line."""
     parser = SpiffBpmnParser(validator=VALIDATOR)
-    trees = {}
+    trees, camunda_steps = {}, {}
     for name, content in sorted(files.items()):
         if not name.endswith((".bpmn", ".dmn")):
             continue
@@ -226,6 +228,7 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
             else:
                 _check_expressions(name, tree)
                 diagram_rules.check(name, tree)
+                camunda_steps.update(camunda.steps(name, tree))
                 parser.add_bpmn_xml(tree, name)
         except ValidationException as error:
             raise _refusal(error, name) from None
@@ -234,7 +237,7 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
     if not diagrams:
         raise DeploymentRefused("(deployment)", "không có tệp .bpmn nào")
     diagram_rules.check_calls(diagrams)
-    return [_parse_process(parser, process_id) for process_id in parser.get_process_ids()]
+    return [_parse_process(parser, process_id, camunda_steps) for process_id in parser.get_process_ids()]
 
 
 @dataclass(frozen=True)
@@ -263,13 +266,31 @@ def parse_decisions(name: str, content: bytes) -> list[ParsedDecision]:
 
 
 def _process_properties(process_parser) -> dict:
+    """Spiff's properties of the process, then Camunda's for what Spiff's do not say."""
     found = process_parser.node.xpath(
         "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property",
         namespaces={"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS})
-    return {node.get("name"): node.get("value") for node in found}
+    return {**camunda.properties(process_parser.node), **{node.get("name"): node.get("value") for node in found}}
 
 
-def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
+# What Camunda says of a step, under the property Spiff's diagrams give it.
+_CAMUNDA_STEP = {"form": FORM_PROPERTY, "due": DUE_PROPERTY, "groups": "candidateGroups"}
+
+
+def _add_camunda(spec, camunda_steps: dict) -> None:
+    """Camunda's form, deadline, candidate groups and properties of each user task go with its spec's properties
+    (stored with the version), where the diagram's Spiff properties do not say otherwise."""
+    for task_spec in spec.task_specs.values():
+        said = camunda_steps.get((spec.name, task_spec.bpmn_id)) if isinstance(task_spec, UserTask) else None
+        if said:
+            extensions = task_spec.extensions if isinstance(task_spec.extensions, dict) else {}
+            properties = extensions.setdefault("properties", {})
+            for key, value in said.items():
+                properties.setdefault(_CAMUNDA_STEP.get(key, key), value)
+            task_spec.extensions = extensions
+
+
+def _parse_process(parser: SpiffBpmnParser, process_id: str, camunda_steps: dict) -> ParsedProcess:
     process_parser = parser.get_process_parser(process_id)
     try:
         spec = parser.get_spec(process_id)
@@ -278,12 +299,13 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
         raise _refusal(error, process_parser.filename) from None
     except SpiffWorkflowException as error:
         raise DeploymentRefused(process_parser.filename, str(error), element=process_id) from None
+    for each in (spec, *called_specs.values()):
+        _add_camunda(each, camunda_steps)
+        _refuse_cycle_timers(each, process_parser.filename)
     called = any(process_id in _called_ids(parser, other) for other in parser.get_process_ids() if other != process_id)
     steps = tuple(_step(task_spec) for each in (spec, *called_specs.values())
                   for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
     start_lane = next((t.lane for t in spec.task_specs.values() if isinstance(t, StartEvent)), None)
-    for each in (spec, *called_specs.values()):
-        _refuse_cycle_timers(each, process_parser.filename)
     service_tasks = [t for each in (spec, *called_specs.values()) for t in each.task_specs.values()
                      if isinstance(t, ServiceTask)]
     services = tuple(sorted({t.operation_name for t in service_tasks}))
@@ -293,8 +315,9 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str) -> ParsedProcess:
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
     }
-    return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called, start_lane,
-                         _process_properties(process_parser), services, decisions)
+    return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called,
+                         start_lane, camunda.starter_groups(process_parser.node), _process_properties(process_parser),
+                         services, decisions)
 
 
 def _refuse_cycle_timers(spec, file: str) -> None:
@@ -330,7 +353,8 @@ def _step(task_spec) -> Step:
     properties = (task_spec.extensions or {}).get("properties", {})
     return Step(task_spec.bpmn_id, task_spec.bpmn_name or task_spec.bpmn_id, task_spec.lane,
                 properties.get(FORM_PROPERTY), task_spec.documentation or "",
-                properties.get(SUBMISSION_DECISION_PROPERTY), properties.get(DUE_PROPERTY))
+                properties.get(SUBMISSION_DECISION_PROPERTY), properties.get(DUE_PROPERTY),
+                properties.get("candidateGroups"))
 
 
 # ---------------------------------------------------------------------------------------------- running

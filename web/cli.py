@@ -125,8 +125,8 @@ def demo_command():
 def open_period_command(kind, year, deadline, reminder_days):
     """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp, Bộ nhận việc tổng hợp toàn quốc."""
     try:
-        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(), deadline.date() if deadline else None,
-                                               reminder_days=reminder_days)
+        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(),
+                                               deadline.date() if deadline else None, reminder_days=reminder_days)
     except EngineError as error:
         _fail(error)
     click.echo(f"Đã mở kỳ báo cáo {opened.kind} năm {opened.year}: {opened.dossiers} tỉnh, hạn "

@@ -98,5 +98,6 @@ def deployment_files(uploads) -> dict[str, bytes]:
             raise DeploymentRefused(name, f"tệp lớn hơn {MAX_FILE_BYTES // 1_000_000} MB")
         files[name] = content
     if not files:
-        raise DeploymentRefused("(triển khai)", "không có tệp nào; chọn các tệp .bpmn (và biểu mẫu .json) để triển khai")
+        raise DeploymentRefused("(triển khai)", "không có tệp nào; chọn các tệp .bpmn (và biểu mẫu .json) để "
+                                                "triển khai")
     return files

@@ -1,27 +1,76 @@
-"""Deployment rules that need the whole process (lanes and roles): a refused deployment names file, element and what
-to change, and stores nothing. The rules read off the XML alone are in tests/unit/test_workflow.py."""
+"""Deployment rules that need the whole process (lanes, roles, what Camunda Modeler writes): a refused deployment
+names file, element and what to change, and stores nothing. The rules read off the XML alone are in
+tests/unit/test_workflow.py. Bad inputs tried: a lane no role takes, a step in no lane whose candidate groups name no
+role or two, a formKey that is not a JSON form of the deployment, a dueDate that is not a variable."""
 from pathlib import Path
 
 import pytest
 
-from engine import deployments
-from engine.errors import DeploymentRefused
-from tests.integration.test_use_cases import snapshot
+from engine import deployments, dossiers, tasks
+from engine.errors import DeploymentRefused, InvalidInput
+from engine.progress import definition
+from tests.integration.test_use_cases import only_task, snapshot
+from tests.support import ROOT
 
-MODELER_FILE = Path(__file__).parents[1] / "fixtures" / "camunda_modeler_family.bpmn"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+MODELER_FILE = FIXTURES / "camunda_modeler_family.bpmn"
+CAMUNDA_ONLY = FIXTURES / "camunda_only.bpmn"
+FORMS = {p.name: p.read_bytes() for p in (ROOT / "bpmn" / "forms").glob("*.json")}
+VERIFY = '<bpmn:userTask id="Activity_verify" name="Xã xem danh sách" camunda:candidateGroups="commune">'
+VERIFY_REF = "<bpmn:flowNodeRef>Activity_verify</bpmn:flowNodeRef>"
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ('<bpmn:lane id="Lane_commune" name="Xã">', '<bpmn:lane id="Lane_commune" name="Kế toán">',
-     "lane 'Kế toán' không ứng với vai trò nào (Chi hội, Xã, Tỉnh, Bộ)"),
-    ("<bpmn:flowNodeRef>Activity_verify</bpmn:flowNodeRef>", "", "bước nằm ngoài lane"),
+def changed(path: Path, *replacements: tuple[str, str]) -> bytes:
+    text = path.read_text()
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text.encode()
+
+
+@pytest.mark.parametrize(("content", "message", "element"), [
+    (changed(MODELER_FILE, ('name="Xã">', 'name="Kế toán">'), (VERIFY, VERIFY.replace('"commune"', '"accounting"'))),
+     "lane 'Kế toán' không ứng với vai trò nào", "Activity_verify (Xã xem danh sách)"),
+    (changed(MODELER_FILE, (VERIFY_REF, ""), (VERIFY, VERIFY.replace('"commune"', '"commune,province"'))),
+     "camunda:candidateGroups không nêu đúng một vai trò", "Activity_verify (Xã xem danh sách)"),
+    (changed(CAMUNDA_ONLY, ("camunda-forms:deployment:follow_up.schema.json", "embedded:app:forms/note.html")),
+     "camunda:formKey 'embedded:app:forms/note.html' phải là tên một tệp biểu mẫu JSON", "Activity_propose"),
+    (changed(CAMUNDA_ONLY, ("${commune_deadline}", "2026-12-05")),
+     "camunda:dueDate '2026-12-05' phải là tên biến", "Activity_verify (Xã xem ghi chú)"),
+    (changed(CAMUNDA_ONLY, (' camunda:candidateStarterGroups="branch"', "")),
+     "sự kiện bắt đầu phải nằm trong một lane", "camunda_only"),
 ])
-def test_a_step_no_role_can_take_is_refused(new_uow, officials, old, new, message):
-    text = MODELER_FILE.read_text()
-    assert old in text
+def test_a_step_no_role_can_take_or_a_camunda_setting_that_means_nothing_here_is_refused(
+        new_uow, officials, content, message, element):
     before = snapshot(new_uow)
     with pytest.raises(DeploymentRefused) as refused:
-        deployments.deploy({"family.bpmn": text.replace(old, new).encode()}, officials.designer, new_uow())
+        deployments.deploy({"family.bpmn": content, **FORMS}, officials.designer, new_uow())
     assert message in refused.value.reason
-    assert (refused.value.file, refused.value.element) == ("family.bpmn", "Activity_verify (Xã xem danh sách)")
+    assert refused.value.file == "family.bpmn" and element in refused.value.element
     assert snapshot(new_uow) == before
+
+
+def test_candidate_groups_assign_a_step_outside_any_lane(new_uow, officials):
+    content = changed(MODELER_FILE, (VERIFY_REF, ""))
+    deployments.deploy({"family.bpmn": content}, officials.designer, new_uow())
+    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    verify = only_task(tasks.complete_task(only_task(started).id, officials.branch, {}, new_uow()))
+    assert (verify.step_name, verify.role, verify.unit_code) == ("Xã xem danh sách", "commune", "00070")
+
+
+def test_a_diagram_with_camunda_settings_only_runs(new_uow, officials):
+    """Camunda's properties give the title, its starter groups the role that opens it, each task's candidate groups
+    its role, its formKey its form and its dueDate the variable holding its deadline."""
+    deployments.deploy({"camunda_only.bpmn": CAMUNDA_ONLY.read_bytes(), **FORMS}, officials.designer, new_uow())
+    started = dossiers.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
+    propose = only_task(started)
+    view = tasks.get_task(propose.id, officials.branch, new_uow())
+    assert (view.form_title, [f.name for f in view.fields]) == ("Đôn đốc đơn vị quá hạn", ["note"])
+    with pytest.raises(InvalidInput, match="note"):
+        tasks.complete_task(propose.id, officials.branch, {}, new_uow())
+    verify = only_task(tasks.complete_task(propose.id, officials.branch, {"note": "Đã họp chi hội"}, new_uow()))
+    assert (verify.step_name, verify.role, verify.unit_code) == ("Xã xem ghi chú", "commune", "00070")
+    with new_uow() as uow:
+        version = uow.processes.latest("camunda_only")
+        assert (version.title, version.starter_role) == ("family", "branch")
+        assert definition(version).steps()["Activity_verify"].due == "commune_deadline"
