@@ -76,7 +76,7 @@ def open_dossier(uow: UnitOfWork, version: ProcessVersionRow, proposer: UnitRow,
         commune_code=proposer.parent_code if proposer.level == UnitLevel.BRANCH else proposer.code,
         # The ministry's own dossier (a national report) stands as its own province too.
         province_code=proposer.province_code or proposer.code, data=values, state=b"", serializer_version="",
-        decision_tables=_tables_in_force(uow, [resolved(d, title) for d in version.decisions], proposer.province_code),
+        decision_tables=tables_in_force(uow, [resolved(d, title) for d in version.decisions], proposer.province_code),
         created_by=by.username, created_at=now, updated_at=now)
     uow.dossiers.add(dossier)
     variables = {"year": values["year"], "title": title, "province": dossier.province_code,
@@ -87,7 +87,7 @@ def open_dossier(uow: UnitOfWork, version: ProcessVersionRow, proposer: UnitRow,
     return dossier, opened
 
 
-def _tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
+def tables_in_force(uow: UnitOfWork, decisions: list[str], province_code: str) -> dict[str, dict]:
     """Pin the tables the dossier will run with: the province's own if it loaded one, else the national.
     Each pin carries what a step needs without reading the table row again (its content hash, whose, which)."""
     pinned = {}

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, func, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from engine.model import MINISTRY_CODE, Official, Role, TaskStatus, UnitLevel
+from engine.model import MINISTRY_CODE, DossierStatus, Official, Role, TaskStatus, UnitLevel
 from engine.orm import (AttachmentRow, AuditRow, DecisionTableRow, DossierRow, HumanTaskRow, ProcessVersionRow,
                         RecognitionDecisionRow, ReportValueRow, ReportingPeriodRow, TargetRow, TitleRow, UnitRow,
                         UserRow)
@@ -76,6 +76,10 @@ class ProcessRepository:
         property names the kind: the province's part, the communes' part, the ministry's national compilation)."""
         return next((v for v in self.latest_of_each()
                      if v.properties.get("report") == kind and v.starter_role == starter), None)
+
+    def numbered(self, process_id: str, version: int) -> ProcessVersionRow | None:
+        return self.session.scalar(select(ProcessVersionRow).where(ProcessVersionRow.process_id == process_id,
+                                                                   ProcessVersionRow.version == version))
 
     def every_version(self) -> list[ProcessVersionRow]:
         query = select(ProcessVersionRow).order_by(ProcessVersionRow.process_id, ProcessVersionRow.version.desc())
@@ -151,6 +155,16 @@ class DossierRepository:
                  .execution_options(populate_existing=True))
         row = self.session.execute(query).first()
         return tuple(row) if row else None
+
+    def running_before(self, process_id: str, version: int, lock: bool) -> list[tuple[DossierRow, ProcessVersionRow]]:
+        """Dossiers still running on an older version of a process, with their version; row-locked if `lock`."""
+        query = (select(DossierRow, ProcessVersionRow)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(ProcessVersionRow.process_id == process_id, ProcessVersionRow.version < version,
+                        DossierRow.status == DossierStatus.IN_PROGRESS).order_by(DossierRow.id))
+        if lock:
+            query = query.with_for_update(of=DossierRow)
+        return [tuple(row) for row in self.session.execute(query)]
 
     def counts_by_version(self) -> dict[int, dict[str, int]]:
         """{version: {status: how many dossiers}}, counted from an index."""

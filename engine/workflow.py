@@ -20,6 +20,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import StandardLoopTask
 from SpiffWorkflow.bpmn.specs.event_definitions import timer as _spiff_timer
@@ -51,6 +52,8 @@ DECIDE = "decide"
 # past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
 # reads their parents' data.
 _INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+# A task in one of these states is a step the instance has reached: a version that changes it cannot take it over.
+_REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.WAITING | TaskState.ERROR
 
 
 # The instant a use case runs at: Spiff's timers read it instead of the system clock, so a sweep fires exactly
@@ -538,6 +541,36 @@ class Instance:
         task.set_data(**fields)
         self._guard(task.run)
         self._advance()
+
+    def move_refusal(self, target: Definition) -> str | None:
+        """Why this instance cannot go on under `target`'s version: a step it has already reached (done, open or
+        waiting) is removed or changed there, or a process it runs is gone. None: it can move."""
+        top, called = self._diff(target)
+        passed = sorted({f"{task.task_spec.bpmn_id} ({task.task_spec.bpmn_name or task.task_spec.bpmn_id})"
+                         for diff in (top, *filter(None, called.values())) for task in (*diff.removed, *diff.changed)
+                         if task.state & _REACHED and task.task_spec.bpmn_id})
+        gone = sorted(self.workflow.subprocesses[sp_id].spec.name for sp_id, diff in called.items() if diff is None)
+        if gone:
+            return f"phiên bản mới không còn quy trình {', '.join(gone)} mà hồ sơ đang chạy"
+        if passed:
+            return f"hồ sơ đã tới các bước mà phiên bản mới sửa hoặc bỏ: {', '.join(passed)}"
+        return None
+
+    def move_to(self, target: Definition) -> None:
+        """Go on under `target`'s version (check `move_refusal` first): steps not yet reached follow the new
+        diagram; then run on as far as the process goes by itself."""
+        top, called = self._diff(target)
+        new_spec, new_called = target.specs
+        migrate_workflow(top, self.workflow, new_spec)
+        for sp_id, diff in called.items():
+            subprocess = self.workflow.subprocesses[sp_id]
+            migrate_workflow(diff, subprocess, new_called[subprocess.spec.name])
+        self.workflow.subprocess_specs = new_called
+        self._advance()
+
+    def _diff(self, target: Definition):
+        new_spec, new_called = target.specs
+        return diff_workflow(_SERIALIZER.registry, self.workflow, new_spec, new_called)
 
     def next_timer_due(self) -> datetime | None:
         """When the earliest timer this instance waits on falls due (UTC), or None."""
