@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, decisions, demo, deployments, report_figures, reports, timers, units
+from engine import accounts, decisions, demo, deployments, report_figures, reports, timers, units, version_migration
 from engine.clock import VIETNAM
 from engine.db import upgrade_schema
 from engine.errors import EngineError
@@ -90,6 +90,24 @@ def deploy_command(files):
         click.echo(f"{result.process_id}: phiên bản {result.version} ({'mới' if result.created else 'không đổi'}).")
 
 
+@click.command("migrate")
+@with_appcontext
+@click.argument("process_id")
+@click.option("--to", "to_version", type=int, default=None, help="Phiên bản đích (mặc định: mới nhất).")
+@click.option("--apply", is_flag=True, help="Chuyển thật; không có: chỉ xem hồ sơ nào chuyển được.")
+def migrate_command(process_id, to_version, apply):
+    """Chuyển các hồ sơ đang chạy của một quy trình sang phiên bản mới hơn, nếu chưa tới phần đã sửa."""
+    try:
+        migration = version_migration.migrate_dossiers(process_id, SYSTEM, _engine().uow(), to_version, apply)
+    except EngineError as error:
+        _fail(error)
+    verb = "Đã chuyển" if migration.applied else "Chuyển được (chạy lại với --apply để chuyển)"
+    click.echo(f"{verb} sang phiên bản {migration.to_version}: {len(migration.movable)} hồ sơ "
+               f"{sorted(migration.movable)}.")
+    for dossier_id, reason in sorted(migration.refused.items()):
+        click.echo(f"  hồ sơ {dossier_id} ở lại: {reason}")
+
+
 @decisions_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--province", default=None, help="Mã tỉnh nạp bảng riêng (bỏ trống: bảng toàn quốc).")
@@ -165,7 +183,7 @@ def run_timers_command(every):
 
 
 def init_app(app) -> None:
-    for command in (init_db_command, deploy_command, demo_command, run_timers_command):
+    for command in (init_db_command, deploy_command, migrate_command, demo_command, run_timers_command):
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(units_cli)

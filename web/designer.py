@@ -3,7 +3,7 @@ dossiers."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine import deployments
+from engine import deployments, version_migration
 from engine.errors import DeploymentRefused
 from web import forms
 from web.engine_access import official, uow
@@ -27,3 +27,15 @@ def deployments_page():
                 "success")
             return redirect(url_for("designer.deployments_page"))
     return render_template("deployments.html", versions=deployments.list_versions(official(), uow()))
+
+
+@bp.route("/deployments/<process_id>/migration", methods=["GET", "POST"])
+@login_required
+def migration_page(process_id: str):
+    """Which running dossiers can move to the newest version (a dry run); the designer then moves them."""
+    apply = request.method == "POST"
+    migration = version_migration.migrate_dossiers(process_id, official(), uow(), apply=apply)
+    if apply:
+        flash(f"Đã chuyển {len(migration.movable)} hồ sơ sang phiên bản {migration.to_version}.", "success")
+        return redirect(url_for("designer.migration_page", process_id=process_id))
+    return render_template("migration.html", migration=migration)

@@ -6,8 +6,9 @@ import io
 from pathlib import Path
 
 from engine import dossiers
-from tests.integration.test_use_cases import snapshot
-from tests.support import basic, csrf_token
+from tests.integration.test_new_step_from_modeler import drawn_in_camunda_modeler
+from tests.integration.test_use_cases import PROCESS, snapshot, to_commune
+from tests.support import BPMN, basic, csrf_token
 
 MODELER_FILE = Path(__file__).parents[1] / "fixtures" / "camunda_modeler_family.bpmn"
 CREATE = "/engine-rest/deployment/create"
@@ -101,3 +102,27 @@ def test_a_designer_uploads_in_the_page_and_sees_each_version_with_its_dossiers(
     assert "Gia đình học tập (vẽ bằng Camunda Modeler)" in page and "Đang xử lý: 1" in page
     login_as(officials.commune)
     assert client.get("/deployments").status_code == 403
+
+
+def test_the_designer_sees_which_dossiers_can_move_then_moves_them(client, login_as, runner, officials, new_uow,
+                                                                   tmp_path):
+    waiting, _ = to_commune(new_uow, officials)
+    new_file = tmp_path / "candidate_list_recognition.bpmn"
+    new_file.write_bytes(drawn_in_camunda_modeler())
+    forms = [str(p) for p in (BPMN / "forms").glob("*.json")]
+    assert runner.invoke(args=["deploy", str(new_file), *forms]).exit_code == 0
+    dry = runner.invoke(args=["migrate", PROCESS])
+    assert dry.exit_code == 0 and f"Chuyển được (chạy lại với --apply để chuyển) sang phiên bản 2: 1 hồ sơ [{waiting}]" \
+        in dry.output
+    login_as(officials.designer)
+    page = client.get(f"/deployments/{PROCESS}/migration").get_data(as_text=True)
+    assert f'href="/dossiers/{waiting}"' in page and "Chuyển 1 hồ sơ sang phiên bản 2" in page
+    moved = client.post(f"/deployments/{PROCESS}/migration", data={"csrf_token": csrf_token(page)},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Đã chuyển 1 hồ sơ sang phiên bản 2." in moved and "Không có hồ sơ nào chuyển được." in moved
+    assert dossiers.get_dossier(waiting, officials.ministry, new_uow()).process_version == 2
+    assert "Không có quy trình 'nope'" in runner.invoke(args=["migrate", "nope"]).output
+    login_as(officials.province)
+    token = csrf_token(client.get("/inbox").get_data(as_text=True))
+    assert client.get(f"/deployments/{PROCESS}/migration").status_code == 403
+    assert client.post(f"/deployments/{PROCESS}/migration", data={"csrf_token": token}).status_code == 403
