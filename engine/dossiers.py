@@ -107,4 +107,4 @@ def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
         branch_code=dossier.branch_code, commune_code=dossier.commune_code, province_code=dossier.province_code,
         data=dossier.data, open_tasks=open_tasks, history=progress.history(uow, dossier.id),
         created_at=dossier.created_at, updated_at=dossier.updated_at,
-        attachments=attachments.attachments_of(uow, dossier.id))
+        attachments=attachments.attachments_of(uow, dossier.id), trail=tuple(dossier.trail or ()))

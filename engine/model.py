@@ -202,6 +202,7 @@ class DossierView:
     created_at: datetime
     updated_at: datetime
     attachments: tuple = ()  # of engine.attachments.AttachmentInfo
+    trail: tuple[str, ...] = ()  # elements reached and flows taken ("source>target")
 
 
 @dataclass(frozen=True)

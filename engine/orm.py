@@ -131,6 +131,9 @@ class DossierRow(Base):
     decision_tables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[bytes] = mapped_column(LargeBinary)
     serializer_version: Mapped[str] = mapped_column(String(32))
+    # Every element the dossier reached and every flow it took ("source>target"), across all its rounds: drawn on
+    # its diagram, and what the scenarios' path coverage counts.
+    trail: Mapped[list[str]] = mapped_column(JSON, default=list)
     # When the earliest timer the workflow waits on falls due: the sweeper finds due dossiers by this index alone.
     timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.

@@ -138,6 +138,7 @@ def after_step(uow: UnitOfWork, dossier: DossierRow, instance: workflow.Instance
         recognition = dossier.title not in set(ReportKind)
         dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED) if recognition \
             else DossierStatus.CLOSED
+    dossier.trail = sorted(set(dossier.trail or ()) | instance.trail)
     dossier.timer_due_at = instance.next_timer_due()
     dossier.state = instance.dump()
     dossier.serializer_version = workflow.SERIALIZER_VERSION

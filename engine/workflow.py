@@ -8,7 +8,7 @@ import ast
 import json
 import zlib
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from io import BytesIO
 from uuid import UUID
@@ -52,6 +52,8 @@ DECIDE = "decide"
 # past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
 # reads their parents' data.
 _INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
+# A task in one of these states has been reached along a flow (a waiting timer has not: it may never fire).
+_PASSED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
 # A task in one of these states is a step the instance has reached: a version that changes it cannot take it over.
 _REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.WAITING | TaskState.ERROR
 
@@ -501,6 +503,9 @@ class Instance:
 
     workflow: BpmnWorkflow
     engine: _ScriptEngine
+    # What this run reached: element ids, and "source>target" for each flow taken (kept before compaction forgets
+    # finished rounds); the caller adds it to the dossier's trail.
+    trail: set[str] = field(default_factory=set)
 
     @classmethod
     def start(cls, definition: Definition, data: dict, decisions: Decisions | None = None,
@@ -598,7 +603,21 @@ class Instance:
 
     def _advance(self) -> None:
         self._guard(self.workflow.do_engine_steps)
+        self._record_trail()
         self._compact()
+
+    def _record_trail(self) -> None:
+        for task in self._tasks():
+            bpmn_id = task.task_spec.bpmn_id
+            if not bpmn_id or not task.state & _PASSED:
+                continue
+            self.trail.add(bpmn_id)
+            source = task.parent
+            while source is not None and not source.task_spec.bpmn_id:
+                source = source.parent
+            # A loop's rounds carry the loop's id: not a flow of the diagram.
+            if source is not None and source.task_spec.bpmn_id != bpmn_id:
+                self.trail.add(f"{source.task_spec.bpmn_id}>{bpmn_id}")
 
     def _guard(self, action) -> None:
         token = _NOW.set(self.engine.now)

@@ -94,6 +94,13 @@ def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, se
     for element in ("lane_round_province", "prepare_candidate_list", "review_round", "approve", "flow_province_returns"):
         assert page.locator(f'#diagram [data-element-id="{element}"]').count() == 1, element
     assert page.locator('#diagram [data-element-id="verify"].open-step').count() == 1
+    # What the dossier went through: the branch's list, the flows to the round and into it; not what lies ahead.
+    for done in ("start", "prepare_candidate_list", "round_start"):
+        assert page.locator(f'#diagram [data-element-id="{done}"].done-step').count() == 1, done
+    for taken in ("flow_start", "flow_round_start"):
+        assert page.locator(f'#diagram [data-element-id="{taken}"].taken-flow').count() == 1, taken
+    for ahead in ("approve", "flow_to_province"):
+        assert page.locator(f'#diagram [data-element-id="{ahead}"]:is(.done-step, .taken-flow)').count() == 0, ahead
     page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "dossier.png"), full_page=True)
 
 
