@@ -33,8 +33,10 @@ def check_deployer(official: Official) -> None:
 def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deployed]:
     """Validate every file, then store one new version per changed process; refuse everything on any error."""
     check_deployer(by)
-    schemas = _form_schemas(files)
     parsed = workflow.parse_deployment(files)
+    # Forms drawn in the modeller (camunda:formData) are stored and versioned as if they had been sent as files.
+    files = {**files, **{name: content for process in parsed for name, content in process.forms.items()}}
+    schemas = _form_schemas(files)
     processes = [p for p in parsed if not p.called]
     for process in processes:
         _check_startable(process, schemas)

@@ -104,6 +104,7 @@ class ParsedProcess:
     properties: dict
     services: tuple[str, ...]  # service task operators the process calls
     decisions: tuple[str, ...]  # decision tables it evaluates (service `decide`), resolved per dossier
+    forms: dict[str, bytes] = field(default_factory=dict)  # forms drawn in the modeller (camunda:formData), as files
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,8 @@ def _add_camunda(spec, camunda_steps: dict) -> None:
             extensions = task_spec.extensions if isinstance(task_spec.extensions, dict) else {}
             properties = extensions.setdefault("properties", {})
             for key, value in said.items():
-                properties.setdefault(_CAMUNDA_STEP.get(key, key), value)
+                if key != "form_data":
+                    properties.setdefault(_CAMUNDA_STEP.get(key, key), value)
             task_spec.extensions = extensions
 
 
@@ -320,9 +322,12 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str, camunda_steps: dict
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {name: _SERIALIZER.to_dict(s) for name, s in called_specs.items()},
     }
+    drawn_forms = {said["form"]: json.dumps(said["form_data"], ensure_ascii=False).encode()
+                   for (container, _), said in camunda_steps.items()
+                   if "form_data" in said and container in (spec.name, *called_specs)}
     return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called,
                          start_lane, camunda.starter_groups(process_parser.node), _process_properties(process_parser),
-                         services, decisions)
+                         services, decisions, drawn_forms)
 
 
 def _refuse_cycle_timers(spec, file: str) -> None:

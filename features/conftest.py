@@ -9,7 +9,9 @@ from pytest_bdd import given, parsers, then, when
 from engine import decisions, dossiers, registry, tasks, timers
 from engine.clock import VIETNAM
 from engine.errors import EngineError
-from tests.support import csrf_token, fresh_database
+from tests import path_coverage
+from tests.path_coverage import Trails
+from tests.support import ROOT, csrf_token, fresh_database
 
 PROCESS = "candidate_list_recognition"
 TABLES = Path(__file__).parent / "tables"
@@ -47,10 +49,51 @@ class Story:
             self.refusal = error
 
 
+TRAILS = Trails()
+REPORT = ROOT / "reports" / "path-coverage"
+COVERAGE = pytest.StashKey[list]()
+
+
 @pytest.fixture(autouse=True)
 def story(officials, new_uow):
     # Autouse, so pytest sees the database fixture (and its SQLite/PostgreSQL parameters) before steps run.
-    return Story(officials, new_uow)
+    yield Story(officials, new_uow)
+    TRAILS.add_from(new_uow)
+
+
+def _whole_suite(config) -> bool:
+    """Every scenario ran (the whole suite, or the features folder, with no -k or -m choosing a part): only then is
+    a flow no scenario took a failure."""
+    if config.option.keyword or config.option.markexpr:
+        return False
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS or any(
+        Path(arg).resolve() in (ROOT, ROOT / "features") for arg in config.args)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """Path coverage of the scenarios, written under reports/; the whole suite fails if a flow of a shipped diagram
+    is taken by no scenario."""
+    if not TRAILS.by_diagram:
+        return
+    results = path_coverage.report(sorted((ROOT / "bpmn").glob("*.bpmn")), TRAILS, REPORT)
+    session.config.stash[COVERAGE] = results
+    if _whole_suite(session.config) and any(result.missing for result in results):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    results = config.stash.get(COVERAGE, None)
+    if results is None:
+        return
+    whole = _whole_suite(config)
+    terminalreporter.section("độ phủ đường đi của kịch bản (luồng đã đi / tổng)")
+    for result in results:
+        missing = f"; chưa kịch bản nào đi: {', '.join(result.missing)}" if whole and result.missing else ""
+        terminalreporter.write_line(f"{result.diagram}: {sum(result.flows.values())}/{len(result.flows)} "
+                                    f"({result.percent:.0f} %){missing}")
+    terminalreporter.write_line(f"báo cáo: {REPORT / 'index.html'}" + ("" if whole else
+                                " (chỉ chạy một phần kịch bản: không kiểm độ phủ)"))
 
 
 def decision(word: str, comment: str | None = None) -> dict:
@@ -198,6 +241,21 @@ def province_loads_table(story, province, file):
 def today_is(clock, day):
     morning = datetime.combine(date.fromisoformat(day), time(9), VIETNAM)
     clock.advance(seconds=(morning - clock.now()).total_seconds())
+
+
+def follow_up(story, official, title: str, step_name: str, dossier_id: int) -> None:
+    """The official records how they chased a late unit: its chase task on that unit's report dossier."""
+    (task,) = [t for t in tasks.inbox(official, story.new_uow(), size=500).tasks
+               if (t.title, t.step_name, t.dossier_id) == (title, step_name, dossier_id)]
+    story.complete(official, {"note": "Đã gọi điện và gửi công văn đôn đốc."}, task_id=task.id)
+    assert story.refusal is None, story.refusal
+
+
+def province_report_of(story, title: str) -> int:
+    """Hà Nội's own report dossier of this kind (the province's tasks name it)."""
+    return next(t.dossier_id for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks
+                if t.title == title and t.unit_code == "01" and t.step_name != "Đôn đốc báo cáo của xã quá hạn"
+                and t.step_name != "Duyệt báo cáo của xã")
 
 
 @when("bộ hẹn giờ chạy")

@@ -28,9 +28,17 @@ Tính năng: Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt
     Khi hôm nay là ngày "2027-10-21"
     Và bộ hẹn giờ chạy
     Thì hộp việc của Bộ có việc "Đôn đốc tỉnh nộp báo cáo quá hạn" cho tỉnh Hà Nội
-    Khi tỉnh Hà Nội gửi báo cáo Tuần lễ với 0 hoạt động cấp tỉnh và 0 lượt người
+    Khi Bộ ghi đã đôn đốc tỉnh Hà Nội về Tuần lễ
+    Và tỉnh Hà Nội gửi báo cáo Tuần lễ với 0 hoạt động cấp tỉnh và 0 lượt người
     Thì tỉnh Hà Nội không còn việc gửi báo cáo Tuần lễ
 
   Kịch bản: Có người tham gia mà không có hoạt động nào thì bị từ chối
     Khi phường Hoàn Kiếm báo cáo 0 hoạt động với 300 lượt người
     Thì việc bị từ chối vì "Có 300 lượt người tham gia nhưng không có hoạt động nào: nhập số hoạt động đã tổ chức."
+
+  Kịch bản: Xã trễ hạn: tỉnh nhận việc đôn đốc, xã vẫn báo cáo được
+    Khi hôm nay là ngày "2027-10-13"
+    Và bộ hẹn giờ chạy
+    Và tỉnh Hà Nội ghi đã đôn đốc phường Hoàn Kiếm về Tuần lễ
+    Và phường Hoàn Kiếm báo cáo 1 hoạt động với 40 lượt người và được tỉnh chấp nhận
+    Thì tổng hợp Tuần lễ của tỉnh Hà Nội có 1 hoạt động và 40 lượt người ở các xã, 0 hoạt động và 0 lượt người cấp tỉnh

@@ -8,6 +8,7 @@ from engine import dossiers, report_figures, reports, tasks
 from engine.attachments import Upload
 from engine.errors import DossierNotFound
 from engine.orm import ReportValueRow
+from features.conftest import follow_up, province_report_of
 
 scenarios("annual_report.feature")
 
@@ -70,7 +71,7 @@ def province_reviews_with_reason(story, word, reason):
 
 @when("tỉnh Hà Nội gửi báo cáo của tỉnh")
 def province_submits(story):
-    (task,) = [t for t in tasks.inbox(story.officials.province, story.new_uow()).tasks
+    (task,) = [t for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks
                if t.step_name == "Tổng hợp, gửi báo cáo của tỉnh"]
     tasks.complete_task(task.id, story.officials.province, {"summary": "Kết quả năm 2026 của Hà Nội."},
                         story.new_uow(), {"report_file": [Upload("bao-cao.pdf", b"%PDF-1.4\n")]})
@@ -149,3 +150,48 @@ def ministry_totals(story, total, accepted, rate):
     hanoi = next(row for row in view.rows if row.code == "01")
     assert (hanoi.models[0].total, hanoi.accepted, round(hanoi.models[0].target * 100)) == (total, accepted, rate)
     assert view.totals[0].total == total
+
+
+@when("tỉnh Hà Nội ghi đã đôn đốc phường Hoàn Kiếm")
+def province_chases_commune(story):
+    follow_up(story, story.officials.province, "annual_models", "Đôn đốc báo cáo của xã quá hạn", story.dossier_id)
+
+
+@then(parsers.parse('việc "{step}" của tỉnh Hà Nội đã được nhắc'))
+def province_reminded(story, step):
+    (task,) = [t for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks
+               if t.step_name == step and t.title == "annual_models"]
+    with story.new_uow() as uow:
+        assert uow.tasks.get(task.id).reminded_at is not None
+
+
+@when("Bộ ghi đã đôn đốc tỉnh Hà Nội")
+def ministry_chases_province(story):
+    story.province_dossier_id = province_report_of(story, "annual_models")
+    follow_up(story, story.officials.ministry, "annual_models", "Đôn đốc tỉnh nộp báo cáo quá hạn",
+              story.province_dossier_id)
+
+
+@when(parsers.parse("Bộ gửi báo cáo tổng hợp toàn quốc năm {year:d}"))
+def ministry_compiles(story, year):
+    (task,) = [t for t in tasks.inbox(story.officials.ministry, story.new_uow(), size=500).tasks
+               if t.step_name == "Tổng hợp báo cáo toàn quốc" and t.title == "annual_models"]
+    story.complete(story.officials.ministry, {"summary": f"Báo cáo toàn quốc năm {year}."}, task_id=task.id,
+                   uploads={"report_file": [Upload("toan-quoc.pdf", b"%PDF-1.4\n")]})
+    assert story.refusal is None, story.refusal
+
+
+@then("Bộ không còn việc về báo cáo của tỉnh Hà Nội, báo cáo toàn quốc đã gửi")
+def ministry_done_with_hanoi(story):
+    left = [t for t in tasks.inbox(story.officials.ministry, story.new_uow(), size=500).tasks
+            if t.title == "annual_models"]
+    assert all(t.dossier_id != story.province_dossier_id and t.step_name != "Tổng hợp báo cáo toàn quốc"
+               for t in left)
+    assert dossiers.get_dossier(story.province_dossier_id, story.officials.ministry, story.new_uow()).status == \
+        "closed"
+
+
+@then(parsers.parse('tỉnh Hà Nội vẫn còn việc "{step}"'))
+def province_still_has(story, step):
+    assert any(t.step_name == step and t.title == "annual_models"
+               for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks)

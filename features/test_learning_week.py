@@ -5,6 +5,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 
 from engine import reports, tasks
 from engine.attachments import Upload
+from features.conftest import follow_up, province_report_of
 
 scenarios("learning_week.feature")
 
@@ -120,3 +121,15 @@ def ministry_has_chase(story, step):
 @then("tỉnh Hà Nội không còn việc gửi báo cáo Tuần lễ")
 def province_sent(story):
     assert week_task(story, story.officials.province, PROVINCE_STEP) is None
+
+
+@when("Bộ ghi đã đôn đốc tỉnh Hà Nội về Tuần lễ")
+def ministry_chases_province(story):
+    follow_up(story, story.officials.ministry, WEEK, "Đôn đốc tỉnh nộp báo cáo quá hạn",
+              province_report_of(story, WEEK))
+
+
+@when("tỉnh Hà Nội ghi đã đôn đốc phường Hoàn Kiếm về Tuần lễ")
+def province_chases_commune(story):
+    follow_up(story, story.officials.province, WEEK, "Đôn đốc báo cáo của xã quá hạn",
+              week_task(story, story.officials.commune, "Nộp báo cáo của xã").dossier_id)

@@ -74,3 +74,56 @@ def test_a_diagram_with_camunda_settings_only_runs(new_uow, officials):
         version = uow.processes.latest("camunda_only")
         assert (version.title, version.starter_role) == ("family", "branch")
         assert definition(version).steps()["Activity_verify"].due == "commune_deadline"
+
+
+FORM_DATA = """<bpmn:extensionElements>
+        <camunda:formData>
+          <camunda:formField id="decision" label="Kết quả xem xét" type="enum">
+            <camunda:value id="agree" name="Đồng ý" />
+            <camunda:value id="return" name="Trả lại" />
+            <camunda:validation><camunda:constraint name="required" /></camunda:validation>
+          </camunda:formField>
+          <camunda:formField id="households" label="Số hộ đã xác minh" type="long">
+            <camunda:validation><camunda:constraint name="min" config="0" /></camunda:validation>
+          </camunda:formField>
+          <camunda:formField id="remark" label="Nhận xét" type="string" />
+        </camunda:formData>
+      </bpmn:extensionElements>
+      <bpmn:incoming>Flow_0a2</bpmn:incoming>"""
+
+
+def with_form_data(*more: tuple[str, str]) -> bytes:
+    return changed(CAMUNDA_ONLY, ("<bpmn:incoming>Flow_0a2</bpmn:incoming>", FORM_DATA), *more)
+
+
+def test_a_form_drawn_in_the_modeller_is_the_step_s_form(new_uow, officials):
+    deployments.deploy({"drawn.bpmn": with_form_data(), **FORMS}, officials.designer, new_uow())
+    started = dossiers.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
+    verify = only_task(tasks.complete_task(only_task(started).id, officials.branch, {"note": "Đã họp"}, new_uow()))
+    view = tasks.get_task(verify.id, officials.commune, new_uow())
+    assert [(f.name, f.label) for f in view.fields] == [
+        ("decision", "Kết quả xem xét"), ("households", "Số hộ đã xác minh"), ("remark", "Nhận xét")]
+    with pytest.raises(InvalidInput) as refused:
+        tasks.complete_task(verify.id, officials.commune, {"households": -1}, new_uow())
+    assert set(refused.value.errors) == {"decision", "households"}
+    done = tasks.complete_task(verify.id, officials.commune, {"decision": "agree", "households": 12}, new_uow())
+    assert done.status == "closed"
+    with new_uow() as uow:
+        assert "drawn.Activity_verify.form.json" in uow.processes.latest("camunda_only").files
+
+
+@pytest.mark.parametrize(("more", "message", "element"), [
+    ((("<camunda:value id=\"agree\"", "<camunda:value id=\"Activity_propose\""),),
+     "mã 'Activity_propose' dùng cho hai phần tử: userTask", "Activity_propose"),
+    ((('type="long"', 'type="file"'),), "kiểu 'file' chưa được hỗ trợ", "households"),
+    ((('name="min" config="0"', 'name="min" config="không"'),), "ràng buộc 'min' (không)", "households"),
+    ((('camunda:dueDate="${commune_deadline}"',
+       'camunda:dueDate="${commune_deadline}" camunda:formKey="follow_up.schema.json"'),),
+     "cả camunda:formKey và camunda:formData", "Activity_verify"),
+])
+def test_a_drawn_form_that_cannot_work_is_refused(new_uow, officials, more, message, element):
+    before = snapshot(new_uow)
+    with pytest.raises(DeploymentRefused) as refused:
+        deployments.deploy({"drawn.bpmn": with_form_data(*more), **FORMS}, officials.designer, new_uow())
+    assert message in str(refused.value) and element in refused.value.element
+    assert snapshot(new_uow) == before
