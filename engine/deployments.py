@@ -98,7 +98,8 @@ def _check_decisions_loaded(process: workflow.ParsedProcess, uow: UnitOfWork) ->
         named.append((None, process.properties[PROCESS_LIST_DECISION]))
     wanted = {(step, resolved(decision, title)) for step, decision in named for title in titles}
     loaded = uow.decision_tables.in_force(sorted({name for _, name in wanted}), MINISTRY_CODE) if wanted else {}
-    for step, name in sorted(wanted, key=lambda pair: pair[1]):
+    # In a stable order (table, then step), so a designer meets the same first refusal every time.
+    for step, name in sorted(wanted, key=lambda pair: (pair[1], pair[0].bpmn_id if pair[0] else "")):
         if name not in loaded:
             raise DeploymentRefused(
                 process.file, f"cần bảng quyết định '{name}' nhưng chưa nạp bảng toàn quốc nào tên đó; nạp bảng "
