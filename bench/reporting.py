@@ -1,8 +1,9 @@
 """Benchmark: a national reporting period. The ministry opens it (34 province reports), every province fans out to
-its communes (3,321 commune reports with deadlines and reminders), then the clock passes the communes' deadline and
-one sweep fires every due timer (3,321 escalations at once); every commune then submits and is accepted, every
-province closes its chase tasks and sends its report, the ministry compiles the national report (no task is left
-open), and the ministry's and a province's views are timed. Targets: fan-out ≤ 30 s, sweep ≤ 30 s, view p95 ≤ 200 ms.
+its communes (3,321 commune reports with deadlines and reminders), then the clock passes every commune's reminder and
+one sweep fires them (3,321 due at once), then every commune's deadline and one sweep escalates them (3,321 at
+once); every commune then submits and is accepted, every province closes its chase tasks and sends its report,
+the ministry compiles the national report (no task is left open), and the ministry's and a province's views are
+timed. Targets: fan-out ≤ 30 s, sweep ≤ 30 s, view p95 ≤ 200 ms.
 
     python bench/reporting.py                                   # PostgreSQL, a fresh database lm_report_bench
     python bench/reporting.py --database-url sqlite:////tmp/report.sqlite
@@ -18,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.throughput import PG_SERVER, prepare  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from engine import report_figures, reports, tasks, timers  # noqa: E402
 from engine.attachments import Upload  # noqa: E402
@@ -60,14 +61,21 @@ def main() -> None:
     print(f"fan-out to {communes} commune reports (period opened + every province sets its deadline): "
           f"{fan_out:.1f} s, {workers} province processes at once (target ≤ 30 s)")
 
-    clock.advance(days=16)  # 06/12: past 05/12 17:00, the reminder and the deadline of every commune are due at once
-    started = time.perf_counter()
-    with multiprocessing.get_context("spawn").Pool(sweepers) as pool:
-        sweeps = pool.map(sweep, [(url, clock.now())] * sweepers)
-    elapsed = time.perf_counter() - started
-    print(f"{sweepers} sweeper(s) at once with every commune's timers due: {sum(s[0] for s in sweeps)} dossiers "
-          f"fired, {sum(s[1] for s in sweeps)} escalation tasks opened, {sum(s[2] for s in sweeps)} failed, "
-          f"{elapsed:.1f} s (target ≤ 30 s)")
+    # Days pass between the fan-out and the first reminder: autovacuum has analysed the new rows by then (here it
+    # would still be running, on the sweepers' cores, with the planner working from the empty tables' statistics).
+    analysed = _analyse(url)
+    print(f"ANALYZE after the fan-out, as autovacuum would have in the days before the reminders: {analysed:.1f} s")
+    # Every commune's reminder falls due at once (02/12 17:00), then every commune's deadline (05/12 17:00).
+    for moment, what in ((datetime(2026, 12, 3, 1, 0, tzinfo=UTC), "reminders"),
+                         (datetime(2026, 12, 6, 1, 0, tzinfo=UTC), "deadlines (each escalated to the province)")):
+        clock.advance(seconds=(moment - clock.now()).total_seconds())
+        started = time.perf_counter()
+        with multiprocessing.get_context("spawn").Pool(sweepers) as pool:
+            sweeps = pool.map(sweep, [(url, clock.now())] * sweepers)
+        elapsed = time.perf_counter() - started
+        print(f"{sweepers} sweeper(s) at once, every commune's {what} due: {sum(s[0] for s in sweeps)} dossiers "
+              f"fired, {sum(s[1] for s in sweeps)} tasks opened, {sum(s[2] for s in sweeps)} failed, "
+              f"{elapsed:.1f} s (target ≤ 30 s)")
 
     started = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(workers) as pool:
@@ -90,6 +98,15 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
         quantiles = statistics.quantiles(timings, n=100)
         print(f"view for the {who}: p50 {quantiles[49]:.1f} ms, p95 {quantiles[94]:.1f} ms (target p95 ≤ 200 ms)")
+
+
+def _analyse(url: str) -> float:
+    if not url.startswith("postgresql"):
+        return 0.0
+    started = time.perf_counter()
+    with make_engine(url).connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+    return time.perf_counter() - started
 
 
 def set_commune_deadlines(args) -> None:

@@ -255,9 +255,11 @@ class TaskRepository:
         return dict(self.session.execute(query.group_by(DossierRow.province_code)).all())
 
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
-        query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id,
-                                           HumanTaskRow.status == TaskStatus.OPEN)
-        return list(self.session.scalars(query.order_by(HumanTaskRow.created_at)))
+        # Only the dossier in SQL: a cached generic plan made on stale statistics could otherwise pick the inbox
+        # index (status first) and read every open task in the country; a dossier has a handful of tasks.
+        query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
+        return sorted((task for task in self.session.scalars(query) if task.status == TaskStatus.OPEN),
+                      key=lambda task: task.created_at)
 
 
 class AuditRepository:
