@@ -1,18 +1,17 @@
 """What Camunda Modeler (Camunda 7 platform) writes that means something here, read off a diagram's XML:
 `camunda:properties` (a process's title or report, a step's decision table), a user task's `camunda:formKey` (a JSON
-Schema form sent with the deployment) or `camunda:formData` (a form drawn in the modeller, made into one), `camunda:dueDate` (the variable holding its deadline, `${name}`),
-`camunda:candidateGroups` (the role that takes the step when no lane names one) and a process's
-`camunda:candidateStarterGroups` (the role that opens it). Everything else Camunda writes is kept in the stored file
-and has no effect."""
+Schema form sent with the deployment) or `camunda:formData` (a form drawn in the modeller, made into one),
+`camunda:dueDate` (the variable holding its deadline, `${name}`), `camunda:candidateGroups` (the role that takes the
+step when no lane names one) and a process's `camunda:candidateStarterGroups` (the role that opens it). Everything
+else Camunda writes is kept in the stored file and has no effect."""
 import re
 
 from lxml import etree
 
+from engine.diagram_rules import BPMN_NS, CONTAINERS
 from engine.errors import DeploymentRefused
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-_CONTAINERS = {"process", "subProcess", "transaction", "adHocSubProcess"}
 # Where Camunda Modeler puts a form sent with the deployment, before its file name.
 _FORM_PREFIXES = ("camunda-forms:deployment:", "deployment:")
 _VARIABLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}|([A-Za-z_][A-Za-z0-9_]*)")
@@ -34,7 +33,7 @@ def steps(name: str, tree) -> dict[tuple[str, str], dict[str, str]]:
     properties, each only where the diagram gives it."""
     found = {}
     for task in tree.iter(f"{{{BPMN_NS}}}userTask"):
-        container = next(a for a in task.iterancestors() if etree.QName(a).localname in _CONTAINERS)
+        container = next(a for a in task.iterancestors() if etree.QName(a).localname in CONTAINERS)
         step = dict(properties(task))
         form_key = task.get(f"{{{CAMUNDA_NS}}}formKey")
         drawn = _form_data(name, task)
@@ -71,7 +70,6 @@ def _variable(name: str, task, due: str) -> str:
         raise DeploymentRefused.at(name, task, f"camunda:dueDate '{due}' phải là tên biến giữ hạn (ISO 8601 có "
                                                "múi giờ), ví dụ ${province_deadline}")
     return match.group(1) or match.group(2)
-
 
 
 # Camunda 7's form field types, as JSON Schema.

@@ -48,7 +48,7 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
             # A process is versioned by what it runs on (its diagram, the diagrams it calls, its forms), so
             # deploying a folder makes new versions only of the processes that changed.
             used = _files_used(process, parsed, files)
-            content_hash = _content_hash(used)
+            content_hash = files_hash(used)
             existing = uow.processes.by_hash(process.process_id, content_hash)
             if existing is not None:
                 results.append(Deployed(process.process_id, existing.name, existing.version, False))
@@ -92,11 +92,7 @@ def _check_decisions_loaded(process: workflow.ParsedProcess, uow: UnitOfWork) ->
     """Every decision table the process names has a national version loaded (a province may replace it, but each
     province's dossiers need one to run)."""
     titles = (process.properties.get("title") or "").split() or [""]
-    named = [(step, step.submission_decision) for step in process.steps if step.submission_decision]
-    named += [(None, decision) for decision in process.decisions]
-    if process.properties.get(PROCESS_LIST_DECISION):
-        named.append((None, process.properties[PROCESS_LIST_DECISION]))
-    wanted = {(step, resolved(decision, title)) for step, decision in named for title in titles}
+    wanted = {(step, resolved(decision, title)) for step, decision in _named_decisions(process) for title in titles}
     loaded = uow.decision_tables.in_force(sorted({name for _, name in wanted}), MINISTRY_CODE) if wanted else {}
     # In a stable order (table, then step), so a designer meets the same first refusal every time.
     for step, name in sorted(wanted, key=lambda pair: (pair[1], pair[0].bpmn_id if pair[0] else "")):
@@ -122,18 +118,26 @@ def deploy_directory(directory: Path, by: Official, uow: UnitOfWork) -> list[Dep
     return deploy({path.name: path.read_bytes() for path in paths}, by, uow)
 
 
+def _named_decisions(process: workflow.ParsedProcess) -> list[tuple[workflow.Step | None, str]]:
+    """(step or None, table) for the tables its steps' submissions must pass and those the process evaluates in
+    service tasks or names for its list (names may hold "{title}", resolved when a dossier opens)."""
+    named = [(step, step.submission_decision) for step in process.steps if step.submission_decision]
+    named += [(None, decision) for decision in process.decisions]
+    if process.properties.get(PROCESS_LIST_DECISION):
+        named.append((None, process.properties[PROCESS_LIST_DECISION]))
+    return named
+
+
 def _decisions_of(process: workflow.ParsedProcess) -> list[str]:
-    """Tables the process evaluates in service tasks, and those its steps' submissions must pass (names may
-    hold "{title}", resolved when a dossier opens)."""
-    named = [step.submission_decision for step in process.steps] + [process.properties.get(PROCESS_LIST_DECISION)]
-    return sorted({*process.decisions, *filter(None, named)})
+    return sorted({decision for _, decision in _named_decisions(process)})
 
 
 def _decision_name(name: str) -> bool:
     return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name.replace("{title}", "title")) is not None
 
 
-def _content_hash(files: dict[str, bytes]) -> str:
+def files_hash(files: dict[str, bytes]) -> str:
+    """Names a set of files by their names and contents."""
     digest = hashlib.sha256()
     for name, content in sorted(files.items()):
         digest.update(name.encode() + b"\0" + hashlib.sha256(content).digest())

@@ -8,7 +8,7 @@ from engine.errors import DeploymentRefused
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _NS = {"bpmn": BPMN_NS}
 # Elements that hold flow nodes of their own.
-_CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
+CONTAINERS = ("process", "subProcess", "transaction", "adHocSubProcess")
 _NOT_FLOW_NODES = ("sequenceFlow", "laneSet", "lane", "extensionElements", "documentation", "ioSpecification",
                    "property", "dataObject", "dataObjectReference", "dataStoreReference", "textAnnotation",
                    "association", "incoming", "outgoing", "multiInstanceLoopCharacteristics",
@@ -18,7 +18,7 @@ _CHOOSING_GATEWAYS = ("exclusiveGateway", "inclusiveGateway")
 
 def check(name: str, tree) -> None:
     """Refuse the diagram on the first rule it breaks."""
-    for container in tree.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in _CONTAINERS)):
+    for container in tree.iter(*(f"{{{BPMN_NS}}}{tag}" for tag in CONTAINERS)):
         _check_reachable(name, container)
         _check_gateway_exits(name, container)
 

@@ -65,10 +65,11 @@ class DeploymentRefused(EngineError):
         super().__init__(f"{where}: {reason}")
 
     @classmethod
-    def at(cls, file: str, element, reason: str) -> "DeploymentRefused":
-        """Refused at an element of a diagram's XML: named by its id and name, with its line."""
+    def at(cls, file: str, element, reason: str, line: int | None = None) -> "DeploymentRefused":
+        """Refused at an element of a diagram's XML: named by its id and name, with its line (or `line`, where the
+        fault is in a part of the element)."""
         label = element.get("id") + (f" ({element.get('name')})" if element.get("name") else "")
-        return cls(file, reason, line=element.sourceline, element=label)
+        return cls(file, reason, line=line or element.sourceline, element=label)
 
 
 class WorkflowFailed(EngineError):

@@ -236,22 +236,14 @@ class TaskRepository:
         province."""
         unit = DossierRow.province_code if province_code is None else HumanTaskRow.unit_code
         overdue = func.sum(case((HumanTaskRow.due_at < now, 1), else_=0))
-        query = (select(unit, func.count(), overdue).join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
-                 .where(HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.bpmn_id == bpmn_id,
-                        DossierRow.title == title, DossierRow.year == year))
-        if province_code is not None:
-            query = query.where(DossierRow.province_code == province_code)
+        query = _of_step(select(unit, func.count(), overdue), TaskStatus.OPEN, bpmn_id, title, year, province_code)
         return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}
 
     def completed_step_times(self, bpmn_id: str, title: str, year: int,
                              province_code: str | None) -> dict[str, datetime]:
         """{province: when its dossier of this kind and year completed the step}, of every province or of one."""
-        query = (select(DossierRow.province_code, func.max(HumanTaskRow.completed_at))
-                 .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
-                 .where(HumanTaskRow.status == TaskStatus.COMPLETED, HumanTaskRow.bpmn_id == bpmn_id,
-                        DossierRow.title == title, DossierRow.year == year))
-        if province_code is not None:
-            query = query.where(DossierRow.province_code == province_code)
+        query = _of_step(select(DossierRow.province_code, func.max(HumanTaskRow.completed_at)), TaskStatus.COMPLETED,
+                         bpmn_id, title, year, province_code)
         return dict(self.session.execute(query.group_by(DossierRow.province_code)).all())
 
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
@@ -260,6 +252,15 @@ class TaskRepository:
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
         return sorted((task for task in self.session.scalars(query) if task.status == TaskStatus.OPEN),
                       key=lambda task: task.created_at)
+
+
+def _of_step(query, status: str, bpmn_id: str, title: str, year: int, province_code: str | None):
+    """Tasks of one step in one status, on the dossiers of one kind and year (of one province, if given): found by
+    the step index, a few thousand among every task of the year."""
+    query = query.join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id).where(
+        HumanTaskRow.status == status, HumanTaskRow.bpmn_id == bpmn_id, DossierRow.title == title,
+        DossierRow.year == year)
+    return query if province_code is None else query.where(DossierRow.province_code == province_code)
 
 
 class AuditRepository:

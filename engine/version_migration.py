@@ -30,24 +30,24 @@ def migrate_dossiers(process_id: str, official: Official, uow: UnitOfWork, to_ve
         if target is None:
             raise NotFound(f"Không có quy trình '{process_id}'" + (f" phiên bản {to_version}" if to_version else "")
                            + ".")
-        movable, refused = {}, {}
+        movable, refused, definition = {}, {}, progress.definition(target)
         for dossier, version in uow.dossiers.running_before(process_id, target.version, lock=apply):
             instance = progress.load_instance(uow, dossier, version)
-            refusal = instance.move_refusal(progress.definition(target))
+            open_before = {step.task_id for step in instance.open_steps()}
+            refusal = instance.move_to(definition) if apply else instance.move_refusal(definition)
             if refusal:
                 refused[dossier.id] = refusal
                 continue
             movable[dossier.id] = version.version
             if apply:
-                _move(uow, official, dossier, instance, version, target)
+                _record_move(uow, official, dossier, instance, open_before, version, target)
         if apply:
             commit_or_conflict(uow, "Hồ sơ vừa thay đổi trong lúc chuyển phiên bản; hãy xem lại rồi chuyển lại.")
         return Migration(process_id, target.version, movable, refused, apply)
 
 
-def _move(uow, official, dossier, instance, version, target) -> None:
-    open_before = {step.task_id for step in instance.open_steps()}
-    instance.move_to(progress.definition(target))
+def _record_move(uow, official, dossier, instance, open_before, version, target) -> None:
+    """The dossier's rows follow its moved workflow: its version, the new version's tables, its tasks, history."""
     dossier.process_version_id = target.id
     dossier.decision_tables = {**progress.tables_in_force(uow, [progress.resolved(d, dossier.title)
                                                                 for d in target.decisions], dossier.province_code),

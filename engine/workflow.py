@@ -32,6 +32,7 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask
 from SpiffWorkflow.util.task import TaskState
 
 from engine import camunda, diagram_rules, expressions
+from engine.diagram_rules import BPMN_NS
 from engine.errors import DeploymentRefused, WorkflowFailed
 
 SPIFF_VERSION = "3.2.0"
@@ -43,7 +44,6 @@ FORM_PROPERTY = "formJsonSchemaFilename"
 SUBMISSION_DECISION_PROPERTY = "submission_decision"
 # A step's property naming the process variable that holds its deadline (ISO 8601 with a time zone).
 DUE_PROPERTY = "due"
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 # The service that evaluates a decision table while the process runs; every other service is deferred.
 DECIDE = "decide"
@@ -51,11 +51,11 @@ DECIDE = "decide"
 # Tasks in these states have already copied their parent's data; a parent whose children are all
 # past this point no longer needs its own. Not CANCELLED: a join cancels its early arrivals and later
 # reads their parents' data.
+# These are also the states of a task reached along a flow, as the dossier's trail records it (a waiting timer has
+# not been: it may never fire).
 _INHERITED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
-# A task in one of these states has been reached along a flow (a waiting timer has not: it may never fire).
-_PASSED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED
 # A task in one of these states is a step the instance has reached: a version that changes it cannot take it over.
-_REACHED = TaskState.READY | TaskState.STARTED | TaskState.COMPLETED | TaskState.WAITING | TaskState.ERROR
+_REACHED = _INHERITED | TaskState.WAITING | TaskState.ERROR
 
 
 # The instant a use case runs at: Spiff's timers read it instead of the system clock, so a sweep fires exactly
@@ -178,9 +178,8 @@ def _check_expressions(name: str, tree) -> None:
         except expressions.UnsafeExpression as error:
             owner = next(e for e in element.iterancestors()
                          if e.get("id") and etree.QName(e).namespace == BPMN_NS)
-            label = owner.get("id") + (f" ({owner.get('name')})" if owner.get("name") else "")
-            raise DeploymentRefused(name, f"biểu thức bị từ chối: {error}", line=element.sourceline,
-                                    element=label) from None
+            raise DeploymentRefused.at(name, owner, f"biểu thức bị từ chối: {error}",
+                                       line=element.sourceline) from None
 
 
 def _check_decision_cells(name: str, tree) -> None:
@@ -555,7 +554,25 @@ class Instance:
     def move_refusal(self, target: Definition) -> str | None:
         """Why this instance cannot go on under `target`'s version: a step it has already reached (done, open or
         waiting) is removed or changed there, or a process it runs is gone. None: it can move."""
+        return self._refusal(*self._diff(target))
+
+    def move_to(self, target: Definition) -> str | None:
+        """Go on under `target`'s version unless `move_refusal` would say why not (then say it, and stay): steps
+        not yet reached follow the new diagram; then run on as far as the process goes by itself."""
         top, called = self._diff(target)
+        refusal = self._refusal(top, called)
+        if refusal:
+            return refusal
+        new_spec, new_called = target.specs
+        migrate_workflow(top, self.workflow, new_spec)
+        for sp_id, diff in called.items():
+            subprocess = self.workflow.subprocesses[sp_id]
+            migrate_workflow(diff, subprocess, new_called[subprocess.spec.name])
+        self.workflow.subprocess_specs = new_called
+        self._advance()
+        return None
+
+    def _refusal(self, top, called) -> str | None:
         passed = sorted({f"{task.task_spec.bpmn_id} ({task.task_spec.bpmn_name or task.task_spec.bpmn_id})"
                          for diff in (top, *filter(None, called.values())) for task in (*diff.removed, *diff.changed)
                          if task.state & _REACHED and task.task_spec.bpmn_id})
@@ -565,18 +582,6 @@ class Instance:
         if passed:
             return f"hồ sơ đã tới các bước mà phiên bản mới sửa hoặc bỏ: {', '.join(passed)}"
         return None
-
-    def move_to(self, target: Definition) -> None:
-        """Go on under `target`'s version (check `move_refusal` first): steps not yet reached follow the new
-        diagram; then run on as far as the process goes by itself."""
-        top, called = self._diff(target)
-        new_spec, new_called = target.specs
-        migrate_workflow(top, self.workflow, new_spec)
-        for sp_id, diff in called.items():
-            subprocess = self.workflow.subprocesses[sp_id]
-            migrate_workflow(diff, subprocess, new_called[subprocess.spec.name])
-        self.workflow.subprocess_specs = new_called
-        self._advance()
 
     def _diff(self, target: Definition):
         new_spec, new_called = target.specs
@@ -614,7 +619,7 @@ class Instance:
     def _record_trail(self) -> None:
         for task in self._tasks():
             bpmn_id = task.task_spec.bpmn_id
-            if not bpmn_id or not task.state & _PASSED:
+            if not bpmn_id or not task.state & _INHERITED:
                 continue
             self.trail.add(bpmn_id)
             source = task.parent

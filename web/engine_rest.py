@@ -2,8 +2,6 @@
 modeller (endpoint `<this server>/engine-rest`, HTTP Basic with a designer's or an administrator's account). The
 deployment is validated and versioned exactly as from the CLI or the designers' page; a refusal answers as Camunda's
 ParseException does, naming file, line and element, so the modeller shows it."""
-import hashlib
-
 from flask import Blueprint, current_app, g, jsonify, request
 
 from engine import deployments
@@ -62,7 +60,7 @@ def list_deployments():
     versions = deployments.list_versions(g.official, uow())
     return jsonify([{"id": f"{v.process_id}:{v.version}", "name": v.process_id, "source": None,
                      "deploymentTime": _camunda_time(v.deployed_at), "tenantId": None, "links": []}
-                    for v in versions[:most if most is not None else len(versions)]])
+                    for v in versions[:most]])
 
 
 @bp.post("/deployment/create")
@@ -70,10 +68,7 @@ def create_deployment():
     """Deploy the request's files as one deployment; the answer lists the process definitions, new or unchanged."""
     files = forms.deployment_files(request.files)
     results = deployments.deploy(files, g.official, uow())
-    digest = hashlib.sha256()
-    for name, content in sorted(files.items()):
-        digest.update(name.encode() + b"\0" + content)
-    deployment_id = digest.hexdigest()[:32]
+    deployment_id = deployments.files_hash(files)[:32]
     return jsonify({
         "id": deployment_id, "name": request.form.get("deployment-name") or None,
         "source": request.form.get("deployment-source") or None,
