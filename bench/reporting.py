@@ -18,16 +18,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.throughput import PG_SERVER, prepare  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from engine import report_figures, reports, tasks, timers  # noqa: E402
-from engine.attachments import Upload  # noqa: E402
+from bench.throughput import PG_SERVER, prepare  # noqa: E402
 from engine.clock import MovableClock  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
+from engine.dossiers import tasks, timers  # noqa: E402
+from engine.dossiers.attachments import Upload  # noqa: E402
 from engine.model import MINISTRY_CODE, Official, Role, TaskStatus  # noqa: E402
-from engine.orm import HumanTaskRow  # noqa: E402
-from engine.unit_of_work import UnitOfWork  # noqa: E402
+from engine.reporting import figures, periods  # noqa: E402
+from engine.storage.database import make_engine, make_session_factory  # noqa: E402
+from engine.storage.tables import HumanTaskRow  # noqa: E402
+from engine.storage.unit_of_work import UnitOfWork  # noqa: E402
 
 REPORT_PDF = b"%PDF-1.4\n" + b"0" * 2048 + b"\n%%EOF\n"
 
@@ -47,7 +48,7 @@ def main() -> None:
     ministry = Official("bo", Role.MINISTRY, MINISTRY_CODE)
 
     started = time.perf_counter()
-    opened = reports.open_reporting_period("annual_models", 2026, ministry, new_uow())
+    opened = periods.open_reporting_period("annual_models", 2026, ministry, new_uow())
     period_opened = time.perf_counter() - started
     with new_uow() as uow:
         provinces = [p.code for p in uow.units.provinces()]
@@ -94,7 +95,7 @@ def main() -> None:
         timings = []
         for _ in range(200):
             started = time.perf_counter()
-            reports.report_view("annual_models", 2026, official, new_uow())
+            periods.report_view("annual_models", 2026, official, new_uow())
             timings.append((time.perf_counter() - started) * 1000)
         quantiles = statistics.quantiles(timings, n=100)
         print(f"view for the {who}: p50 {quantiles[49]:.1f} ms, p95 {quantiles[94]:.1f} ms (target p95 ≤ 200 ms)")
@@ -125,7 +126,7 @@ def submit_and_accept(args) -> int:
     url, moment, provinces = args
     factory = make_session_factory(make_engine(url))
     new_uow = lambda: UnitOfWork(factory, MovableClock(moment))  # noqa: E731
-    values = {f"{part}_{model}": count for model in report_figures.MODELS
+    values = {f"{part}_{model}": count for model in figures.MODELS
               for part, count in (("registered", 80), ("recognised", 0), ("total", 100))}
     done = 0
     for code in provinces:

@@ -17,11 +17,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from throughput import prepare  # noqa: E402
 
-from engine import dossiers, tasks  # noqa: E402
-from engine.db import make_engine, make_session_factory  # noqa: E402
+from engine.dossiers import starting, tasks  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
-from engine.orm import DossierRow  # noqa: E402
-from engine.unit_of_work import UnitOfWork  # noqa: E402
+from engine.storage.database import make_engine, make_session_factory  # noqa: E402
+from engine.storage.tables import DossierRow  # noqa: E402
+from engine.storage.unit_of_work import UnitOfWork  # noqa: E402
 
 CANDIDATES = [{"name": f"Hộ gia đình số {k}", "score": 70 + k} for k in range(10)]
 
@@ -40,7 +40,7 @@ def main() -> None:
     with new_uow() as uow:
         commune_code = uow.units.get(branch_code).parent_code
     branch, commune = Official("b", Role.BRANCH, branch_code), Official("c", Role.COMMUNE, commune_code)
-    dossier = dossiers.start_dossier("candidate_list_recognition", branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier("candidate_list_recognition", branch, {"year": 2026}, new_uow())
     task = tasks.complete_task(dossier.open_tasks[0].id, branch, {"candidates": CANDIDATES}, new_uow()).next_tasks[0]
     timings, sizes = [], []
     for _ in range(args.rounds):

@@ -18,13 +18,16 @@ from sqlalchemy import create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine import decisions, deployments, dossiers, tasks, units  # noqa: E402
-from engine.attachments import Upload  # noqa: E402
+from engine.designing import deployments  # noqa: E402
+from engine.dossiers import starting, tasks  # noqa: E402
+from engine.dossiers.attachments import Upload  # noqa: E402
 from engine.errors import Conflict  # noqa: E402
-from engine.db import make_engine, make_session_factory, upgrade_schema  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
-from engine.orm import UnitRow  # noqa: E402
-from engine.unit_of_work import UnitOfWork  # noqa: E402
+from engine.organisation import units  # noqa: E402
+from engine.recognition import decision_tables  # noqa: E402
+from engine.storage.database import make_engine, make_session_factory, upgrade_schema  # noqa: E402
+from engine.storage.tables import UnitRow  # noqa: E402
+from engine.storage.unit_of_work import UnitOfWork  # noqa: E402
 
 BPMN = Path(__file__).resolve().parent.parent / "bpmn"
 PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -53,7 +56,7 @@ def prepare(url: str, branches: int) -> list[str]:
     factory = make_session_factory(engine)
     units.load_administrative_units(UnitOfWork(factory))
     bench = Official("bench", Role.ADMIN, "VN")
-    decisions.load_decision_directory(BPMN, bench, lambda: UnitOfWork(factory))
+    decision_tables.load_decision_directory(BPMN, bench, lambda: UnitOfWork(factory))
     deployments.deploy_directory(BPMN, bench, UnitOfWork(factory))
     with UnitOfWork(factory) as uow:
         communes = list(uow.session.scalars(select(UnitRow.code).where(UnitRow.level == "commune")
@@ -85,7 +88,7 @@ def complete(task_id, official, values, new_uow, uploads=None):
 def run_dossier(new_uow, people, stop: str, candidates: list[dict]) -> int:
     """Drive one dossier to its stop; return how many tasks were completed."""
     branch, commune, province = people
-    dossier = dossiers.start_dossier(PROCESS, branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, branch, {"year": 2026}, new_uow())
     if stop == "at_branch":
         return 0
     done = complete(dossier.open_tasks[0].id, branch, {"candidates": candidates}, new_uow)
@@ -108,7 +111,7 @@ def run_citizen(new_uow, people, stop: str, index: int) -> int:
     """One citizen: the branch registers with evidence and verifies, the commune decides (national default);
     a commune recognises its citizens under one decision. Stops as for lists: at branch, at commune, or finished."""
     branch, commune, _ = people
-    dossier = dossiers.start_dossier(CITIZEN, branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(CITIZEN, branch, {"year": 2026}, new_uow())
     if stop == "at_branch":
         return 0
     registration = {"full_name": f"Công dân {index}", "id_number": f"{index:012d}",

@@ -1,9 +1,11 @@
 """Use case: seed a demo — branches in two Hà Nội communes and a school (a learning unit), one account per role,
 one dossier at the commune, and this year's annual reporting period."""
-from engine import accounts, dossiers, reports, tasks, units
 from engine.clock import today_in_vietnam
+from engine.dossiers import starting, tasks
 from engine.errors import Conflict, InvalidInput
 from engine.model import SYSTEM, BranchKind, Official, ReportKind, Role
+from engine.organisation import accounts, units
+from engine.reporting import periods
 
 DEMO_PASSWORD = "hoctap-2026"
 COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
@@ -44,7 +46,7 @@ def _branch(new_uow, commune: str, name: str, kind: str = BranchKind.VILLAGE) ->
 
 
 def _sample_dossier(new_uow, branch_official: Official) -> str:
-    dossier = dossiers.start_dossier(PROCESS, branch_official, {"name": "Danh sách mẫu"}, new_uow())
+    dossier = starting.start_dossier(PROCESS, branch_official, {"name": "Danh sách mẫu"}, new_uow())
     tasks.complete_task(dossier.open_tasks[0].id, branch_official, {"candidates": [
         {"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92},
         {"name": "Lê Văn Cường", "score": 78}]}, new_uow())
@@ -57,7 +59,7 @@ def _reporting_period(new_uow) -> str:
     with new_uow() as uow:
         year = today_in_vietnam(uow.clock).year
     try:
-        opened = reports.open_reporting_period(ReportKind.ANNUAL_MODELS, year, SYSTEM, new_uow())
+        opened = periods.open_reporting_period(ReportKind.ANNUAL_MODELS, year, SYSTEM, new_uow())
     except Conflict:
         return f"Kỳ báo cáo năm {year} đã mở từ trước."
     except InvalidInput as error:

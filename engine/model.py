@@ -201,7 +201,7 @@ class DossierView:
     history: tuple[HistoryEntry, ...]
     created_at: datetime
     updated_at: datetime
-    attachments: tuple = ()  # of engine.attachments.AttachmentInfo
+    attachments: tuple = ()  # of engine.dossiers.attachments.AttachmentInfo
     trail: tuple[str, ...] = ()  # elements reached and flows taken ("source>target")
 
 

@@ -11,8 +11,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
+from engine.dossiers.forms import Field, Form
 from engine.errors import InvalidInput
-from engine.forms import Field, Form
 
 MAX_ROWS = 5000
 MAX_BYTES = 5_000_000

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 from pytest_bdd import given, parsers, then, when
 
-from engine import decisions, dossiers, registry, tasks, timers
 from engine.clock import VIETNAM
+from engine.dossiers import starting, tasks, timers, viewing
 from engine.errors import EngineError
+from engine.recognition import decision_tables, registry
 from tests import path_coverage
 from tests.path_coverage import Trails
 from tests.support import ROOT, csrf_token, fresh_database
@@ -37,7 +38,7 @@ class Story:
         self.refusal = None
 
     def open_task(self):
-        (task,) = dossiers.get_dossier(self.dossier_id, self.officials.ministry, self.new_uow()).open_tasks
+        (task,) = viewing.get_dossier(self.dossier_id, self.officials.ministry, self.new_uow()).open_tasks
         return task
 
     def complete(self, official, values, task_id=None, uploads=None):
@@ -149,7 +150,7 @@ def branch_resends(story, name):
 
 @then(parsers.parse('hồ sơ "{status}"'))
 def dossier_status(story, status):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
     assert view.status == STATUSES[status]
 
 
@@ -168,7 +169,7 @@ def next_task_at(story, step, level, unit):
 
 @then("không còn việc nào của hồ sơ")
 def no_open_task(story):
-    assert dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow()).open_tasks == ()
+    assert viewing.get_dossier(story.dossier_id, story.officials.branch, story.new_uow()).open_tasks == ()
 
 
 @then(parsers.parse('sổ danh hiệu năm {year:d} của tỉnh "{province}" gồm "{names}"'))
@@ -185,7 +186,7 @@ def registry_empty(story, year, province):
 
 @then(parsers.parse('lịch sử hồ sơ ghi lần lượt "{names}"'))
 def history_by(story, names):
-    history = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).history
+    history = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).history
     assert [h.username for h in history] == names.split(", ")
 
 
@@ -197,7 +198,7 @@ def other_inbox_empty(story):
 @then("cán bộ xã Cửa Nam không mở được hồ sơ")
 def other_cannot_open(story):
     with pytest.raises(EngineError, match="Không có hồ sơ"):
-        dossiers.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
+        viewing.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
 
 
 @then(parsers.parse('việc bị từ chối vì "{reason}"'))
@@ -233,7 +234,7 @@ def registry_page_has(client, name):
 def province_loads_table(story, province, file):
     official = story.officials.province
     assert official.unit_code == province
-    decisions.load_decision_table(file, (TABLES / file).read_bytes(), official, story.new_uow())
+    decision_tables.load_decision_table(file, (TABLES / file).read_bytes(), official, story.new_uow())
 
 
 @given(parsers.parse('hôm nay là ngày "{day}"'))
@@ -287,14 +288,14 @@ def candidate_rows(datatable) -> list[dict]:
 
 @when(parsers.parse("chi hội tổ 1 mở hồ sơ năm {year:d} và gửi danh sách gồm:"))
 def branch_opens_and_sends(story, year, datatable):
-    dossier = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
+    dossier = starting.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
     story.dossier_id = dossier.id
     story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
 
 
 @given(parsers.parse("chi hội tổ 1 đã mở một hồ sơ năm {year:d}"))
 def branch_opened_earlier(story, year):
-    story.earlier_dossier_id = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year},
+    story.earlier_dossier_id = starting.start_dossier(PROCESS, story.officials.branch, {"year": year},
                                                       story.new_uow()).id
 
 
@@ -307,5 +308,5 @@ def branch_sends_earlier(story, datatable):
 
 @then("hồ sơ chưa có danh sách đề nghị nào")
 def no_list_stored(story):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
     assert "candidates" not in view.data and [h.action for h in view.history] == ["start"]

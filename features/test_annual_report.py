@@ -4,10 +4,12 @@ from datetime import date
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import dossiers, report_figures, reports, tasks
-from engine.attachments import Upload
+from engine.dossiers import tasks, viewing
+from engine.dossiers.attachments import Upload
 from engine.errors import DossierNotFound
-from engine.orm import ReportValueRow
+from engine.reporting import periods
+from engine.reporting.figures import MODELS
+from engine.storage.tables import ReportValueRow
 from features.conftest import follow_up, province_report_of
 
 scenarios("annual_report.feature")
@@ -16,8 +18,8 @@ DECISIONS = {"chấp nhận": "approve", "trả lại": "return"}
 
 
 def figures(recognised: int, total: int) -> dict:
-    values = {f"{part}_{model}": 0 for model in report_figures.MODELS for part in ("registered", "recognised")}
-    values.update({f"total_{model}": total for model in report_figures.MODELS})
+    values = {f"{part}_{model}": 0 for model in MODELS for part in ("registered", "recognised")}
+    values.update({f"total_{model}": total for model in MODELS})
     return {**values, "registered_family": total, "recognised_family": recognised}
 
 
@@ -29,7 +31,7 @@ def report_of(story, official):
 
 @given(parsers.parse('Bộ mở kỳ báo cáo năm {year:d} với hạn của tỉnh "{day}"'))
 def ministry_opens(story, year, day):
-    reports.open_reporting_period("annual_models", year, story.officials.ministry, story.new_uow(),
+    periods.open_reporting_period("annual_models", year, story.officials.ministry, story.new_uow(),
                                   date.fromisoformat(day))
 
 
@@ -112,14 +114,14 @@ def marked_overdue(story, clock, step):
 
 @then(parsers.parse('việc tiếp theo của báo cáo phường Hoàn Kiếm là "{step}" của {level} "{unit}"'))
 def next_report_task(story, step, level, unit):
-    open_tasks = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).open_tasks
+    open_tasks = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).open_tasks
     assert (step, unit) in [(t.step_name, t.unit_code) for t in open_tasks]
 
 
 @then("cán bộ xã Cửa Nam không mở được báo cáo của phường Hoàn Kiếm")
 def other_commune_cannot_open(story):
     with pytest.raises(DossierNotFound):
-        dossiers.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
+        viewing.get_dossier(story.dossier_id, story.officials.other_commune, story.new_uow())
 
 
 @then("hộp việc của cán bộ xã Cửa Nam chỉ có báo cáo của xã Cửa Nam")
@@ -139,14 +141,14 @@ def other_commune_submits_and_is_accepted(story, recognised, total):
 
 @then(parsers.parse("tổng hợp của tỉnh Hà Nội có {total:d} hộ, {accepted:d} xã đã được chấp nhận"))
 def province_totals(story, total, accepted):
-    view = reports.report_view("annual_models", 2026, story.officials.province, story.new_uow())
+    view = periods.report_view("annual_models", 2026, story.officials.province, story.new_uow())
     assert view.totals[0].total == total and sum(row.accepted for row in view.rows) == accepted
     assert view.totals[0].total == sum(row.models[0].total for row in view.rows)
 
 
 @then(parsers.parse("tổng hợp của Bộ cho Hà Nội có {total:d} hộ, {accepted:d} xã đã được chấp nhận, chỉ tiêu {rate:d}%"))
 def ministry_totals(story, total, accepted, rate):
-    view = reports.report_view("annual_models", 2026, story.officials.ministry, story.new_uow())
+    view = periods.report_view("annual_models", 2026, story.officials.ministry, story.new_uow())
     hanoi = next(row for row in view.rows if row.code == "01")
     assert (hanoi.models[0].total, hanoi.accepted, round(hanoi.models[0].target * 100)) == (total, accepted, rate)
     assert view.totals[0].total == total
@@ -187,7 +189,7 @@ def ministry_done_with_hanoi(story):
             if t.title == "annual_models"]
     assert all(t.dossier_id != story.province_dossier_id and t.step_name != "Tổng hợp báo cáo toàn quốc"
                for t in left)
-    assert dossiers.get_dossier(story.province_dossier_id, story.officials.ministry, story.new_uow()).status == \
+    assert viewing.get_dossier(story.province_dossier_id, story.officials.ministry, story.new_uow()).status == \
         "closed"
 
 

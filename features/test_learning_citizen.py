@@ -2,8 +2,9 @@
 (learning_citizen.feature)."""
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import dossiers, registry
-from engine.attachments import Upload
+from engine.dossiers import starting, viewing
+from engine.dossiers.attachments import Upload
+from engine.recognition import registry
 from features.conftest import decision
 
 scenarios("learning_citizen.feature")
@@ -25,7 +26,7 @@ def self_assessment(full_name: str, id_number: str, points: str) -> dict:
 @when(parsers.parse('chi hội tổ 1 đăng ký cho công dân "{full_name}" số định danh "{id_number}" với điểm "{points}" '
                     'và minh chứng "{file}"'))
 def branch_registers(story, full_name, id_number, points, file):
-    dossier = dossiers.start_dossier(CITIZEN, story.officials.branch, {"year": 2026}, story.new_uow())
+    dossier = starting.start_dossier(CITIZEN, story.officials.branch, {"year": 2026}, story.new_uow())
     story.dossier_id = dossier.id
     story.complete(story.officials.branch, self_assessment(full_name, id_number, points),
                    uploads={"evidence": [upload(file)]})
@@ -68,7 +69,7 @@ def commune_decides_with_comment(story, word, comment):
 
 @when(parsers.parse('chi hội bổ sung tự đánh giá, giữ các tệp cũ và thêm minh chứng "{file}"'))
 def branch_revises(story, file):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
     kept = [a.id for a in view.attachments]
     story.complete(story.officials.branch,
                    {**self_assessment("Phạm Văn Minh", "001090012345", "8 8 8 8 9 9 9 8 8 8"), "evidence": kept},
@@ -87,12 +88,12 @@ def citizen_in_registry(story, name, score, unit, day):
 
 @then(parsers.parse('hồ sơ có các tệp "{names}"'))
 def dossier_files(story, names):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.commune, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.commune, story.new_uow())
     assert [a.file_name for a in view.attachments] == names.split(", ")
     assert [a.id for a in view.attachments] == view.data["evidence"]
 
 
 @then("hồ sơ chưa có tệp nào")
 def no_files(story):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.branch, story.new_uow())
     assert view.attachments == () and "evidence" not in view.data

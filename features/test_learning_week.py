@@ -3,8 +3,9 @@ from datetime import date
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import reports, tasks
-from engine.attachments import Upload
+from engine.dossiers import tasks
+from engine.dossiers.attachments import Upload
+from engine.reporting import periods
 from features.conftest import follow_up, province_report_of
 
 scenarios("learning_week.feature")
@@ -22,7 +23,7 @@ def week_task(story, official, step=None):
 
 @given(parsers.parse("Bộ mở kỳ báo cáo Tuần lễ năm {year:d}"))
 def ministry_opens(story, year):
-    opened = reports.open_reporting_period(WEEK, year, story.officials.ministry, story.new_uow())
+    opened = periods.open_reporting_period(WEEK, year, story.officials.ministry, story.new_uow())
     assert opened.province_deadline.date() == date(year, 10, 20)
 
 
@@ -84,7 +85,7 @@ def _expected(activities, participants, own_activities, own_participants):
 @then(parsers.parse("tổng hợp Tuần lễ của tỉnh Hà Nội có {a:d} hoạt động và {p:d} lượt người ở các xã, {oa:d} hoạt "
                     "động và {op:d} lượt người cấp tỉnh"))
 def province_totals(story, a, p, oa, op):
-    view = reports.report_view(WEEK, 2027, story.officials.province, story.new_uow())
+    view = periods.report_view(WEEK, 2027, story.officials.province, story.new_uow())
     values, own = _expected(a, p, oa, op)
     assert view.values == values and (view.own or {"activities": 0, "participants": 0}) == own
     assert view.values == {name: sum(row.values.get(name, 0) for row in view.rows) for name in values}
@@ -93,7 +94,7 @@ def province_totals(story, a, p, oa, op):
 @then(parsers.parse("tổng hợp Tuần lễ của Bộ cho Hà Nội có {a:d} hoạt động và {p:d} lượt người ở các xã, {oa:d} "
                     "hoạt động và {op:d} lượt người cấp tỉnh"))
 def ministry_totals(story, a, p, oa, op):
-    view = reports.report_view(WEEK, 2027, story.officials.ministry, story.new_uow())
+    view = periods.report_view(WEEK, 2027, story.officials.ministry, story.new_uow())
     hanoi = next(row for row in view.rows if row.code == "01")
     assert (hanoi.values, hanoi.own) == _expected(a, p, oa, op)
 

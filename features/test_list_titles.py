@@ -1,7 +1,8 @@
 """Clans and village communities on the shared list process; recognition decisions (list_titles.feature)."""
 from pytest_bdd import parsers, scenarios, then, when
 
-from engine import dossiers, registry
+from engine.dossiers import starting, viewing
+from engine.recognition import registry
 from features.conftest import PROCESS, SIGNER, candidate_rows, decision
 
 scenarios("list_titles.feature")
@@ -9,14 +10,14 @@ scenarios("list_titles.feature")
 
 @when(parsers.parse('chi hội tổ 1 mở hồ sơ "{title}" năm {year:d} và gửi danh sách gồm:'))
 def branch_opens_title_and_sends(story, title, year, datatable):
-    dossier = dossiers.start_dossier(PROCESS, story.officials.branch, {"year": year, "title": title}, story.new_uow())
+    dossier = starting.start_dossier(PROCESS, story.officials.branch, {"year": year, "title": title}, story.new_uow())
     story.dossier_id = dossier.id
     story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
 
 
 @when(parsers.parse('tỉnh, nếu có việc, phê duyệt "{word}" với ý kiến "{comment}"'))
 def province_if_asked(story, word, comment):
-    view = dossiers.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
+    view = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
     if view.open_tasks:
         story.complete(story.officials.province, decision(word, comment))
         assert story.refusal is None, story.refusal

@@ -3,9 +3,11 @@
 import pytest
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from engine import accounts, dossiers, registry, units
-from engine.attachments import Upload
+from engine.dossiers import starting, viewing
+from engine.dossiers.attachments import Upload
 from engine.errors import EngineError
+from engine.organisation import accounts, units
+from engine.recognition import registry
 from features.conftest import SIGNER, decision
 from features.test_learning_citizen import commune_decides, self_assessment, upload
 from tests.support import PASSWORD
@@ -31,7 +33,7 @@ def unit_assessment(level: int, members: int) -> dict:
 
 
 def commune_sends(story, year, level, failed=None):
-    story.dossier_id = dossiers.start_dossier(COMMUNE_PROCESS, story.officials.commune, {"year": year},
+    story.dossier_id = starting.start_dossier(COMMUNE_PROCESS, story.officials.commune, {"year": year},
                                               story.new_uow()).id
     story.complete(story.officials.commune, commune_assessment(level, failed),
                    uploads=documents("report", "criteria_table", "minutes"))
@@ -49,7 +51,7 @@ def commune_sends_one_failed(story, year, level, failed):
 
 @when("xã Hoàn Kiếm bổ sung hồ sơ tự đánh giá với biên bản mới")
 def commune_revises(story):
-    kept = dossiers.get_dossier(story.dossier_id, story.officials.commune, story.new_uow()).data
+    kept = viewing.get_dossier(story.dossier_id, story.officials.commune, story.new_uow()).data
     story.complete(story.officials.commune, {**commune_assessment(1), "report": kept["report"],
                                              "criteria_table": kept["criteria_table"]}, uploads=documents("minutes"))
     assert story.refusal is None, story.refusal
@@ -75,7 +77,7 @@ def learning_unit(story, name, kind):
 
 
 def unit_sends(story, year, level, members):
-    story.dossier_id = dossiers.start_dossier(UNIT_PROCESS, story.unit, {"year": year}, story.new_uow()).id
+    story.dossier_id = starting.start_dossier(UNIT_PROCESS, story.unit, {"year": year}, story.new_uow()).id
     story.complete(story.unit, unit_assessment(level, members), uploads=documents("report", "minutes"))
 
 
@@ -86,7 +88,7 @@ def unit_sends_step(story, year, level, members):
 
 @when("đơn vị bổ sung hồ sơ tự đánh giá")
 def unit_revises(story):
-    kept = dossiers.get_dossier(story.dossier_id, story.unit, story.new_uow()).data
+    kept = viewing.get_dossier(story.dossier_id, story.unit, story.new_uow()).data
     story.complete(story.unit, {**unit_assessment(1, 20), "report": kept["report"], "minutes": kept["minutes"]})
     assert story.refusal is None, story.refusal
 
@@ -103,7 +105,7 @@ def members_recognised(story, count):
     """Each member through the real citizen process, registered by the unit's own Ban khuyến học."""
     unit_dossier = story.dossier_id
     for number in range(count):
-        story.dossier_id = dossiers.start_dossier("learning_citizen_recognition", story.unit, {"year": 2026},
+        story.dossier_id = starting.start_dossier("learning_citizen_recognition", story.unit, {"year": 2026},
                                                   story.new_uow()).id
         story.complete(story.unit, self_assessment(f"Thành viên {number + 1}", f"{number + 1:012d}",
                                                    "8 8 8 8 8 8 8 8 8 8"), uploads={"evidence": [upload("a.pdf")]})
@@ -131,6 +133,6 @@ def registry_has_level(story, name, title, level, unit, day):
 @then(parsers.parse('chi hội tổ 1 không mở được hồ sơ "{process}" vì "{reason}"'))
 def branch_cannot_open(story, process, reason):
     with pytest.raises(EngineError, match=reason):
-        dossiers.start_dossier(process, story.officials.branch, {"year": 2026}, story.new_uow())
-    assert process not in [p.id for p in dossiers.startable_processes(story.officials.branch, story.new_uow())]
+        starting.start_dossier(process, story.officials.branch, {"year": 2026}, story.new_uow())
+    assert process not in [p.id for p in starting.startable_processes(story.officials.branch, story.new_uow())]
 

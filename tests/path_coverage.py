@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 from sqlalchemy import select
 
-from engine.orm import DossierRow, ProcessVersionRow
+from engine.storage.tables import DossierRow, ProcessVersionRow
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 TASKS = ("task", "userTask", "serviceTask", "scriptTask", "businessRuleTask", "callActivity", "manualTask",

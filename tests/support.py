@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from engine import accounts, decisions, deployments, units
 from engine.clock import MovableClock
-from engine.db import make_engine, make_session_factory, upgrade_schema
+from engine.designing import deployments
 from engine.model import SYSTEM, Official, Role
-from engine.unit_of_work import UnitOfWork
+from engine.organisation import accounts, units
+from engine.recognition import decision_tables
+from engine.storage.database import make_engine, make_session_factory, upgrade_schema
+from engine.storage.unit_of_work import UnitOfWork
 
 ROOT = Path(__file__).parent.parent
 BPMN = ROOT / "bpmn"
@@ -27,7 +29,7 @@ def _prepare(url: str) -> None:
     upgrade_schema(engine)
     factory = make_session_factory(engine)
     units.load_administrative_units(UnitOfWork(factory))
-    decisions.load_decision_directory(BPMN, SYSTEM, lambda: UnitOfWork(factory))
+    decision_tables.load_decision_directory(BPMN, SYSTEM, lambda: UnitOfWork(factory))
     deployments.deploy_directory(BPMN, SYSTEM, UnitOfWork(factory))
     engine.dispose()
 
@@ -140,8 +142,12 @@ def officials(new_uow) -> Officials:
 @pytest.fixture
 def app(database_url, clock):
     from web import create_app
+    from web.config import TestConfig
 
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": database_url, "CLOCK": clock})
+    class ThisTest(TestConfig):
+        DATABASE_URL, CLOCK = database_url, clock
+
+    return create_app(ThisTest)
 
 
 @pytest.fixture

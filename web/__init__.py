@@ -1,48 +1,12 @@
 """The web app: officials' pages, the JSON API and the CLI, all calling the engine's use cases."""
-import threading
 from pathlib import Path
 
 from flask import Flask
-from flask_login import LoginManager
-from flask_wtf import CSRFProtect
 
-from engine import timers
-from engine.clock import SystemClock
-from engine.db import make_engine, make_session_factory
-from engine.unit_of_work import UnitOfWork
+from web import cli, errors, extensions, templating
 from web.config import Config, instance_secret_key
-
-login_manager = LoginManager()
-csrf = CSRFProtect()
-
-
-class Engine:
-    """What the app keeps for the engine: built once per app, shared by every request."""
-
-    def __init__(self, database_url: str, clock=None):
-        self.database = make_engine(database_url)
-        self.session_factory = make_session_factory(self.database)
-        self.clock = clock or SystemClock()
-
-    def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.clock)
-
-
-def _sweep_timers_in_background(app: Flask) -> None:
-    """The embedded default fires timers itself (a thread sweeping every TIMER_SWEEP_SECONDS), so a demo needs no
-    worker; a deployment with several processes runs `flask run-timers --every N` instead and sets it to 0.
-    Sweeps in several processes at once are safe (see engine.timers)."""
-    engine, every = app.extensions["engine"], app.config["TIMER_SWEEP_SECONDS"]
-    stop = app.extensions["timer_sweeper_stop"] = threading.Event()
-
-    def sweep_forever():
-        while not stop.wait(every):
-            try:
-                timers.run_due_timers(engine.uow)
-            except Exception:  # noqa: BLE001 - e.g. the database is down: the thread must live to sweep again
-                app.logger.exception("Quét mốc thời gian lỗi; sẽ quét lại.")
-
-    threading.Thread(target=sweep_forever, name="timer-sweep", daemon=True).start()
+from web.engine_access import Engine
+from web.views import BLUEPRINTS, CSRF_EXEMPT
 
 
 def create_app(config=None) -> Flask:
@@ -60,22 +24,12 @@ def create_app(config=None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.extensions["engine"] = Engine(app.config["DATABASE_URL"], app.config.get("CLOCK"))
 
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập."
-    csrf.init_app(app)
-
-    from web import api, auth, cli, designer, engine_rest, errors, pages
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(designer.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(engine_rest.bp)
-    csrf.exempt(api.bp)
-    csrf.exempt(engine_rest.bp)
+    extensions.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    for blueprint in CSRF_EXEMPT:
+        extensions.csrf.exempt(blueprint)
     errors.init_app(app)
     cli.init_app(app)
-    pages.init_app(app)
-    if app.config["TIMER_SWEEP_SECONDS"] and not app.testing:
-        _sweep_timers_in_background(app)
+    templating.init_app(app)
     return app

@@ -1,4 +1,5 @@
 """Command line, through Flask's: each command wraps one use case, as flaskr's init-db does."""
+import functools
 import time
 from pathlib import Path
 
@@ -6,11 +7,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import accounts, decisions, demo, deployments, report_figures, reports, timers, units, version_migration
+from engine import demo
 from engine.clock import VIETNAM
-from engine.db import upgrade_schema
+from engine.designing import deployments, moving_dossiers
+from engine.dossiers import timers
 from engine.errors import EngineError
 from engine.model import SYSTEM, BranchKind, ReportKind, Role
+from engine.organisation import accounts, units
+from engine.recognition import decision_tables
+from engine.reporting import figures, periods
+from engine.storage.database import upgrade_schema
+from web.engine_access import app_engine
 
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
 units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
@@ -18,22 +25,25 @@ decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn 
 reports_cli = AppGroup("reports", help="Kỳ báo cáo: Bộ mở kỳ, mỗi tỉnh nhận hồ sơ báo cáo có hạn nộp.")
 
 
-def _engine():
-    return current_app.extensions["engine"]
-
-
-def _fail(error: EngineError):
-    raise click.ClickException(str(error))
+def engine_errors(command):
+    """End a command whose use case refuses with the engine's message (exit code 1), as click ends a usage error."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except EngineError as error:
+            raise click.ClickException(str(error)) from error
+    return run
 
 
 def init_db() -> None:
     """Create or upgrade the schema, load the official units, deploy the shipped diagrams."""
-    engine = _engine()
+    engine = app_engine()
     upgrade_schema(engine.database)
     added = units.load_administrative_units(engine.uow())
     if added:
         click.echo(f"Đã nạp {added} đơn vị hành chính (Bộ, 34 tỉnh, 3.321 xã).")
-    for table in decisions.load_decision_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow):
+    for table in decision_tables.load_decision_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow):
         click.echo(f"Bảng quyết định {table.decision_id} (toàn quốc): phiên bản {table.version} "
                    f"({'mới' if table.created else 'không đổi'}).")
     for result in deployments.deploy_directory(current_app.config["BPMN_DIR"], SYSTEM, engine.uow()):
@@ -55,12 +65,10 @@ def init_db_command():
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--unit", default=None, help="Mã đơn vị (tỉnh 01, xã 00070, chi hội 00070-01).")
 @click.option("--full-name", default="")
+@engine_errors
 def create_user_command(username, password, role, unit, full_name):
     """Tạo tài khoản cán bộ."""
-    try:
-        official = accounts.create_user(username, password, role, unit, _engine().uow(), full_name)
-    except EngineError as error:
-        _fail(error)
+    official = accounts.create_user(username, password, role, unit, app_engine().uow(), full_name)
     click.echo(f"Đã tạo {official.username} ({official.role}, {official.unit_code}).")
 
 
@@ -69,23 +77,19 @@ def create_user_command(username, password, role, unit, full_name):
 @click.option("--name", required=True)
 @click.option("--kind", type=click.Choice([k.value for k in BranchKind]), default=BranchKind.VILLAGE.value,
               show_default=True, help="Chi hội thôn/tổ dân phố, hoặc Ban khuyến học của cơ quan, trường học, doanh nghiệp.")
+@engine_errors
 def add_branch_command(commune, name, kind):
     """Lập một chi hội thuộc xã; in mã chi hội mới."""
-    try:
-        click.echo(units.add_branch(commune, name, _engine().uow(), kind=kind))
-    except EngineError as error:
-        _fail(error)
+    click.echo(units.add_branch(commune, name, app_engine().uow(), kind=kind))
 
 
 @click.command("deploy")
 @with_appcontext
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@engine_errors
 def deploy_command(files):
     """Triển khai các tệp .bpmn và biểu mẫu .json như một lần triển khai."""
-    try:
-        results = deployments.deploy({f.name: f.read_bytes() for f in files}, SYSTEM, _engine().uow())
-    except EngineError as error:
-        _fail(error)
+    results = deployments.deploy({f.name: f.read_bytes() for f in files}, SYSTEM, app_engine().uow())
     for result in results:
         click.echo(f"{result.process_id}: phiên bản {result.version} ({'mới' if result.created else 'không đổi'}).")
 
@@ -95,12 +99,10 @@ def deploy_command(files):
 @click.argument("process_id")
 @click.option("--to", "to_version", type=int, default=None, help="Phiên bản đích (mặc định: mới nhất).")
 @click.option("--apply", is_flag=True, help="Chuyển thật; không có: chỉ xem hồ sơ nào chuyển được.")
+@engine_errors
 def migrate_command(process_id, to_version, apply):
     """Chuyển các hồ sơ đang chạy của một quy trình sang phiên bản mới hơn, nếu chưa tới phần đã sửa."""
-    try:
-        migration = version_migration.migrate_dossiers(process_id, SYSTEM, _engine().uow(), to_version, apply)
-    except EngineError as error:
-        _fail(error)
+    migration = moving_dossiers.migrate_dossiers(process_id, SYSTEM, app_engine().uow(), to_version, apply)
     verb = "Đã chuyển" if migration.applied else "Chuyển được (chạy lại với --apply để chuyển)"
     click.echo(f"{verb} sang phiên bản {migration.to_version}: {len(migration.movable)} hồ sơ "
                f"{sorted(migration.movable)}.")
@@ -111,12 +113,10 @@ def migrate_command(process_id, to_version, apply):
 @decisions_cli.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--province", default=None, help="Mã tỉnh nạp bảng riêng (bỏ trống: bảng toàn quốc).")
+@engine_errors
 def load_decision_command(file, province):
     """Nạp một bảng quyết định (.dmn): toàn quốc, hoặc bảng riêng của một tỉnh."""
-    try:
-        tables = decisions.load_decision_table(file.name, file.read_bytes(), SYSTEM, _engine().uow(), province)
-    except EngineError as error:
-        _fail(error)
+    tables = decision_tables.load_decision_table(file.name, file.read_bytes(), SYSTEM, app_engine().uow(), province)
     for table in tables:
         click.echo(f"{table.decision_id} ({table.province_code}): phiên bản {table.version} "
                    f"({'mới' if table.created else 'không đổi'}).")
@@ -127,7 +127,7 @@ def load_decision_command(file, province):
 def demo_command():
     """Khởi tạo dữ liệu mẫu: chi hội, một tài khoản mỗi vai trò, một hồ sơ đang chờ xã."""
     init_db()
-    for line in demo.seed(_engine().uow):
+    for line in demo.seed(app_engine().uow):
         click.echo(line)
 
 
@@ -140,29 +140,25 @@ def demo_command():
 @click.option("--reminder-days", type=click.IntRange(1, 30), default=3, show_default=True,
               help="Nhắc tỉnh trước hạn bao nhiêu ngày.")
 @with_appcontext
+@engine_errors
 def open_period_command(kind, year, deadline, reminder_days):
     """Mở kỳ báo cáo: mỗi tỉnh nhận một hồ sơ báo cáo với hạn nộp, Bộ nhận việc tổng hợp toàn quốc."""
-    try:
-        opened = reports.open_reporting_period(kind, year, SYSTEM, _engine().uow(),
-                                               deadline.date() if deadline else None, reminder_days=reminder_days)
-    except EngineError as error:
-        _fail(error)
+    opened = periods.open_reporting_period(kind, year, SYSTEM, app_engine().uow(),
+                                           deadline.date() if deadline else None, reminder_days=reminder_days)
     click.echo(f"Đã mở kỳ báo cáo {opened.kind} năm {opened.year}: {opened.dossiers} tỉnh, hạn "
                f"{opened.province_deadline.astimezone(VIETNAM):%d/%m/%Y %H:%M}.")
 
 
 @reports_cli.command("target")
 @click.option("--province", default="VN", show_default=True, help="Mã tỉnh; VN: chỉ tiêu toàn quốc.")
-@click.option("--model", required=True, type=click.Choice([str(m) for m in report_figures.MODELS]))
+@click.option("--model", required=True, type=click.Choice([str(m) for m in figures.MODELS]))
 @click.option("--year", "milestone_year", type=int, required=True, help="Năm mốc, ví dụ 2030.")
 @click.option("--rate", type=float, required=True, help="Tỷ lệ, ví dụ 0.85.")
 @with_appcontext
+@engine_errors
 def set_target_command(province, model, milestone_year, rate):
     """Đặt chỉ tiêu của một tỉnh (hoặc toàn quốc) cho một mô hình đến năm mốc."""
-    try:
-        reports.set_target(province, model, milestone_year, rate, SYSTEM, _engine().uow())
-    except EngineError as error:
-        _fail(error)
+    periods.set_target(province, model, milestone_year, rate, SYSTEM, app_engine().uow())
     click.echo(f"Chỉ tiêu {model} của {province} đến năm {milestone_year}: {rate:.0%}.")
 
 
@@ -172,7 +168,7 @@ def set_target_command(province, model, milestone_year, rate):
 @with_appcontext
 def run_timers_command(every):
     """Kích hoạt các mốc thời gian (nhắc hạn, quá hạn, chuyển cấp trên) đã đến hạn."""
-    engine = _engine()
+    engine = app_engine()
     while True:
         sweep = timers.run_due_timers(engine.uow)
         click.echo(f"Đã kích hoạt mốc thời gian của {sweep.fired} hồ sơ, mở {sweep.opened} việc"

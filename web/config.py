@@ -8,6 +8,7 @@ INSTANCE = ROOT / "instance"
 
 
 class Config:
+    """The settings, each read from the environment with the embedded default beside it."""
     # SQLite file by default (the embedded demo); a postgresql+psycopg:// URL for a multi-user deployment.
     DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'learning_models.sqlite'}")
     # Unset: a random key kept in instance/secret_key (one host). Several hosts must share one via the environment.
@@ -16,11 +17,20 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
-    # The app sweeps due timers itself every this many seconds (0: leave it to `flask run-timers --every N`).
+    # The embedded default (web.embedded) sweeps due timers every this many seconds (0: leave it to
+    # `flask run-timers --every N`).
     TIMER_SWEEP_SECONDS = int(os.environ.get("TIMER_SWEEP_SECONDS", "60"))
-    # A step's files together (each at most engine.attachments.MAX_FILE_BYTES); larger requests get a 413.
+    # A step's files together (each at most engine.dossiers.attachments.MAX_FILE_BYTES); larger requests get a 413.
     MAX_CONTENT_LENGTH = 60_000_000
 
+
+class TestConfig(Config):
+    """What every test app shares; a test adds its own database and clock. CSRF stays on: tests send the token as a
+    browser does."""
+    __test__ = False  # a settings class, not tests for pytest to collect
+    TESTING = True
+    SECRET_KEY = "test"
+    TIMER_SWEEP_SECONDS = 0
 
 
 def instance_secret_key() -> str:

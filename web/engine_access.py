@@ -1,9 +1,24 @@
-"""How a request reaches the engine: a fresh unit of work, and the signed-in official."""
+"""How a request reaches the engine: the engine built once per app, a fresh unit of work, the signed-in official."""
 from flask import current_app
 from flask_login import UserMixin, current_user
 
+from engine.clock import SystemClock
 from engine.model import Official
-from engine.unit_of_work import UnitOfWork
+from engine.storage.database import make_engine, make_session_factory
+from engine.storage.unit_of_work import UnitOfWork
+
+
+class Engine:
+    """What the app keeps for the engine: built once per app, shared by every request."""
+
+    def __init__(self, database_url: str, clock=None):
+        self.database = make_engine(database_url)
+        self.session_factory = make_session_factory(self.database)
+        self.clock = clock or SystemClock()
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work on this engine's database and clock."""
+        return UnitOfWork(self.session_factory, self.clock)
 
 
 class SignedIn(UserMixin):
@@ -13,13 +28,20 @@ class SignedIn(UserMixin):
         self.official = official
 
     def get_id(self) -> str:
+        """What the session cookie keeps: the username."""
         return self.official.username
 
 
+def app_engine() -> Engine:
+    """The current app's engine."""
+    return current_app.extensions["engine"]
+
+
 def uow() -> UnitOfWork:
-    return current_app.extensions["engine"].uow()
+    """A fresh unit of work: each use case opens and commits its own transaction."""
+    return app_engine().uow()
 
 
 def official() -> Official:
+    """The official signed in to the pages."""
     return current_user.official
-

@@ -8,10 +8,12 @@ STATUS = ((NotFound, 404), (Forbidden, 403), (Conflict, 409), (InvalidInput, 422
 
 
 def status_of(error: EngineError) -> int:
+    """The HTTP status an engine error answers with (400 for any kind not listed)."""
     return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
 
 
 def init_app(app) -> None:
+    """Answer every engine error a view lets through: JSON under /api, the error page elsewhere."""
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError):
         code = status_of(error)

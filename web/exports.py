@@ -1,10 +1,23 @@
 """Every list an official sees, as an .xlsx sheet with the same columns as the page."""
+from flask import Response
+
+from engine import spreadsheets
 from engine.clock import VIETNAM
-from engine.forms import Field
+from engine.dossiers.forms import Field
 from engine.model import (BRANCH_KIND_LABELS, MINISTRY_CODE, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask,
                           RecognisedTitle)
-from engine.registry import TitleCount
+from engine.recognition.registry import TitleCount
 from engine.spreadsheets import Sheet
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The most rows a download holds (an inbox page on screen holds far fewer).
+MAX_ROWS = 50_000
+
+
+def download(name: str, *sheets: Sheet) -> Response:
+    """The sheets as one .xlsx file the browser saves as `name`.xlsx."""
+    return Response(spreadsheets.write(*sheets), mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
 
 
 def inbox(tasks: list[OpenTask]) -> Sheet:

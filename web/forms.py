@@ -4,10 +4,10 @@ import math
 import re
 from pathlib import Path
 
-from engine.attachments import Upload
-from engine.deployments import MAX_FILE_BYTES
+from engine.designing.deployments import MAX_FILE_BYTES
+from engine.dossiers.attachments import Upload
+from engine.dossiers.forms import Field
 from engine.errors import DeploymentRefused
-from engine.forms import Field
 
 LIST_ROWS_SPARE = 5
 
@@ -75,6 +75,7 @@ def ascii_int(text: str | None) -> int | None:
 
 
 def blank_rows(values: list | None) -> int:
+    """How many rows a list input shows: its values and a few spare ones to fill in."""
     return len(values or []) + LIST_ROWS_SPARE
 
 

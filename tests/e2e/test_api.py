@@ -1,8 +1,8 @@
 """The JSON API through Flask's client: each endpoint, each status code, both ways of signing in."""
 import pytest
 
-from tests.support import basic, csrf_token, fresh_database
 from tests.integration.test_use_cases import APPROVAL, CANDIDATES, PROCESS
+from tests.support import basic, csrf_token, fresh_database
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

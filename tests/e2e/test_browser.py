@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from engine import accounts, dossiers, reports, tasks, units
+from engine.dossiers import starting, tasks
+from engine.organisation import accounts, units
+from engine.reporting import periods
 from tests.integration.test_use_cases import to_commune
 from tests.support import PASSWORD
 
@@ -133,14 +135,14 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
     page = browser.new_page()
     sign_in(page, server, officials.ministry.username)
     for process, starter in starters.items():
-        started = dossiers.start_dossier(process, starter, {"year": 2026}, new_uow())
+        started = starting.start_dossier(process, starter, {"year": 2026}, new_uow())
         page.goto(f"{server}/dossiers/{started.id}")
         page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
         assert page.get_attribute("#diagram", "data-warnings") == "0", process
         first_step = started.open_tasks[0].step
         assert page.locator(f'#diagram [data-element-id="{first_step}"].open-step').count() == 1, process
         assert page.locator('#diagram [data-element-id="review_round"]').count() == 1, process
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (province_task,) = tasks.inbox(officials.province, new_uow()).tasks
     page.goto(f"{server}/dossiers/{province_task.dossier_id}")
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
@@ -153,7 +155,7 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="commune_late"]').count() == 1
-    reports.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
+    periods.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
     for official, step in ((officials.province, "set_commune_deadline"), (officials.ministry, "compile_national_report")):
         (task,) = [t for t in tasks.inbox(official, new_uow()).tasks if t.title == "learning_week" and t.step == step]
         page.goto(f"{server}/dossiers/{task.dossier_id}")
@@ -163,14 +165,14 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
 
 
 def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, server, officials, new_uow):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     page = browser.new_page()
     sign_in(page, server, officials.ministry.username)
     page.click("text=Báo cáo năm")
     page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
     assert page.get_attribute("#report-chart", "data-ready") == "34"
     assert page.locator("table.list tbody tr").count() == 35  # 34 provinces and the total
-    reports.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
+    periods.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
     page.click("text=Tuần lễ học tập suốt đời")
     page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
     assert page.get_attribute("#report-chart", "data-ready") == "34"

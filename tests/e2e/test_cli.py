@@ -1,11 +1,12 @@
 """The CLI through Flask's runner, as an administrator would type it."""
 import time
 
-from engine import deployments, dossiers
-from engine.accounts import authenticate
+from engine.designing import deployments
+from engine.dossiers import starting, viewing
 from engine.model import Official, Role
+from engine.organisation.accounts import authenticate
 from tests.integration.test_timers import deadline_diagram, due_at
-from web import create_app
+from web import embedded
 
 
 def test_init_db_is_idempotent(runner):
@@ -40,7 +41,7 @@ def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
     assert result.exit_code == 0, result.output
     assert "xa-hoankiem" in result.output and "đang chờ xã 00070" in result.output
     official = authenticate("xa-hoankiem", "hoctap-2026", new_uow())
-    from engine.tasks import inbox
+    from engine.dossiers.tasks import inbox
     assert [t.step for t in inbox(official, new_uow()).tasks] == ["verify"]
     assert "Đã mở kỳ báo cáo năm 2026 cho 34 tỉnh" in result.output
     assert [t.step for t in inbox(Official("tinh-hanoi", Role.PROVINCE, "01"), new_uow()).tasks] == [
@@ -59,7 +60,7 @@ def test_deploy_command_refuses_a_broken_file(runner, tmp_path):
 
 def test_run_timers_fires_what_is_due_once(runner, new_uow, officials, clock):
     deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
-    dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
+    starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
     assert "của 0 hồ sơ, mở 0 việc" in runner.invoke(args=["run-timers"]).output
     clock.advance(days=30)
     result = runner.invoke(args=["run-timers"])
@@ -69,16 +70,17 @@ def test_run_timers_fires_what_is_due_once(runner, new_uow, officials, clock):
 
 def test_the_app_fires_timers_by_itself_without_a_worker(database_url, new_uow, officials, clock):
     deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
-    dossier_id = dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
+    dossier_id = starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
     clock.advance(days=30)
-    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url, "CLOCK": clock, "TIMER_SWEEP_SECONDS": 1})
+    app = embedded.create_app({"SECRET_KEY": "x", "DATABASE_URL": database_url, "CLOCK": clock,
+                               "TIMER_SWEEP_SECONDS": 1})
     try:
         for _ in range(50):
             if due_at(new_uow, dossier_id) is None:
                 break
             time.sleep(0.1)
         assert due_at(new_uow, dossier_id) is None
-        history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+        history = viewing.get_dossier(dossier_id, officials.ministry, new_uow()).history
         assert history[-1].action == "timer"
     finally:
         app.extensions["timer_sweeper_stop"].set()

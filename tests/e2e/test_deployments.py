@@ -5,7 +5,7 @@ of another kind, no file at all; each stores nothing."""
 import io
 from pathlib import Path
 
-from engine import dossiers
+from engine.dossiers import starting, viewing
 from tests.integration.test_new_step_from_modeler import drawn_in_camunda_modeler
 from tests.integration.test_use_cases import PROCESS, snapshot, to_commune
 from tests.support import BPMN, basic, csrf_token
@@ -36,7 +36,7 @@ def test_camunda_modeler_deploys_and_a_dossier_runs_on_the_new_process(client, o
     again = modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
     assert [d["created"] for d in again.json["deployedProcessDefinitions"].values()] == [False]
 
-    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     assert [t.step_name for t in started.open_tasks] == ["Lập danh sách"]
     listed = client.get("/engine-rest/deployment", headers=basic(officials.designer)).json
     assert "family_from_modeler:1" in [d["id"] for d in listed]
@@ -44,7 +44,7 @@ def test_camunda_modeler_deploys_and_a_dossier_runs_on_the_new_process(client, o
 
 def test_the_modeller_s_file_comes_back_as_drawn(client, login_as, officials, new_uow):
     modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
-    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     login_as(officials.branch)
     assert client.get(f"/dossiers/{started.id}/diagram.bpmn").data == MODELER_FILE.read_bytes()
 
@@ -97,7 +97,7 @@ def test_a_designer_uploads_in_the_page_and_sees_each_version_with_its_dossiers(
                                              "files": (io.BytesIO(MODELER_FILE.read_bytes()), MODELER_FILE.name)},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "Đã triển khai: family_from_modeler phiên bản 1" in done
-    dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     page = client.get("/deployments").get_data(as_text=True)
     assert "Gia đình học tập (vẽ bằng Camunda Modeler)" in page and "Đang xử lý: 1" in page
     login_as(officials.commune)
@@ -120,7 +120,7 @@ def test_the_designer_sees_which_dossiers_can_move_then_moves_them(client, login
     moved = client.post(f"/deployments/{PROCESS}/migration", data={"csrf_token": csrf_token(page)},
                         follow_redirects=True).get_data(as_text=True)
     assert "Đã chuyển 1 hồ sơ sang phiên bản 2." in moved and "Không có hồ sơ nào chuyển được." in moved
-    assert dossiers.get_dossier(waiting, officials.ministry, new_uow()).process_version == 2
+    assert viewing.get_dossier(waiting, officials.ministry, new_uow()).process_version == 2
     assert "Không có quy trình 'nope'" in runner.invoke(args=["migrate", "nope"]).output
     login_as(officials.province)
     token = csrf_token(client.get("/inbox").get_data(as_text=True))

@@ -4,7 +4,7 @@ from io import BytesIO
 
 from openpyxl import load_workbook
 
-from engine import dossiers, tasks
+from engine.dossiers import starting, tasks, viewing
 from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, to_commune
 from tests.support import csrf_token, xlsx_file
 
@@ -45,7 +45,7 @@ def upload(client, task_id, token, content, filename="danh-sach.xlsx"):
 
 
 def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(client, officials, login_as, new_uow):
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     task_id = only_task(dossier).id
     login_as(officials.branch)
     template = opened(client.get(f"/tasks/{task_id}/list.xlsx")).active
@@ -63,9 +63,9 @@ def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(cli
     assert good.status_code == 200 and "Đã đọc 2 dòng từ tệp" in page
     assert 'value="Hộ A"' in page and 'value="75.5"' in page
     # Reading a file stores nothing: the step is still open until the official submits the filled form.
-    assert dossiers.get_dossier(dossier.id, officials.branch, new_uow()).data.get("candidates") is None
+    assert viewing.get_dossier(dossier.id, officials.branch, new_uow()).data.get("candidates") is None
     fields = dict(re.findall(r'name="(candidates-\d+-\w+)" value="([^"]*)"', page))
     submitted = client.post(f"/tasks/{task_id}", data={"_lists": "candidates", "csrf_token": token, **fields})
     assert submitted.status_code == 302
-    assert dossiers.get_dossier(dossier.id, officials.branch, new_uow()).data["candidates"] == [
+    assert viewing.get_dossier(dossier.id, officials.branch, new_uow()).data["candidates"] == [
         {"name": "Hộ A", "score": 80}, {"name": "Hộ B", "score": 75.5}]

@@ -6,7 +6,8 @@ from urllib.parse import quote
 
 from openpyxl import load_workbook
 
-from engine import registry, tasks
+from engine.dossiers import tasks
+from engine.recognition import registry
 from tests.integration.test_use_cases import APPROVAL, only_task, to_commune
 from tests.support import basic, csrf_token
 

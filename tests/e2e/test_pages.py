@@ -1,7 +1,8 @@
 """The officials' pages through Flask's client: sign-in, CSRF, the inbox, a task form, dossier and registry."""
 import re
 
-from engine import deployments, dossiers
+from engine.designing import deployments
+from engine.dossiers import starting
 from tests.integration.test_timers import deadline_diagram
 from tests.integration.test_use_cases import APPROVAL, to_commune
 from tests.support import csrf_token
@@ -68,7 +69,7 @@ def test_branch_starts_and_fills_a_candidate_list_in_the_page(client, officials,
 
 
 def test_registry_page_lists_recognised_households(client, officials, login_as, new_uow):
-    from engine import tasks
+    from engine.dossiers import tasks
     _, verify = to_commune(new_uow, officials)
     approve = tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()).next_tasks[0]
     tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
@@ -98,7 +99,7 @@ def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials
 
 
 def test_a_done_task_page_says_so_instead_of_offering_the_form(client, officials, login_as, new_uow):
-    from engine import tasks
+    from engine.dossiers import tasks
     _, verify = to_commune(new_uow, officials)
     tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
     login_as(officials.commune)
@@ -131,7 +132,7 @@ def test_without_a_configured_key_each_install_makes_its_own(tmp_path, monkeypat
 
 
 def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials, login_as, new_uow):
-    from engine import tasks
+    from engine.dossiers import tasks
     from tests.integration.test_use_cases import approve_all_the_way
     _, first = to_commune(new_uow, officials)
     _, second = to_commune(new_uow, officials)
@@ -148,7 +149,7 @@ def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials
 
 def test_the_inbox_shows_a_deadline_and_marks_it_overdue_once_past(client, officials, login_as, new_uow, clock):
     deployments.deploy({"with_deadline.bpmn": deadline_diagram()}, officials.designer, new_uow())
-    dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
+    starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
     login_as(officials.branch)
     page = client.get("/inbox").get_data(as_text=True)
     assert "15/12/2026 17:00" in page and "quá hạn" not in page

@@ -5,15 +5,16 @@ import re
 
 from openpyxl import load_workbook
 
-from engine import reports, tasks
-from tests.support import csrf_token
+from engine.dossiers import tasks
+from engine.reporting import periods
+from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
 from tests.integration.test_week_reports import accept as accept_week
 from tests.integration.test_week_reports import open_week, send_province_report
-from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
+from tests.support import csrf_token
 
 
 def period_with_one_commune(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
     accept(new_uow, officials, officials.commune, {**FIGURES, "total_family": 80})
 

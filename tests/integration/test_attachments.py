@@ -4,8 +4,8 @@ have, keeping a file of another dossier, a file field that is not a list of ids;
 was."""
 import pytest
 
-from engine import attachments, dossiers, tasks
-from engine.attachments import MAX_FILE_BYTES, Upload
+from engine.dossiers import attachments, starting, tasks, viewing
+from engine.dossiers.attachments import MAX_FILE_BYTES, Upload
 from engine.errors import InvalidInput, NotFound
 from tests.integration.test_use_cases import snapshot
 
@@ -15,7 +15,7 @@ ASSESSMENT = {"full_name": "Phạm Văn Minh", "id_number": "001090012345",
 
 
 def registration(new_uow, officials):
-    started = dossiers.start_dossier("learning_citizen_recognition", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("learning_citizen_recognition", officials.branch, {"year": 2026}, new_uow())
     return started.id, started.open_tasks[0].id
 
 
@@ -37,7 +37,7 @@ def test_a_file_that_is_not_evidence_is_refused_and_nothing_is_stored(new_uow, o
 def test_unknown_fields_and_other_dossiers_files_are_refused(new_uow, officials):
     first_id, first_task = registration(new_uow, officials)
     tasks.complete_task(first_task, officials.branch, ASSESSMENT, new_uow(), {"evidence": [Upload("a.pdf", PDF)]})
-    (foreign,) = dossiers.get_dossier(first_id, officials.branch, new_uow()).attachments
+    (foreign,) = viewing.get_dossier(first_id, officials.branch, new_uow()).attachments
     _, task_id = registration(new_uow, officials)
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as refusal:
@@ -54,7 +54,7 @@ def test_files_are_kept_with_a_clean_name_and_read_back_only_where_the_dossier_i
     docx = b"PK\x03\x04" + b"\0" * 30
     tasks.complete_task(task_id, officials.branch, ASSESSMENT, new_uow(),
                         {"evidence": [Upload("../../etc/Giấy khen.pdf", PDF), Upload("Bảng điểm.DOCX", docx)]})
-    view = dossiers.get_dossier(dossier_id, officials.commune, new_uow())
+    view = viewing.get_dossier(dossier_id, officials.commune, new_uow())
     assert [(a.file_name, a.media_type, a.size) for a in view.attachments] == [
         ("Giấy khen.pdf", "application/pdf", len(PDF)),
         ("Bảng điểm.DOCX", attachments._OFFICE[".docx"], len(docx))]
@@ -85,12 +85,12 @@ def test_a_file_is_named_after_what_it_is(new_uow, officials):
     dossier_id, task_id = registration(new_uow, officials)
     tasks.complete_task(task_id, officials.branch, ASSESSMENT, new_uow(),
                         {"evidence": [Upload("trang.html", PDF), Upload("anh.JPEG", b"\xff\xd8\xff\xe0")]})
-    names = [a.file_name for a in dossiers.get_dossier(dossier_id, officials.branch, new_uow()).attachments]
+    names = [a.file_name for a in viewing.get_dossier(dossier_id, officials.branch, new_uow()).attachments]
     assert names == ["trang.pdf", "anh.JPEG"]
 
 
 def test_a_citizen_recognised_through_another_branch_is_refused_without_saying_where(new_uow, officials):
-    elsewhere = dossiers.start_dossier("learning_citizen_recognition", officials.other_branch, {"year": 2026},
+    elsewhere = starting.start_dossier("learning_citizen_recognition", officials.other_branch, {"year": 2026},
                                        new_uow())
     done = tasks.complete_task(elsewhere.open_tasks[0].id, officials.other_branch, ASSESSMENT, new_uow(),
                                {"evidence": [Upload("a.pdf", PDF)]})

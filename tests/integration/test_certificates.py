@@ -4,9 +4,10 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from engine import dossiers, registry, tasks
-from engine.attachments import Upload
+from engine.dossiers import starting, tasks
+from engine.dossiers.attachments import Upload
 from engine.errors import Forbidden, NotFound
+from engine.recognition import registry
 from tests.integration.test_use_cases import APPROVAL, only_task, to_commune
 
 
@@ -48,7 +49,7 @@ def certificate_text(title_id, official, new_uow) -> str:
 
 
 def test_a_commune_s_certificate_names_its_level_and_the_province(new_uow, officials):
-    started = dossiers.start_dossier("commune_community_recognition", officials.commune, {"year": 2026}, new_uow())
+    started = starting.start_dossier("commune_community_recognition", officials.commune, {"year": 2026}, new_uow())
     pdf = Upload("bao-cao.pdf", b"%PDF-1.4\n")
     done = tasks.complete_task(started.open_tasks[0].id, officials.commune, {
         "level": "1", **{f"criterion_{i}": "met" for i in range(1, 6)}}, new_uow(),
@@ -63,7 +64,7 @@ def test_a_commune_s_certificate_names_its_level_and_the_province(new_uow, offic
 
 
 def test_a_citizen_recognised_by_the_commune_gets_the_commune_s_certificate(new_uow, officials):
-    started = dossiers.start_dossier("learning_citizen_recognition", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("learning_citizen_recognition", officials.branch, {"year": 2026}, new_uow())
     done = tasks.complete_task(started.open_tasks[0].id, officials.branch, {
         "full_name": "Phạm Văn Minh", "id_number": "001090012345", **{f"indicator_{i}": 8 for i in range(1, 11)}},
         new_uow(), {"evidence": [Upload("a.pdf", b"%PDF-1.4\n")]})

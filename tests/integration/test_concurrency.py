@@ -8,9 +8,9 @@ import urllib.request
 import pytest
 from werkzeug.serving import make_server
 
-from engine import dossiers, tasks
+from engine.dossiers import starting, tasks, viewing
 from engine.errors import TaskAlreadyDone
-from tests.integration.test_use_cases import PROCESS, CANDIDATES, only_task, snapshot
+from tests.integration.test_use_cases import CANDIDATES, PROCESS, only_task, snapshot
 
 ROUNDS = 5
 
@@ -36,7 +36,7 @@ def race(count, action):
 
 
 def dossier_at_commune(new_uow, officials):
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": CANDIDATES}, new_uow())
     return only_task(done)
 
@@ -50,7 +50,7 @@ def test_use_case_level_race_has_one_winner(new_uow, officials):
         losers = [r for r in results if isinstance(r, Exception)]
         assert len(winners) == 1 and len(losers) == 1, results
         assert isinstance(losers[0], TaskAlreadyDone)
-        history = dossiers.get_dossier(winners[0].dossier_id, officials.commune, new_uow()).history
+        history = viewing.get_dossier(winners[0].dossier_id, officials.commune, new_uow()).history
         assert [h.action for h in history].count("complete") == 2  # the branch's step and one verification
 
 

@@ -2,8 +2,10 @@
 Bad inputs tried: broken XML, an unsafe cell, another province's table, a commune loading, no table at all."""
 import pytest
 
-from engine import decisions, deployments, registry, tasks
+from engine.designing import deployments
+from engine.dossiers import tasks
 from engine.errors import DeploymentRefused, Forbidden
+from engine.recognition import decision_tables, registry
 from tests.integration.test_use_cases import APPROVAL, only_task, snapshot, to_commune
 from tests.support import ROOT
 
@@ -11,7 +13,7 @@ DELEGATION = (ROOT / "features" / "tables" / "delegate_family_to_commune.dmn").r
 
 
 def load(official, new_uow, content=DELEGATION, province=None):
-    return decisions.load_decision_table("delegate.dmn", content, official, new_uow(), province)
+    return decision_tables.load_decision_table("delegate.dmn", content, official, new_uow(), province)
 
 
 def decide(new_uow, officials, verify):
@@ -64,7 +66,7 @@ def test_who_may_load_a_table_and_what_is_refused(new_uow, officials):
     assert snapshot(new_uow) == before
     assert load(officials.province, new_uow)[0].version == 1
     assert load(officials.province, new_uow)[0].created is False
-    national = decisions.load_decision_table("deciding_level.dmn", (ROOT / "bpmn" / "decisions" /
+    national = decision_tables.load_decision_table("deciding_level.dmn", (ROOT / "bpmn" / "decisions" /
                                              "deciding_level.dmn").read_bytes(), officials.designer, new_uow())
     assert [(t.province_code, t.version, t.created) for t in national] == [("VN", 1, False)]
 

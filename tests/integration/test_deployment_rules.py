@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from engine import deployments, dossiers, tasks
+from engine.designing import deployments
+from engine.dossiers import starting, tasks
+from engine.dossiers.workflows import definition
 from engine.errors import DeploymentRefused, InvalidInput
-from engine.progress import definition
 from tests.integration.test_use_cases import only_task, snapshot
 from tests.support import ROOT
 
@@ -53,7 +54,7 @@ def test_a_step_no_role_can_take_or_a_camunda_setting_that_means_nothing_here_is
 def test_candidate_groups_assign_a_step_outside_any_lane(new_uow, officials):
     content = changed(MODELER_FILE, (VERIFY_REF, ""))
     deployments.deploy({"family.bpmn": content}, officials.designer, new_uow())
-    started = dossiers.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     verify = only_task(tasks.complete_task(only_task(started).id, officials.branch, {}, new_uow()))
     assert (verify.step_name, verify.role, verify.unit_code) == ("Xã xem danh sách", "commune", "00070")
 
@@ -62,7 +63,7 @@ def test_a_diagram_with_camunda_settings_only_runs(new_uow, officials):
     """Camunda's properties give the title, its starter groups the role that opens it, each task's candidate groups
     its role, its formKey its form and its dueDate the variable holding its deadline."""
     deployments.deploy({"camunda_only.bpmn": CAMUNDA_ONLY.read_bytes(), **FORMS}, officials.designer, new_uow())
-    started = dossiers.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
     propose = only_task(started)
     view = tasks.get_task(propose.id, officials.branch, new_uow())
     assert (view.form_title, [f.name for f in view.fields]) == ("Đôn đốc đơn vị quá hạn", ["note"])
@@ -98,7 +99,7 @@ def with_form_data(*more: tuple[str, str]) -> bytes:
 
 def test_a_form_drawn_in_the_modeller_is_the_step_s_form(new_uow, officials):
     deployments.deploy({"drawn.bpmn": with_form_data(), **FORMS}, officials.designer, new_uow())
-    started = dossiers.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
+    started = starting.start_dossier("camunda_only", officials.branch, {"year": 2026}, new_uow())
     verify = only_task(tasks.complete_task(only_task(started).id, officials.branch, {"note": "Đã họp"}, new_uow()))
     view = tasks.get_task(verify.id, officials.commune, new_uow())
     assert [(f.name, f.label) for f in view.fields] == [

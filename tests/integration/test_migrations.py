@@ -3,7 +3,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 
-from engine.db import MIGRATIONS, make_engine, upgrade_schema
+from engine.storage.database import MIGRATIONS, make_engine, upgrade_schema
 
 
 def alembic_to(engine, revision, move=command.upgrade):

@@ -4,9 +4,10 @@ step, a dossier already running finishes on the version it started on, unless it
 (which only dossiers that have not reached the changed part can be)."""
 import pytest
 
-from engine import deployments, dossiers, tasks
+from engine.designing import deployments
+from engine.designing.moving_dossiers import migrate_dossiers
+from engine.dossiers import tasks, viewing
 from engine.errors import Forbidden
-from engine.version_migration import migrate_dossiers
 from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, snapshot, to_commune
 from tests.support import BPMN
 
@@ -75,7 +76,7 @@ def test_new_dossiers_take_the_new_step_while_a_running_one_keeps_its_version(ne
                                                 new_uow()))
     assert approve_old.step == "approve"
     assert approve_at_province(new_uow, officials, approve_old).status == "recognised"
-    versions = {d: dossiers.get_dossier(d, officials.ministry, new_uow()).process_version for d in (old_id, new_id)}
+    versions = {d: viewing.get_dossier(d, officials.ministry, new_uow()).process_version for d in (old_id, new_id)}
     assert versions == {old_id: 1, new_id: 2}
 
 
@@ -97,7 +98,7 @@ def test_running_dossiers_move_to_the_new_version_where_they_have_not_reached_th
 
     done = migrate_dossiers(PROCESS, officials.designer, new_uow(), apply=True)
     assert (done.movable, set(done.refused), done.applied) == ({at_commune: 1}, {past_commune}, True)
-    moved = dossiers.get_dossier(at_commune, officials.ministry, new_uow())
+    moved = viewing.get_dossier(at_commune, officials.ministry, new_uow())
     assert moved.process_version == 2 and moved.history[-1].action == "migrate"
     assert moved.history[-1].payload == {"process": PROCESS, "from": 1, "to": 2}
     # The moved dossier's open step is still the commune's; after it, the new step.
@@ -106,5 +107,5 @@ def test_running_dossiers_move_to_the_new_version_where_they_have_not_reached_th
     assert check.step_name == CHECK_STEP
     # The other one goes on as it was, on version 1.
     assert approve_at_province(new_uow, officials, at_province).status == "recognised"
-    assert dossiers.get_dossier(past_commune, officials.ministry, new_uow()).process_version == 1
+    assert viewing.get_dossier(past_commune, officials.ministry, new_uow()).process_version == 1
     assert migrate_dossiers(PROCESS, officials.designer, new_uow()).movable == {}

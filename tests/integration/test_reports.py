@@ -4,13 +4,13 @@ deadline, an unknown kind, a year out of range; each stores nothing."""
 from datetime import UTC, date, datetime
 
 import pytest
-
 from sqlalchemy import func, select
 
-from engine import dossiers, report_figures, reports, tasks, timers
-from engine.attachments import Upload
+from engine.dossiers import starting, tasks, timers, viewing
+from engine.dossiers.attachments import Upload
 from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput
-from engine.orm import DossierRow, ReportValueRow
+from engine.reporting import figures, periods
+from engine.storage.tables import DossierRow, ReportValueRow
 from tests.integration.test_use_cases import only_task, snapshot
 
 DUE = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)  # 15/12/2026 17:00 in Vietnam
@@ -18,15 +18,15 @@ NATIONAL_STEP = "Tổng hợp báo cáo toàn quốc"
 
 
 def test_every_province_gets_its_report_with_the_period_s_deadline(new_uow, officials):
-    opened = reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    opened = periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     assert (opened.dossiers, opened.province_deadline) == (34, DUE)
     (task,) = tasks.inbox(officials.province, new_uow()).tasks
     assert (task.step_name, task.unit_code, task.title, task.due_at) == (
         "Đặt hạn nộp cho các xã", "01", "annual_models", DUE)
     assert [t.unit_code for t in tasks.inbox(officials.other_province, new_uow()).tasks] == ["46"]
-    assert "annual_models_report" not in [p.id for p in dossiers.startable_processes(officials.province, new_uow())]
+    assert "annual_models_report" not in [p.id for p in starting.startable_processes(officials.province, new_uow())]
     with pytest.raises(Forbidden, match="tự mở khi Bộ mở kỳ báo cáo"):
-        dossiers.start_dossier("annual_models_report", officials.province, {"year": 2026}, new_uow())
+        starting.start_dossier("annual_models_report", officials.province, {"year": 2026}, new_uow())
 
 
 @pytest.mark.parametrize("who, kind, year, deadline, refusal", [
@@ -38,31 +38,31 @@ def test_every_province_gets_its_report_with_the_period_s_deadline(new_uow, offi
 def test_a_period_that_cannot_open_stores_nothing(new_uow, officials, who, kind, year, deadline, refusal):
     before = snapshot(new_uow)
     with pytest.raises(refusal):
-        reports.open_reporting_period(kind, year, getattr(officials, who), new_uow(), deadline)
+        periods.open_reporting_period(kind, year, getattr(officials, who), new_uow(), deadline)
     assert snapshot(new_uow) == before
 
 
 def test_a_period_opens_once(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     before = snapshot(new_uow)
     with pytest.raises(Conflict, match="đã được mở"):
-        reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+        periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     assert snapshot(new_uow) == before
 
 
 def test_the_ministry_compiles_the_national_report_in_a_dossier_only_it_sees(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (task,) = tasks.inbox(officials.ministry, new_uow()).tasks
     assert (task.step_name, task.unit_code, task.title) == (NATIONAL_STEP, "VN", "annual_models")
     with pytest.raises(DossierNotFound):
-        dossiers.get_dossier(task.dossier_id, officials.province, new_uow())
+        viewing.get_dossier(task.dossier_id, officials.province, new_uow())
     with pytest.raises(InvalidInput) as refusal:
         tasks.complete_task(task.id, officials.ministry, {"summary": "Cả nước đạt 71% gia đình học tập."}, new_uow())
     assert set(refusal.value.errors) == {"report_file"}
     done = tasks.complete_task(task.id, officials.ministry, {"summary": "Cả nước đạt 71% gia đình học tập."},
                                new_uow(), {"report_file": [Upload("bao-cao-toan-quoc.pdf", b"%PDF-1.4\n")]})
     assert (done.status, done.next_tasks) == ("closed", ())
-    dossier = dossiers.get_dossier(task.dossier_id, officials.ministry, new_uow())
+    dossier = viewing.get_dossier(task.dossier_id, officials.ministry, new_uow())
     assert (dossier.province_code, dossier.commune_code, dossier.data["summary"]) == (
         "VN", "VN", "Cả nước đạt 71% gia đình học tập.")
 
@@ -75,7 +75,7 @@ def test_without_a_national_process_no_period_opens(new_uow, officials):
         uow.commit()
     before = snapshot(new_uow)
     with pytest.raises(Conflict, match="Chưa triển khai quy trình báo cáo tổng hợp toàn quốc của Bộ"):
-        reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+        periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     assert snapshot(new_uow) == before
 
 
@@ -90,12 +90,12 @@ def commune_task(new_uow, official):
     return task
 
 
-FIGURES = {**{f"{part}_{model}": count for model in report_figures.MODELS
+FIGURES = {**{f"{part}_{model}": count for model in figures.MODELS
               for part, count in (("registered", 40), ("recognised", 0), ("total", 50))}}
 
 
 def test_the_province_fans_out_to_each_of_its_communes_with_their_deadline(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     done = set_commune_deadline(new_uow, officials)
     assert [t.step_name for t in done.next_tasks] == ["Tổng hợp, gửi báo cáo của tỉnh"]
     with new_uow() as uow:
@@ -109,12 +109,12 @@ def test_the_province_fans_out_to_each_of_its_communes_with_their_deadline(new_u
     assert tasks.get_task(task.id, officials.commune, new_uow()).values["recognised_family"] == 0
     # Each commune sees its own report only.
     with pytest.raises(DossierNotFound):
-        dossiers.get_dossier(task.dossier_id, officials.other_commune, new_uow())
+        viewing.get_dossier(task.dossier_id, officials.other_commune, new_uow())
     assert tasks.inbox(officials.other_commune, new_uow()).total == 1
 
 
 def test_a_commune_s_figures_are_checked_returned_and_accepted(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
     task = commune_task(new_uow, officials.commune)
     with pytest.raises(InvalidInput) as refusal:
@@ -140,13 +140,13 @@ def test_a_commune_s_figures_are_checked_returned_and_accepted(new_uow, official
     with new_uow() as uow:
         rows = {(r.indicator, r.value) for r in uow.session.scalars(
             select(ReportValueRow).where(ReportValueRow.unit_code == "00070"))}
-    assert rows == {(f"{part}_{model}", count) for model in report_figures.MODELS
+    assert rows == {(f"{part}_{model}", count) for model in figures.MODELS
                     for part, count in (("registered", 40), ("recognised", 0),
                                         ("total", 55 if model == "family" else 50))}
 
 
 def test_communes_are_reminded_then_chased_and_a_late_commune_still_submits(new_uow, officials, clock):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
     on_time = commune_task(new_uow, officials.other_commune)
     tasks.complete_task(on_time.id, officials.other_commune, FIGURES, new_uow())
@@ -170,7 +170,7 @@ def test_communes_are_reminded_then_chased_and_a_late_commune_still_submits(new_
 
 
 def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, officials, clock):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 10))
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 10))
     set_commune_deadline(new_uow, officials)
     clock.advance(days=21)  # 11/12/2026, past the province's 10/12 and the communes' 05/12
     sweep = timers.run_due_timers(new_uow, limit=5000)
@@ -188,10 +188,10 @@ def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, of
 def test_a_province_is_reminded_before_its_deadline_and_the_ministry_sees_who_sent(new_uow, officials, clock):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as refusal:
-        reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=0)
+        periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=0)
     assert refusal.value.errors == {"reminder_days": "Nhắc trước hạn từ 1 đến 30 ngày."}
     assert snapshot(new_uow) == before
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=2)
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), reminder_days=2)
     set_commune_deadline(new_uow, officials)
     clock.advance(days=22, hours=10)  # 12/12/2026 18:00 in Vietnam: the reminder (13/12 17:00) not yet due
     assert timers.run_due_timers(new_uow, limit=5000).failed == {}
@@ -205,12 +205,12 @@ def test_a_province_is_reminded_before_its_deadline_and_the_ministry_sees_who_se
         assert uow.tasks.get(submit.id).reminded_at == clock.now()
     tasks.complete_task(submit.id, officials.province, {"summary": "Báo cáo của Hà Nội."}, new_uow(),
                         {"report_file": [Upload("bao-cao-tinh.pdf", b"%PDF-1.4\n")]})
-    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    national = periods.report_view("annual_models", 2026, officials.ministry, new_uow())
     sent = {row.code: row.sent_at for row in national.rows}
     assert (sent["01"], sent["46"], national.past_deadline, national.deadline) == (clock.now(), None, False, DUE)
-    assert reports.report_view("annual_models", 2026, officials.province, new_uow()).sent_at == clock.now()
+    assert periods.report_view("annual_models", 2026, officials.province, new_uow()).sent_at == clock.now()
     clock.advance(days=3)
-    assert reports.report_view("annual_models", 2026, officials.ministry, new_uow()).past_deadline
+    assert periods.report_view("annual_models", 2026, officials.ministry, new_uow()).past_deadline
 
 
 def accept(new_uow, officials, commune_official, values):
@@ -220,13 +220,13 @@ def accept(new_uow, officials, commune_official, values):
 
 
 def test_aggregates_are_the_sums_of_the_communes_figures_against_the_targets(new_uow, officials, clock):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
     accept(new_uow, officials, officials.commune, {**FIGURES, "registered_family": 50, "total_family": 100})
     accept(new_uow, officials, officials.other_commune, {**FIGURES, "total_family": 60})
-    reports.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
+    periods.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
 
-    province = reports.report_view("annual_models", 2026, officials.province, new_uow())
+    province = periods.report_view("annual_models", 2026, officials.province, new_uow())
     by_code = {row.code: row for row in province.rows}
     assert len(province.rows) > 100 and {"00070", "00073"} <= set(by_code)
     family = province.totals[0]
@@ -236,35 +236,35 @@ def test_aggregates_are_the_sums_of_the_communes_figures_against_the_targets(new
     waiting = [row for row in province.rows if row.waiting]
     assert len(waiting) == len(province.rows) - 2 and not any(row.overdue for row in waiting)
 
-    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    national = periods.report_view("annual_models", 2026, officials.ministry, new_uow())
     hanoi = next(row for row in national.rows if row.code == "01")
     assert (hanoi.models[0].registered, hanoi.models[0].total, hanoi.accepted) == (90, 160, 2)
     assert hanoi.models[0].target == 0.9 and next(r for r in national.rows if r.code == "46").models[0].target == 0.8
     assert national.totals[0].total == 160 and len(national.rows) == 34
     clock.advance(days=16)
-    late = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    late = periods.report_view("annual_models", 2026, officials.ministry, new_uow())
     assert next(row for row in late.rows if row.code == "01").overdue == hanoi.communes - 2
 
 
 def test_the_view_stays_within_the_official_s_reach(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     with pytest.raises(Forbidden):
-        reports.report_view("annual_models", 2026, officials.commune, new_uow())
+        periods.report_view("annual_models", 2026, officials.commune, new_uow())
     with new_uow() as uow:
         hue = [commune.code for commune in uow.units.communes_of("46")]
-    assert [row.code for row in reports.report_view("annual_models", 2026, officials.other_province,
+    assert [row.code for row in periods.report_view("annual_models", 2026, officials.other_province,
                                                      new_uow()).rows] == hue
     with pytest.raises(Forbidden):
-        reports.set_target("01", "family", 2030, 0.9, officials.other_province, new_uow())
+        periods.set_target("01", "family", 2030, 0.9, officials.other_province, new_uow())
     with pytest.raises(InvalidInput):
-        reports.set_target("46", "family", 2030, 1.5, officials.other_province, new_uow())
+        periods.set_target("46", "family", 2030, 1.5, officials.other_province, new_uow())
 
 
 def test_a_national_target_set_by_the_ministry_applies_where_a_province_has_none(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
-    reports.set_target("VN", "family", 2030, 0.85, officials.ministry, new_uow())
-    reports.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
-    national = reports.report_view("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.set_target("VN", "family", 2030, 0.85, officials.ministry, new_uow())
+    periods.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
+    national = periods.report_view("annual_models", 2026, officials.ministry, new_uow())
     targets = {row.code: row.models[0].target for row in national.rows}
     assert (national.totals[0].target, targets["01"], targets["46"]) == (0.85, 0.9, 0.85)
     assert national.totals[1].target == 0.75  # clan: the national default from QĐ 387
@@ -272,17 +272,17 @@ def test_a_national_target_set_by_the_ministry_applies_where_a_province_has_none
 
 def test_waiting_counts_are_those_of_the_period_s_year(new_uow, officials):
     for year in (2026, 2027):
-        reports.open_reporting_period("annual_models", year, officials.ministry, new_uow())
+        periods.open_reporting_period("annual_models", year, officials.ministry, new_uow())
         (task,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks
                    if t.step_name == "Đặt hạn nộp cho các xã"]
         tasks.complete_task(task.id, officials.province, {"commune_deadline": "2026-12-05", "reminder_days": 3},
                             new_uow())
-    view = reports.report_view("annual_models", 2026, officials.province, new_uow())
+    view = periods.report_view("annual_models", 2026, officials.province, new_uow())
     assert {row.waiting for row in view.rows} == {1}
 
 
 def test_a_commune_deadline_after_the_province_s_is_refused_and_opens_nothing(new_uow, officials):
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput, match=r"Hạn của xã phải trước hạn của tỉnh \(15/12/2026\)"):
         set_commune_deadline(new_uow, officials, day="2026-12-20")
@@ -291,6 +291,6 @@ def test_a_commune_deadline_after_the_province_s_is_refused_and_opens_nothing(ne
 
 def test_a_target_for_a_unit_that_is_not_a_province_is_refused(new_uow, officials):
     with pytest.raises(InvalidInput, match="Không có tỉnh mã 99"):
-        reports.set_target("99", "family", 2030, 0.9, officials.ministry, new_uow())
+        periods.set_target("99", "family", 2030, 0.9, officials.ministry, new_uow())
     with pytest.raises(InvalidInput, match="Không có tỉnh mã 00070"):
-        reports.set_target("00070", "family", 2030, 0.9, officials.ministry, new_uow())
+        periods.set_target("00070", "family", 2030, 0.9, officials.ministry, new_uow())

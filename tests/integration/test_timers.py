@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from engine import deployments, dossiers, progress, tasks, timers
+from engine.designing import deployments
+from engine.dossiers import starting, step_runner, tasks, timers, viewing
 from engine.errors import DeploymentRefused, WorkflowFailed
-from engine.orm import AuditRow, DossierRow
+from engine.storage.tables import AuditRow, DossierRow
 from tests.integration.test_use_cases import snapshot
 
 DEADLINE = "deadline"
@@ -63,7 +64,7 @@ def with_deadline(new_uow, officials):
 
 
 def start(new_uow, officials) -> int:
-    return dossiers.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
+    return starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
 
 
 def due_at(new_uow, dossier_id):
@@ -73,7 +74,7 @@ def due_at(new_uow, dossier_id):
 
 def steps(new_uow, officials, dossier_id):
     return sorted((t.step_name, t.unit_code) for t in
-                  dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).open_tasks)
+                  viewing.get_dossier(dossier_id, officials.ministry, new_uow()).open_tasks)
 
 
 def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_submit(
@@ -92,7 +93,7 @@ def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_s
                                                      ("Đôn đốc chi hội nộp báo cáo", "00070")]
     assert due_at(new_uow, dossier_id) is None
     assert timers.run_due_timers(new_uow).fired == 0  # fired once only
-    history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+    history = viewing.get_dossier(dossier_id, officials.ministry, new_uow()).history
     assert [(h.username, h.action) for h in history][-1] == ("hẹn-giờ", "timer")
     (late_submit,) = [t for t in tasks.inbox(officials.branch, new_uow()).tasks if t.dossier_id == dossier_id]
     tasks.complete_task(late_submit.id, officials.branch, {}, new_uow())
@@ -101,7 +102,7 @@ def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_s
 
 def test_submitting_before_the_deadline_clears_the_timer(new_uow, officials, clock, with_deadline):
     dossier_id = start(new_uow, officials)
-    (submit,) = dossiers.get_dossier(dossier_id, officials.branch, new_uow()).open_tasks
+    (submit,) = viewing.get_dossier(dossier_id, officials.branch, new_uow()).open_tasks
     tasks.complete_task(submit.id, officials.branch, {}, new_uow())
     assert due_at(new_uow, dossier_id) is None
     clock.advance(days=40)
@@ -158,7 +159,7 @@ def test_a_timer_that_cannot_fire_is_put_off_and_recorded_not_retried_in_every_s
     assert list(sweep.failed) == [dossier_id] and sweep.fired == 0
     assert due_at(new_uow, dossier_id) == clock.now() + timers.RETRY_AFTER
     assert steps(new_uow, officials, dossier_id) == before
-    history = dossiers.get_dossier(dossier_id, officials.ministry, new_uow()).history
+    history = viewing.get_dossier(dossier_id, officials.ministry, new_uow()).history
     assert history[-1].action == "timer_failed" and "Quy trình lỗi khi chạy" in history[-1].payload["reason"]
     assert timers.run_due_timers(new_uow).failed == {}  # not again until the retry time
 
@@ -182,14 +183,14 @@ def test_an_unexpected_failure_on_one_dossier_does_not_stop_the_sweep(new_uow, o
                                                                       monkeypatch):
     first, second = start(new_uow, officials), start(new_uow, officials)
     clock.advance(days=30)
-    real = progress.after_step
+    real = step_runner.fire_timers
 
-    def breaks_on_first(uow, dossier, *args):
+    def breaks_on_first(uow, by, dossier, *args):
         if dossier.id == first:
             raise RuntimeError("mất kết nối giữa chừng")
-        return real(uow, dossier, *args)
+        return real(uow, by, dossier, *args)
 
-    monkeypatch.setattr(progress, "after_step", breaks_on_first)
+    monkeypatch.setattr(step_runner, "fire_timers", breaks_on_first)
     sweep = timers.run_due_timers(new_uow)
     assert (sweep.fired, list(sweep.failed)) == (1, [first]) and "mất kết nối" in sweep.failed[first]
     assert due_at(new_uow, first) == clock.now() + timers.RETRY_AFTER and due_at(new_uow, second) is None

@@ -3,12 +3,14 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from engine import deployments, dossiers, progress, registry, tasks
+from engine.designing import deployments
+from engine.dossiers import services, starting, tasks, viewing
 from engine.errors import (Conflict, DeploymentRefused, DossierNotFound, Forbidden, InvalidInput, NotYourTask,
                            TaskAlreadyDone, TaskNotFound, WorkflowFailed)
 from engine.model import DossierStatus
-from engine.orm import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow, RecognitionDecisionRow,
-                        TitleRow)
+from engine.recognition import registry
+from engine.storage.tables import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow,
+                                   RecognitionDecisionRow, TitleRow)
 from tests.support import BPMN
 
 PROCESS = "candidate_list_recognition"
@@ -23,7 +25,7 @@ def only_task(view_or_done):
 
 
 def to_commune(new_uow, officials, candidates=CANDIDATES):
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 1"}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 1"}, new_uow())
     done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": candidates}, new_uow())
     return dossier.id, only_task(done)
 
@@ -54,7 +56,7 @@ def test_approved_first_time_enters_the_registry(new_uow, officials, clock):
         ("Nguyễn Văn An", 86, "00070", "01", "125/QĐ-UBND"), ("Trần Thị Bình", 92.5, "00070", "01", "125/QĐ-UBND")]
     assert titles[0].valid_until.isoformat() == "2027-12-31"
     assert registry.recognised_titles(officials.commune, new_uow(), year=2025) == []
-    view = dossiers.get_dossier(dossier_id, officials.province, new_uow())
+    view = viewing.get_dossier(dossier_id, officials.province, new_uow())
     assert [(h.action, h.username, h.unit_code) for h in view.history] == [
         ("start", "chihoi1", officials.branch_code), ("complete", "chihoi1", officials.branch_code),
         ("complete", "xa-hoankiem", "00070"), ("complete", "tinh-hanoi", "01")]
@@ -85,9 +87,9 @@ def test_an_official_of_another_unit_can_neither_see_nor_act(new_uow, officials)
     assert [t.id for t in tasks.inbox(officials.commune, new_uow()).tasks] == [verify.id]
     for outsider in (officials.other_commune, officials.other_branch, officials.other_province, officials.designer):
         with pytest.raises(DossierNotFound):
-            dossiers.get_dossier(dossier_id, outsider, new_uow())
+            viewing.get_dossier(dossier_id, outsider, new_uow())
     for insider in (officials.branch, officials.commune, officials.province, officials.ministry):
-        assert dossiers.get_dossier(dossier_id, insider, new_uow()).id == dossier_id
+        assert viewing.get_dossier(dossier_id, insider, new_uow()).id == dossier_id
     with pytest.raises(Forbidden):
         registry.recognised_titles(officials.other_commune, new_uow(), unit_code="00070")
     with pytest.raises(TaskNotFound):
@@ -119,12 +121,12 @@ def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatc
     approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
     before = snapshot(new_uow)
 
-    def broken_registry(uow, dossier, params):
-        registry.record_titles(uow, dossier, params)
-        uow.session.flush()  # the titles reach the database, then the step fails
+    def broken_registry(call):
+        registry.record_titles(call)
+        call.uow.session.flush()  # the titles reach the database, then the step fails
         raise RuntimeError("registry unavailable")
 
-    monkeypatch.setitem(progress.SERVICES, "record_titles", broken_registry)
+    monkeypatch.setitem(services.SERVICES, "record_titles", broken_registry)
     with pytest.raises(RuntimeError):
         tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
     assert snapshot(new_uow) == before
@@ -133,10 +135,10 @@ def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatc
 def test_bad_start_data_is_refused(new_uow, officials):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as caught:
-        dossiers.start_dossier(PROCESS, officials.branch, {"year": 1990, "candidates": []}, new_uow())
+        starting.start_dossier(PROCESS, officials.branch, {"year": 1990, "candidates": []}, new_uow())
     assert set(caught.value.errors) == {"year", "candidates"}
     with pytest.raises(Forbidden):
-        dossiers.start_dossier(PROCESS, officials.commune, {}, new_uow())
+        starting.start_dossier(PROCESS, officials.commune, {}, new_uow())
     assert snapshot(new_uow) == before
 
 
@@ -155,8 +157,8 @@ def test_a_running_dossier_keeps_its_version_while_new_ones_take_the_next(new_uo
         == [(2, True)]
 
     new_id, new_verify = to_commune(new_uow, officials)
-    assert dossiers.get_dossier(old_id, officials.commune, new_uow()).process_version == 1
-    assert dossiers.get_dossier(new_id, officials.commune, new_uow()).process_version == 2
+    assert viewing.get_dossier(old_id, officials.commune, new_uow()).process_version == 1
+    assert viewing.get_dossier(new_id, officials.commune, new_uow()).process_version == 2
     assert (verify.step_name, new_verify.step_name) == ("Thẩm định hồ sơ", "Thẩm định hồ sơ (mới)")
     approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
     assert tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow()).status == "recognised"
@@ -222,7 +224,7 @@ PARALLEL_WITH_TERMINATE = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_a_task_the_process_moves_past_leaves_the_inbox(new_uow, officials):
     deployments.deploy({"terminating.bpmn": PARALLEL_WITH_TERMINATE}, officials.designer, new_uow())
-    started = dossiers.start_dossier("terminating", officials.branch, {}, new_uow())
+    started = starting.start_dossier("terminating", officials.branch, {}, new_uow())
     by_role = {t.role: t for t in started.open_tasks}
     assert set(by_role) == {"branch", "commune"}
     assert [t.id for t in tasks.inbox(officials.commune, new_uow()).tasks] == [by_role["commune"].id]
@@ -295,7 +297,7 @@ def scored_deployment(table=SCORE_TABLE):
 @pytest.mark.parametrize(("score", "commune_gets_a_task"), [(80, True), (50, False)])
 def test_decision_tables_deploy_with_the_diagrams_and_decide(new_uow, officials, score, commune_gets_a_task):
     deployments.deploy(scored_deployment(), officials.designer, new_uow())
-    started = dossiers.start_dossier("scored", officials.branch, {}, new_uow())
+    started = starting.start_dossier("scored", officials.branch, {}, new_uow())
     done = tasks.complete_task(started.open_tasks[0].id, officials.branch, {"score": score}, new_uow())
     assert [t.step for t in done.next_tasks] == (["look"] if commune_gets_a_task else [])
     assert done.status == ("in_progress" if commune_gets_a_task else "closed")
@@ -327,8 +329,8 @@ def test_state_stored_by_another_serializer_version_is_not_run(new_uow, official
 
 
 def test_a_unique_key_taken_meanwhile_is_a_conflict_not_a_crash(new_uow):
-    from engine.orm import UnitRow
-    from engine.unit_of_work import commit_or_conflict
+    from engine.storage.tables import UnitRow
+    from engine.storage.unit_of_work import commit_or_conflict
     with new_uow() as uow:
         uow.units.add(UnitRow(code="00070", name="again", level="commune", parent_code="01", province_code="01"))
         with pytest.raises(Conflict, match="thử lại"):
@@ -360,19 +362,19 @@ def test_a_household_holds_the_title_once_a_year(new_uow, officials):
     _, approve = approve_all_the_way(new_uow, officials, verify)
     approve()
     # Named again this year, even typed differently: refused when the branch submits, naming the row.
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     again = [{"name": "nguyễn  văn an", "score": 90}, {"name": "Lê Thị Cúc", "score": 80}]
     with pytest.raises(InvalidInput) as caught:
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
     assert caught.value.errors == {
         "candidates.0.name": "Đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND."}
     # Next year the household is evaluated again.
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2027}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2027}, new_uow())
     tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
 
 
 def test_a_list_naming_a_household_twice_is_refused(new_uow, officials):
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     twice = [{"name": "Nguyễn Văn An", "score": 90}, {"name": "Lê Thị Cúc", "score": 80},
              {"name": "Nguyễn Văn  An", "score": 85}]
     with pytest.raises(InvalidInput) as caught:
@@ -396,7 +398,7 @@ def test_two_approvals_racing_for_one_new_decision_number_give_a_conflict_and_ch
         new_uow, officials, monkeypatch):
     """The second approval does not see the first one's decision yet (as when both run at once): the number's
     unique key refuses it, the approval is a 409 to retry, and nothing of it is stored."""
-    from engine.repository import RecognitionDecisionRepository
+    from engine.storage.repositories.registry import RecognitionDecisionRepository
     first_id, first_verify = to_commune(new_uow, officials)
     second_id, second_verify = to_commune(new_uow, officials, [{"name": "Lê Thị Cúc", "score": 80}])
     first = only_task(tasks.complete_task(first_verify.id, officials.commune, {"decision": "approve"}, new_uow()))
@@ -423,7 +425,7 @@ def test_versions_that_named_the_score_table_on_the_process_still_score_their_li
     files = {"candidate_list_recognition.bpmn": old.encode(),
              **{form.name: form.read_bytes() for form in (BPMN / "forms").glob("*.json")}}
     assert [(d.version, d.created) for d in deployments.deploy(files, officials.designer, new_uow())] == [(2, True)]
-    dossier = dossiers.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
     with pytest.raises(InvalidInput, match="5 điểm chưa đạt ngưỡng 70"):
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": [{"name": "A", "score": 5}]},
                             new_uow())

@@ -6,9 +6,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine import reports, tasks, timers
-from engine.attachments import Upload
+from engine.dossiers import tasks, timers
+from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
+from engine.reporting import periods
 from tests.integration.test_use_cases import only_task, snapshot
 
 WEEK = "learning_week"
@@ -17,7 +18,7 @@ PROVINCE_STEP = "Tổng hợp, gửi báo cáo Tuần lễ của tỉnh"
 
 def open_week(new_uow, officials, commune_deadline="2027-10-12"):
     """The 2027 week (the clock stands in November 2026), with Hà Nội's communes due on `commune_deadline`."""
-    opened = reports.open_reporting_period(WEEK, 2027, officials.ministry, new_uow())
+    opened = periods.open_reporting_period(WEEK, 2027, officials.ministry, new_uow())
     (task,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks if t.title == WEEK]
     tasks.complete_task(task.id, officials.province, {"commune_deadline": commune_deadline, "reminder_days": 2},
                         new_uow())
@@ -43,14 +44,14 @@ def send_province_report(new_uow, officials, values):
 def test_the_week_is_due_on_20_october_and_a_past_default_must_be_given(new_uow, officials):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput, match=r"Hạn nộp của tỉnh \(20/10/2026\) đã qua"):
-        reports.open_reporting_period(WEEK, 2026, officials.ministry, new_uow())
+        periods.open_reporting_period(WEEK, 2026, officials.ministry, new_uow())
     assert snapshot(new_uow) == before
-    opened = reports.open_reporting_period(WEEK, 2027, officials.ministry, new_uow())
+    opened = periods.open_reporting_period(WEEK, 2027, officials.ministry, new_uow())
     assert (opened.dossiers, opened.province_deadline) == (34, datetime(2027, 10, 20, 10, 0, tzinfo=UTC))
     steps = {(t.step_name, t.title) for t in tasks.inbox(officials.ministry, new_uow()).tasks}
     assert steps == {("Tổng hợp báo cáo toàn quốc", WEEK)}
     # The annual report of the same year is a period of its own.
-    reports.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 15))
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 15))
 
 
 def test_communes_report_activities_and_people_reached_and_the_views_sum_them(new_uow, officials):
@@ -81,7 +82,7 @@ def test_communes_report_activities_and_people_reached_and_the_views_sum_them(ne
     assert send_province_report(new_uow, officials, {"activities": 3, "participants": 1500,
                                                      "summary": "Tuần lễ 2027 của Hà Nội"}).next_tasks == ()
 
-    province = reports.report_view(WEEK, 2027, officials.province, new_uow())
+    province = periods.report_view(WEEK, 2027, officials.province, new_uow())
     by_code = {row.code: row for row in province.rows}
     assert by_code["00070"].values == {"activities": 5, "participants": 420}
     assert by_code["00073"].values == {"activities": 2, "participants": 80}
@@ -89,13 +90,13 @@ def test_communes_report_activities_and_people_reached_and_the_views_sum_them(ne
                                                {"activities": 3, "participants": 1500})
     assert province.totals == () and [i.name for i in province.indicators] == ["activities", "participants"]
     assert sum(row.accepted for row in province.rows) == 2
-    national = reports.report_view(WEEK, 2027, officials.ministry, new_uow())
+    national = periods.report_view(WEEK, 2027, officials.ministry, new_uow())
     hanoi = next(row for row in national.rows if row.code == "01")
     assert (hanoi.values, hanoi.own, hanoi.accepted) == ({"activities": 7, "participants": 500},
                                                          {"activities": 3, "participants": 1500}, 2)
     assert (national.values, national.own) == (province.values, province.own)
     # The annual report's figures are not the week's.
-    assert reports.report_view(WEEK, 2027, officials.other_province, new_uow()).values == {}
+    assert periods.report_view(WEEK, 2027, officials.other_province, new_uow()).values == {}
 
 
 def test_a_late_commune_is_reminded_then_chased_and_still_reports(new_uow, officials, clock):

@@ -1,8 +1,8 @@
 """Diagram expressions: what a designer may write, and the escapes that must be refused."""
 import pytest
 
-from engine import expressions
-from engine.workflow import _SafeEnvironment
+from engine.workflow import expressions
+from engine.workflow.running import _SafeEnvironment
 
 ALLOWED = [
     "decision == 'return'",

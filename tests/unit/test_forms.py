@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from engine import forms
+from engine.dossiers import forms
 from engine.errors import InvalidInput
 
 FORMS = Path(__file__).parents[2] / "bpmn" / "forms"

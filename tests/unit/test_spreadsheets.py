@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from engine import forms, spreadsheets
+from engine import spreadsheets
+from engine.dossiers import forms
 from engine.errors import InvalidInput
 from tests.support import xlsx_file
 

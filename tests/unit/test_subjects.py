@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from engine.subjects import _months_after, subject_key
+from engine.recognition.subjects import _months_after, subject_key
 
 
 @pytest.mark.parametrize("start, end", [
@@ -21,7 +21,7 @@ def test_a_household_is_the_same_however_its_name_is_typed():
 
 
 def test_signers_of_approvals_made_before_the_office_had_its_field_are_split():
-    from engine.registry import _signer
+    from engine.recognition.registry import _signer
     assert _signer({"signer": " Lê Văn Cường,  Phó Chủ tịch UBND tỉnh"}) == ("Lê Văn Cường", "Phó Chủ tịch UBND tỉnh")
     assert _signer({"signer": "Lê  Văn Cường", "signer_office": "Chủ tịch"}) == ("Lê Văn Cường", "Chủ tịch")
 
@@ -29,7 +29,7 @@ def test_signers_of_approvals_made_before_the_office_had_its_field_are_split():
 def test_time_at_level_one_counts_from_the_start_of_an_unbroken_run():
     from types import SimpleNamespace as Row
 
-    from engine.subjects import _chain_start
+    from engine.recognition.subjects import _chain_start
     first = Row(level=1, decision_date=date(2022, 3, 1), valid_until=date(2025, 12, 31))
     renewed = Row(level=1, decision_date=date(2025, 3, 1), valid_until=date(2028, 12, 31))
     assert _chain_start([first, renewed], date(2026, 6, 1)) is first

@@ -5,7 +5,8 @@ import uuid
 import pytest
 
 from engine.errors import DeploymentRefused
-from engine.workflow import Decisions, Definition, Instance, parse_deployment
+from engine.workflow.parsing import parse_deployment
+from engine.workflow.running import Decisions, Definition, Instance
 from tests.support import BPMN
 
 SOURCE = (BPMN / "candidate_list_recognition.bpmn").read_bytes()

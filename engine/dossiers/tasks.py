@@ -1,0 +1,203 @@
+"""Use cases on human tasks: an official's inbox, one task with its form, completing it."""
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from engine import spreadsheets
+from engine.dossiers import attachments, forms, step_runner
+from engine.dossiers.attachments import Upload
+from engine.dossiers.forms import Field
+from engine.dossiers.starting import startable_in
+from engine.dossiers.submission_checks import check_submission
+from engine.dossiers.viewing import dossier_view, open_task
+from engine.dossiers.workflows import definition, version_key
+from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
+from engine.model import DossierStatus, Official, OpenTask, ProcessInfo, TaskStatus, TaskView
+from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow
+from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
+
+
+@dataclass(frozen=True)
+class Completed:
+    dossier_id: int
+    status: DossierStatus
+    next_tasks: tuple[OpenTask, ...]  # the tasks this step opened, whoever they belong to
+
+
+@dataclass(frozen=True)
+class InboxPage:
+    tasks: list[OpenTask]
+    total: int  # open tasks of the official in all pages
+    next_page: str | None  # cursor for the page after this one, None on the last page
+
+
+INBOX_PAGE = 100
+
+
+def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: int = INBOX_PAGE) -> InboxPage:
+    """A page of the open tasks of the official's unit and role, newest first; `after` is a page's next_page."""
+    cursor = _parse_cursor(after) if after else None
+    with uow:
+        return _inbox_page(uow, official, size, cursor)
+
+
+@dataclass(frozen=True)
+class Desk:
+    inbox: InboxPage
+    startable: list[ProcessInfo]
+
+
+def desk(official: Official, uow: UnitOfWork, after: str | None = None) -> Desk:
+    """What the inbox page shows, in one transaction: a page of open tasks and the processes the official may start."""
+    cursor = _parse_cursor(after) if after else None
+    with uow:
+        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor), startable_in(uow, official))
+
+
+def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime, str] | None) -> InboxPage:
+    rows = uow.tasks.inbox_for(official, size + 1, cursor)
+    page = [open_task(task, title, process) for task, title, process in rows[:size]]
+    next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
+    return InboxPage(page, uow.tasks.count_open_for(official), next_page)
+
+
+def _parse_cursor(text: str) -> tuple[datetime, str]:
+    moment, _, task_id = text.partition("|")
+    try:
+        parsed = datetime.fromisoformat(moment)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None or not task_id:
+        raise InvalidInput({"after": "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."})
+    return parsed, task_id
+
+
+def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
+    """A task of the official's own unit and role, with its form and the dossier it belongs to."""
+    with uow:
+        return _task_view(uow, _own_task(uow, task_id, official))[0]
+
+
+def _task_view(uow: UnitOfWork, task: HumanTaskRow) -> tuple[TaskView, forms.Form]:
+    dossier = uow.dossiers.get(task.dossier_id)
+    version = uow.processes.get(dossier.process_version_id)
+    form = _step_form(version, task.form)
+    step = definition(version).steps()[task.bpmn_id]
+    view = TaskView(task=open_task(task, dossier.title, version.process_id), status=task.status,
+                    documentation=step.documentation, form_title=form.title or task.name,
+                    fields=form.fields, values=_current_values(form.schema, dossier.data),
+                    dossier=dossier_view(uow, dossier))
+    return view, form
+
+
+def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOfWork,
+                  uploads: dict[str, list[Upload]] | None = None) -> Completed:
+    """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction.
+    `uploads` are new files for the form's file fields, stored only if the step completes."""
+    with uow:
+        task, dossier, version = _locked_open_task(uow, task_id, official)
+        return _complete(uow, official, task, dossier, version, submitted, uploads or {})
+
+
+@dataclass(frozen=True)
+class Submission:
+    task: TaskView  # the task as it stood, to show again with the errors
+    values: dict  # what was read from the request
+    errors: dict  # field: why it was refused; empty when the task was completed
+    completed: Completed | None
+
+
+def submit_task(task_id: str, official: Official, read: Callable[[tuple[Field, ...]], tuple[dict, dict]],
+                uow: UnitOfWork) -> Submission:
+    """Complete a task from its page in one transaction: `read(fields)` gives the submitted values and uploads, read
+    by the task's fields; a refused submission comes back with its errors and the task to show again."""
+    with uow:
+        task, dossier, version = _locked_open_task(uow, task_id, official)
+        view, _ = _task_view(uow, task)
+        values, uploads = read(view.fields)
+        try:
+            completed = _complete(uow, official, task, dossier, version, values, uploads)
+        except InvalidInput as error:
+            return Submission(view, values, error.errors, None)
+        return Submission(view, values, {}, completed)
+
+
+def _locked_open_task(uow: UnitOfWork, task_id: str,
+                      official: Official) -> tuple[HumanTaskRow, DossierRow, ProcessVersionRow]:
+    """The official's open task with its dossier, row-locked until the transaction ends."""
+    locked = uow.dossiers.task_for_update(task_id)
+    if locked is None:
+        raise TaskNotFound(task_id)
+    task = locked[0]
+    _check_owner(task, official)
+    if task.status != TaskStatus.OPEN:
+        raise TaskAlreadyDone(task_id, task.completed_by)
+    return locked
+
+
+def _complete(uow: UnitOfWork, official: Official, task: HumanTaskRow, dossier: DossierRow,
+              version: ProcessVersionRow, submitted: dict, uploads: dict[str, list[Upload]]) -> Completed:
+    form = _step_form(version, task.form)
+    values = form.validate(attachments.with_files(uow, dossier, form, submitted, uploads, official))
+    values = {**values, **check_submission(uow, dossier, version, task.bpmn_id, values)}
+    opened = step_runner.complete(uow, official, dossier, version, task, values)
+    commit_or_conflict(uow, "Một việc khác vừa ghi trùng dữ liệu (ví dụ cùng một hộ vào sổ); hãy thử lại.")
+    return Completed(dossier.id, DossierStatus(dossier.status),
+                     tuple(open_task(t, dossier.title, version.process_id) for t in opened))
+
+
+@dataclass(frozen=True)
+class ListImport:
+    task: TaskView
+    values: dict  # the list read from the file under its field's name; the task's own values if nothing was read
+    errors: dict  # what is wrong with the file, by row and column (then nothing was read)
+
+
+def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWork) -> ListImport:
+    """Read the list field of an open task's form from an .xlsx file; the values fill the form, nothing is stored."""
+    with uow:
+        task = _own_task(uow, task_id, official)
+        if task.status != TaskStatus.OPEN:
+            raise TaskAlreadyDone(task_id, task.completed_by)
+        view, form = _task_view(uow, task)
+    field = next((f for f in form.fields if f.kind == "list"), None)
+    try:
+        if field is None:
+            raise InvalidInput({"file": "Biểu mẫu của bước này không có danh sách để nhập từ Excel."})
+        return ListImport(view, {field.name: spreadsheets.read_list(content, field, form)}, {})
+    except InvalidInput as error:
+        return ListImport(view, view.values, error.errors)
+
+
+_FORMS: dict[tuple[str, str], forms.Form] = {}
+
+
+def _step_form(version: ProcessVersionRow, name: str | None) -> forms.Form:
+    """A step's form, loaded once per version (a step without one submits nothing)."""
+    if name is None:
+        return forms.EMPTY
+    key = (version_key(version), name)
+    if key not in _FORMS:
+        _FORMS[key] = forms.Form(forms.load_schema(name, version.files[name]))
+    return _FORMS[key]
+
+
+def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
+    task = uow.tasks.get(task_id)
+    if task is None:
+        raise TaskNotFound(task_id)
+    _check_owner(task, official)
+    return task
+
+
+def _check_owner(task: HumanTaskRow, official: Official) -> None:
+    if task.role != official.role or task.unit_code != official.unit_code:
+        raise NotYourTask(task.id)
+
+
+# A decision and its reasons are always given afresh; everything else the dossier holds is shown again to revise.
+_AFRESH = {"decision", "comment"}
+
+
+def _current_values(schema: dict, data: dict) -> dict:
+    return {name: data[name] for name in schema.get("properties", {}) if name in data and name not in _AFRESH}

@@ -1,0 +1,1 @@
+"""Administrative units, branches and officials' accounts."""

@@ -1,0 +1,46 @@
+"""Services of a province's report: each commune gets its own report dossier (the fan-out), and units are reminded
+before their deadline."""
+from datetime import date, timedelta
+
+from engine.clock import VIETNAM, end_of_office_day
+from engine.dossiers.service_call import ServiceCall
+from engine.errors import InvalidInput, WorkflowFailed
+from engine.reporting import figures
+
+
+def open_commune_dossiers(call: ServiceCall) -> None:
+    """Fan out: one dossier of `process` for each commune of the dossier's province, due at the end of office
+    hours on `deadline` (a date) and reminded `reminder_days` before, pre-filled with what the registry knows."""
+    uow, dossier, params = call.uow, call.dossier, call.params
+    version = uow.processes.latest(params["process"])
+    if version is None:
+        raise WorkflowFailed(f"Chưa triển khai quy trình '{params['process']}' mà hồ sơ cần mở cho các xã.")
+    try:
+        deadline = end_of_office_day(date.fromisoformat(params["deadline"]))
+        reminder = deadline - timedelta(days=int(params.get("reminder_days", 3)))
+    except (TypeError, ValueError):
+        raise InvalidInput({"commune_deadline": "Hạn nộp của xã phải là một ngày (YYYY-MM-DD)."}) from None
+    if deadline <= uow.clock.now():
+        raise InvalidInput({"commune_deadline": f"Hạn nộp của xã ({deadline:%d/%m/%Y %H:%M}) đã qua."})
+    period = uow.periods.of(dossier.title, dossier.year)
+    if period is not None and deadline > period.province_deadline:
+        raise InvalidInput({"commune_deadline": f"Hạn của xã phải trước hạn của tỉnh "
+                                                f"({period.province_deadline.astimezone(VIETNAM):%d/%m/%Y})."})
+    known = figures.from_registry(uow, dossier.title, dossier.province_code, dossier.year)
+    for commune in uow.units.communes_of(dossier.province_code):
+        values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),
+                  "parent": dossier.id, **known.get(commune.code, {})}
+        call.open_dossier(version, commune, values,
+                          context={"period": dossier.data.get("period"), "commune_deadline": deadline.isoformat(),
+                                   "reminder_at": reminder.isoformat()})
+
+
+def remind(call: ServiceCall) -> None:
+    """A reminder timer fired: the dossier's open steps that have a deadline show they were reminded, and the
+    history says so (a unit that already did its step is not reminded)."""
+    now = call.uow.clock.now()
+    reminded = [task for task in call.uow.tasks.open_for_dossier(call.dossier.id) if task.due_at is not None]
+    for task in reminded:
+        task.reminded_at = now
+    if reminded:
+        call.record("reminder", {"tasks": [task.name for task in reminded]})

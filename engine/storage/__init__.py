@@ -1,0 +1,1 @@
+"""Storage: connections, tables, repositories (every query), the unit of work, Alembic migrations."""

@@ -1,0 +1,162 @@
+"""Queries on dossiers, their tasks, history and attachments, as far as the caller's unit reaches."""
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+
+from engine.model import DossierStatus, Official, Role, TaskStatus
+from engine.storage.repositories.base import Repository
+from engine.storage.tables import AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
+
+
+def _visible_to(official: Official, province_code, commune_code, branch_code):
+    """The SQL condition limiting rows that carry unit codes to what the official's unit may see."""
+    if official.role in (Role.MINISTRY, Role.ADMIN):
+        return True
+    column = {Role.PROVINCE: province_code, Role.COMMUNE: commune_code, Role.BRANCH: branch_code}.get(official.role)
+    if column is None:
+        return False
+    return column == official.unit_code
+
+
+class DossierRepository(Repository[DossierRow]):
+    row = DossierRow
+
+    def add(self, dossier: DossierRow) -> None:
+        self.session.add(dossier)
+        self.session.flush()
+
+    def task_for_update(self, task_id: str) -> tuple[HumanTaskRow, DossierRow, ProcessVersionRow] | None:
+        """A task and its dossier, both row-locked until commit, with the dossier's process version, in one round
+        trip: officials acting on one dossier at once are served one by one, and the second reads the task as
+        the first left it."""
+        query = (select(HumanTaskRow, DossierRow, ProcessVersionRow)
+                 .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(HumanTaskRow.id == task_id).with_for_update(of=(HumanTaskRow, DossierRow))
+                 .execution_options(populate_existing=True))
+        row = self.session.execute(query).first()
+        return tuple(row) if row else None
+
+    def running_before(self, process_id: str, version: int, lock: bool) -> list[tuple[DossierRow, ProcessVersionRow]]:
+        """Dossiers still running on an older version of a process, with their version; row-locked if `lock`."""
+        query = (select(DossierRow, ProcessVersionRow)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(ProcessVersionRow.process_id == process_id, ProcessVersionRow.version < version,
+                        DossierRow.status == DossierStatus.IN_PROGRESS).order_by(DossierRow.id))
+        if lock:
+            query = query.with_for_update(of=DossierRow)
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def counts_by_version(self) -> dict[int, dict[str, int]]:
+        """{version: {status: how many dossiers}}, counted from an index."""
+        query = (select(DossierRow.process_version_id, DossierRow.status, func.count())
+                 .group_by(DossierRow.process_version_id, DossierRow.status))
+        counts: dict[int, dict[str, int]] = {}
+        for version_id, status, count in self.session.execute(query):
+            counts.setdefault(version_id, {})[status] = count
+        return counts
+
+    def timers_due(self, now: datetime, limit: int) -> list[int]:
+        """Dossiers with a timer past due at `now` (a timer fires once its time is past, as Spiff's do), the
+        earliest first: read from the due-time index alone."""
+        query = (select(DossierRow.id).where(DossierRow.timer_due_at < now)
+                 .order_by(DossierRow.timer_due_at).limit(limit))
+        return list(self.session.scalars(query))
+
+    def due_for_update(self, dossier_id: int, now: datetime) -> tuple[DossierRow, ProcessVersionRow] | None:
+        """A dossier still past due at `now`, row-locked with its version; None if another transaction holds it."""
+        query = (select(DossierRow, ProcessVersionRow)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(DossierRow.id == dossier_id, DossierRow.timer_due_at < now)
+                 .with_for_update(of=DossierRow, skip_locked=True))
+        row = self.session.execute(query).first()
+        return tuple(row) if row else None
+
+    def visible(self, official: Official, dossier_id: int) -> DossierRow | None:
+        query = select(DossierRow).where(DossierRow.id == dossier_id, _visible_to(
+            official, DossierRow.province_code, DossierRow.commune_code, DossierRow.branch_code))
+        return self.session.scalar(query)
+
+
+class TaskRepository(Repository[HumanTaskRow]):
+    row = HumanTaskRow
+
+    def get(self, task_id: str) -> HumanTaskRow | None:
+        return self.session.get(HumanTaskRow, task_id)
+
+    @staticmethod
+
+    def _open_for(official: Official):
+        return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
+                HumanTaskRow.role == official.role)
+
+    def inbox_for(self, official: Official, limit: int,
+                  before: tuple[datetime, str] | None = None) -> list[tuple[HumanTaskRow, str, str]]:
+        """A page of the official's open tasks with their dossier's title and process, newest first, after the
+        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded."""
+        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id)
+                 .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(*self._open_for(official)))
+        if before is not None:
+            moment, task_id = before
+            query = query.where(or_(HumanTaskRow.created_at < moment,
+                                    and_(HumanTaskRow.created_at == moment, HumanTaskRow.id > task_id)))
+        query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def count_open_for(self, official: Official) -> int:
+        return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))
+
+    def open_step_counts(self, bpmn_id: str, title: str, year: int, now: datetime,
+                         province_code: str | None) -> dict[str, tuple[int, int]]:
+        """{unit: (open, overdue)} for one step of one kind and year's dossiers: per province, or per commune of one
+        province."""
+        unit = DossierRow.province_code if province_code is None else HumanTaskRow.unit_code
+        overdue = func.sum(case((HumanTaskRow.due_at < now, 1), else_=0))
+        query = _of_step(select(unit, func.count(), overdue), TaskStatus.OPEN, bpmn_id, title, year, province_code)
+        return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}
+
+    def completed_step_times(self, bpmn_id: str, title: str, year: int,
+                             province_code: str | None) -> dict[str, datetime]:
+        """{province: when its dossier of this kind and year completed the step}, of every province or of one."""
+        query = _of_step(select(DossierRow.province_code, func.max(HumanTaskRow.completed_at)), TaskStatus.COMPLETED,
+                         bpmn_id, title, year, province_code)
+        return dict(self.session.execute(query.group_by(DossierRow.province_code)).all())
+
+    def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
+        # Only the dossier in SQL: a cached generic plan made on stale statistics could otherwise pick the inbox
+        # index (status first) and read every open task in the country; a dossier has a handful of tasks.
+        query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
+        return sorted((task for task in self.session.scalars(query) if task.status == TaskStatus.OPEN),
+                      key=lambda task: task.created_at)
+
+
+def _of_step(query, status: str, bpmn_id: str, title: str, year: int, province_code: str | None):
+    """Tasks of one step in one status, on the dossiers of one kind and year (of one province, if given): found by
+    the step index, a few thousand among every task of the year."""
+    query = query.join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id).where(
+        HumanTaskRow.status == status, HumanTaskRow.bpmn_id == bpmn_id, DossierRow.title == title,
+        DossierRow.year == year)
+    return query if province_code is None else query.where(DossierRow.province_code == province_code)
+
+
+class AuditRepository(Repository[AuditRow]):
+    row = AuditRow
+
+    def for_dossier(self, dossier_id: int) -> list[AuditRow]:
+        query = select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id)
+        return list(self.session.scalars(query))
+
+
+class AttachmentRepository(Repository[AttachmentRow]):
+    row = AttachmentRow
+
+    def add_all(self, attachments: Sequence[AttachmentRow]) -> None:
+        self.session.add_all(attachments)
+        self.session.flush()
+
+    def of_dossier(self, dossier_id: int) -> dict[int, AttachmentRow]:
+        query = select(AttachmentRow).where(AttachmentRow.dossier_id == dossier_id)
+        return {row.id: row for row in self.session.scalars(query)}

@@ -1,0 +1,37 @@
+"""Queries on units and accounts."""
+
+
+from sqlalchemy import func, select
+
+from engine.model import UnitLevel
+from engine.storage.repositories.base import Repository
+from engine.storage.tables import UnitRow, UserRow
+
+
+class UnitRepository(Repository[UnitRow]):
+    row = UnitRow
+
+    def commune_counts(self) -> dict[str, int]:
+        """How many communes each province has."""
+        query = (select(UnitRow.parent_code, func.count()).where(UnitRow.level == UnitLevel.COMMUNE)
+                 .group_by(UnitRow.parent_code))
+        return dict(self.session.execute(query).all())
+
+    def provinces(self) -> list[UnitRow]:
+        return list(self.session.scalars(select(UnitRow).where(UnitRow.level == UnitLevel.PROVINCE)
+                                         .order_by(UnitRow.code)))
+
+    def communes_of(self, province_code: str) -> list[UnitRow]:
+        query = select(UnitRow).where(UnitRow.parent_code == province_code, UnitRow.level == UnitLevel.COMMUNE)
+        return list(self.session.scalars(query.order_by(UnitRow.code)))
+
+    def branches_of(self, commune_code: str) -> list[UnitRow]:
+        query = select(UnitRow).where(UnitRow.parent_code == commune_code, UnitRow.level == UnitLevel.BRANCH)
+        return list(self.session.scalars(query.order_by(UnitRow.code)))
+
+
+class UserRepository(Repository[UserRow]):
+    row = UserRow
+
+    def get(self, username: str) -> UserRow | None:
+        return self.session.scalar(select(UserRow).where(UserRow.username == username))

@@ -1,0 +1,6 @@
+"""One blueprint per area: the officials' pages by area, the JSON API and the Camunda deployment API."""
+from web.views import api, designers, dossiers, engine_rest, inbox, organisation, registry, reports
+
+BLUEPRINTS = (organisation.bp, inbox.bp, dossiers.bp, registry.bp, reports.bp, designers.bp, api.bp, engine_rest.bp)
+# Programs sign in by HTTP Basic (or send the token in a header), so form CSRF does not apply.
+CSRF_EXEMPT = (api.bp, engine_rest.bp)

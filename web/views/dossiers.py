@@ -1,0 +1,69 @@
+"""Dossiers: opening one, its page, its candidate list and diagram, its attached files."""
+from io import BytesIO
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, send_file, url_for
+from flask_login import login_required
+
+from engine.dossiers import attachments, starting, viewing
+from engine.errors import InvalidInput
+from web import exports, forms
+from web.engine_access import official, uow
+
+bp = Blueprint("dossiers", __name__)
+# A file someone uploaded, served on our origin: never let a browser run anything inside it.
+SANDBOXED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'"}
+
+
+@bp.route("/dossiers", methods=["POST"])
+@login_required
+def start_dossier():
+    """Open a dossier, then go straight to its first step."""
+    # The choice names a process and the title to propose in it: "candidate_list_recognition:clan".
+    process, _, title = request.form.get("process", "").partition(":")
+    data = {"name": request.form.get("name", ""), **({"title": title} if title else {})}
+    year = request.form.get("year", "").strip()
+    if year:
+        parsed = forms.ascii_int(year)
+        data["year"] = year if parsed is None else parsed
+    try:
+        dossier = starting.start_dossier(process, official(), data, uow())
+    except InvalidInput as error:
+        flash("Không mở được hồ sơ: " + str(error), "error")
+        return redirect(url_for("inbox.inbox"))
+    flash(f"Đã mở hồ sơ số {dossier.id}.", "success")
+    if dossier.open_tasks:
+        return redirect(url_for("inbox.task", task_id=dossier.open_tasks[0].id))
+    return redirect(url_for("dossiers.dossier", dossier_id=dossier.id))
+
+
+@bp.route("/dossiers/<int:dossier_id>")
+@login_required
+def dossier(dossier_id: int):
+    """A dossier: its data, open steps, history and diagram."""
+    return render_template("dossier.html", dossier=viewing.get_dossier(dossier_id, official(), uow()))
+
+
+@bp.route("/dossiers/<int:dossier_id>/candidates.xlsx")
+@login_required
+def dossier_candidates_xlsx(dossier_id: int):
+    """The dossier's candidates as an .xlsx file."""
+    return exports.download(f"ho-so-{dossier_id}",
+                            exports.candidates(viewing.get_dossier(dossier_id, official(), uow())))
+
+
+@bp.route("/dossiers/<int:dossier_id>/diagram.bpmn")
+@login_required
+def dossier_diagram(dossier_id: int):
+    """The diagram of the version the dossier runs on, as its designer drew it."""
+    return Response(viewing.dossier_diagram(dossier_id, official(), uow()), mimetype="application/xml",
+                    headers=SANDBOXED)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id: int):
+    """A file attached to a dossier, always as a download: an uploaded file must not run as a page."""
+    info, content = attachments.download(attachment_id, official(), uow())
+    response = send_file(BytesIO(content), mimetype=info.media_type, as_attachment=True, download_name=info.file_name)
+    response.headers.update(SANDBOXED)
+    return response

@@ -1,0 +1,71 @@
+"""Who works here: officials signing in and out (accounts), and a commune keeping its branches (units)."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required, login_user, logout_user
+
+from engine.errors import InvalidInput
+from engine.model import BranchKind
+from engine.organisation import accounts, units
+from web import exports
+from web.engine_access import SignedIn, official, uow
+from web.extensions import login_manager
+
+bp = Blueprint("organisation", __name__)
+
+
+@login_manager.user_loader
+def load_user(username: str):
+    """The official a session cookie names, or None once the account is gone."""
+    found = accounts.find_official(username, uow())
+    return SignedIn(found) if found else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in, then go back to the page that asked for it."""
+    if request.method == "POST":
+        found = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""), uow())
+        if found is not None:
+            login_user(SignedIn(found))
+            return redirect(_same_site(request.args.get("next", "")) or url_for("inbox.inbox"))
+        flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
+    return render_template("login.html")
+
+
+def _same_site(target: str) -> str | None:
+    # Only same-site paths: an open redirect would let a phishing link borrow our login page.
+    if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out and go back to the login page."""
+    logout_user()
+    return redirect(url_for("organisation.login"))
+
+
+@bp.route("/branches", methods=["GET", "POST"])
+@login_required
+def branches():
+    """A commune lists its branches and creates new ones."""
+    if request.method == "POST":
+        try:
+            code = units.add_branch(official().unit_code, request.form.get("name", ""), uow(), by=official(),
+                                    kind=request.form.get("kind", BranchKind.VILLAGE))
+        except InvalidInput as error:
+            flash(str(error), "error")
+        else:
+            flash(f"Đã lập chi hội mã {code}.", "success")
+        return redirect(url_for("organisation.branches"))
+    return render_template("branches.html", branches=units.branches_of_my_commune(official(), uow()))
+
+
+@bp.route("/branches.xlsx")
+@login_required
+def branches_xlsx():
+    """My commune's branches as an .xlsx file."""
+    return exports.download("chi-hoi", exports.branches(units.branches_of_my_commune(official(), uow())))
