@@ -39,6 +39,13 @@ def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uo
     assert client.get(f"/dossiers/{dossier_id}/candidates.xlsx").status_code == 404
 
 
+def test_a_step_without_a_list_has_no_list_to_download(client, officials, login_as, new_uow):
+    _, verify = to_commune(new_uow, officials)
+    login_as(officials.commune)
+    response = client.get(f"/tasks/{verify.id}/list.xlsx")
+    assert response.status_code == 404 and "không có danh sách để tải về" in response.get_data(as_text=True)
+
+
 def upload(client, task_id, token, content, filename="danh-sach.xlsx"):
     return client.post(f"/tasks/{task_id}/import", data={"csrf_token": token, "file": (BytesIO(content), filename)},
                        content_type="multipart/form-data")

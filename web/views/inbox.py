@@ -3,6 +3,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.dossiers import tasks
+from engine.errors import NotFound
 from web import exports, forms
 from web.engine_access import official, uow
 
@@ -58,7 +59,9 @@ def submit_task(task_id: str):
 def task_list_xlsx(task_id: str):
     """The step's list as a file to fill in (empty for a new list, the current one for a revision)."""
     view = tasks.get_task(task_id, official(), uow())
-    field = next(f for f in view.fields if f.kind == "list")
+    field = next((f for f in view.fields if f.kind == "list"), None)
+    if field is None:
+        raise NotFound(f"Biểu mẫu của bước “{view.task.step_name}” không có danh sách để tải về.")
     return exports.download(f"danh-sach-{view.task.dossier_id}",
                             exports.list_field(field, view.values.get(field.name, [])))
 
