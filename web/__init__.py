@@ -3,6 +3,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from engine.dossiers import stored_state
 from web import cli, errors, extensions, templating
 from web.config import Config, instance_secret_key
 from web.engine_access import Engine
@@ -23,6 +24,7 @@ def create_app(config=None) -> Flask:
         Path(app.config["DATABASE_URL"].removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.extensions["engine"] = Engine(app.config["DATABASE_URL"], app.config.get("CLOCK"))
+    _check_stored_state(app)
 
     extensions.init_app(app)
     for blueprint in BLUEPRINTS:
@@ -33,3 +35,11 @@ def create_app(config=None) -> Flask:
     cli.init_app(app)
     templating.init_app(app)
     return app
+
+
+def _check_stored_state(app: Flask) -> None:
+    """Refuse to start on state a newer release wrote or under another SpiffWorkflow; say how to upgrade older state
+    (dossiers stored in an older version are refused one by one until it is upgraded)."""
+    advice = stored_state.check_stored_state(app.extensions["engine"].uow())
+    if advice:
+        app.logger.warning(advice)

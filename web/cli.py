@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from engine import demo
 from engine.clock import VIETNAM
 from engine.designing import deployments, moving_dossiers
-from engine.dossiers import timers
+from engine.dossiers import stored_state, timers
 from engine.errors import EngineError
 from engine.model import SYSTEM, BranchKind, ReportKind, Role
 from engine.organisation import accounts, units
@@ -178,8 +178,31 @@ def run_timers_command(every):
         time.sleep(every)
 
 
+@click.command("upgrade-state")
+@click.option("--dry-run", is_flag=True, help="Chỉ thử: tính hết, báo kết quả, không lưu gì.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=stored_state.UPGRADE_BATCH, show_default=True,
+              help="Số hồ sơ mỗi giao dịch.")
+@with_appcontext
+def upgrade_state_command(dry_run, batch_size):
+    """Nâng cấp trạng thái quy trình đã lưu (hồ sơ, phiên bản quy trình) lên phiên bản phần mềm đang dùng."""
+    engine = app_engine()
+    found = stored_state.stored_state(engine.uow())
+    if found.newer_than_code:
+        raise click.ClickException(f"Dữ liệu được lưu ở phiên bản {found.newest}, mới hơn phần mềm này "
+                                   f"({found.code}): hãy chạy bản phần mềm mới hơn, đừng hạ cấp.")
+    with click.progressbar(length=stored_state.count_to_upgrade(engine.uow()), label="Hồ sơ") as bar:
+        summary = stored_state.upgrade_state(engine.uow, dry_run, batch_size, bar.update)
+    click.echo(("Chạy thử, không lưu gì: " if dry_run else "") + f"nâng cấp {summary.upgraded}, "
+               f"đã ở phiên bản {found.code} {summary.current}, lỗi {len(summary.failed)}.")
+    for name, reason in summary.failed.items():
+        click.echo(f"  {name}: {reason}")
+    if summary.failed:
+        raise SystemExit(1)
+
+
 def init_app(app) -> None:
-    for command in (init_db_command, deploy_command, migrate_command, demo_command, run_timers_command):
+    for command in (init_db_command, deploy_command, migrate_command, demo_command, run_timers_command,
+                    upgrade_state_command):
         app.cli.add_command(command)
     app.cli.add_command(users_cli)
     app.cli.add_command(units_cli)

@@ -14,7 +14,7 @@ from engine.model import MINISTRY_CODE, BranchKind, Official, ReportKind, Role, 
 from engine.recognition.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
 from engine.storage.tables import ProcessVersionRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
-from engine.workflow import parsing
+from engine.workflow import parsing, serializing
 
 DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
 MAX_FILE_BYTES = parsing.MAX_DIAGRAM_BYTES
@@ -64,7 +64,8 @@ def deploy(files: dict[str, bytes], by: Official, uow: UnitOfWork) -> list[Deplo
                 starter_role=role_for_step(process.start_lane, process.starter_groups),
                 diagram_file=process.file, decisions=_decisions_of(process), properties=process.properties,
                 files={name: content.decode("utf-8") for name, content in sorted(used.items())},
-                spec=process.spec, deployed_at=uow.clock.now(), deployed_by=by.username))
+                spec=process.spec, state_version=serializing.STATE_VERSION, deployed_at=uow.clock.now(),
+                deployed_by=by.username))
             results.append(Deployed(process.process_id, process.name, version, True))
         commit_or_conflict(uow, "Một lần triển khai khác vừa ghi cùng quy trình; hãy triển khai lại.")
     return results
@@ -100,10 +101,8 @@ def _check_decisions_loaded(process: parsing.ParsedProcess, uow: UnitOfWork) -> 
     # In a stable order (table, then step), so a designer meets the same first refusal every time.
     for step, name in sorted(wanted, key=lambda pair: (pair[1], pair[0].bpmn_id if pair[0] else "")):
         if name not in loaded:
-            raise DeploymentRefused(
-                process.file, f"cần bảng quyết định '{name}' nhưng chưa nạp bảng toàn quốc nào tên đó; nạp bảng "
-                              "(flask decisions load TỆP.dmn) rồi triển khai lại",
-                element=f"{step.bpmn_id} ({step.name})" if step else process.process_id)
+            raise _refused(process, f"cần bảng quyết định '{name}' nhưng chưa nạp bảng toàn quốc nào tên đó; nạp "
+                                    "bảng (flask decisions load TỆP.dmn) rồi triển khai lại", step)
 
 
 def _files_used(process: parsing.ParsedProcess, parsed: list[parsing.ParsedProcess],
@@ -160,53 +159,54 @@ def _form_schemas(files: dict[str, bytes]) -> dict[str, dict]:
 
 def _check_startable(process: parsing.ParsedProcess, schemas: dict[str, dict]) -> None:
     """What would break a dossier at run time, caught before anything is stored."""
-    where = process.file
     if "report" in process.properties:
         _check_report(process)
     else:
         _check_recognition(process)
     if role_for_step(process.start_lane, process.starter_groups) is None:
-        raise DeploymentRefused(where, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò (hoặc quy trình "
-                                       "có camunda:candidateStarterGroups là một vai trò)", element=process.process_id)
+        raise _refused(process, "sự kiện bắt đầu phải nằm trong một lane ứng với một vai trò (hoặc quy trình có "
+                                "camunda:candidateStarterGroups là một vai trò)")
     for step in process.steps:
         if role_for_step(step.lane, step.groups) is None:
-            raise DeploymentRefused(
-                where, f"bước nằm ngoài lane hoặc lane '{step.lane}' không ứng với vai trò nào "
-                       "(Chi hội, Xã, Tỉnh, Bộ), và camunda:candidateGroups không nêu đúng một vai trò "
-                       "(branch, commune, province, ministry)", element=f"{step.bpmn_id} ({step.name})")
+            raise _refused(process, f"bước nằm ngoài lane hoặc lane '{step.lane}' không ứng với vai trò nào "
+                                    "(Chi hội, Xã, Tỉnh, Bộ), và camunda:candidateGroups không nêu đúng một vai trò "
+                                    "(branch, commune, province, ministry)", step)
         if step.form is not None and step.form not in schemas:
-            raise DeploymentRefused(where, f"thiếu tệp biểu mẫu '{step.form}'", element=f"{step.bpmn_id} ({step.name})")
+            raise _refused(process, f"thiếu tệp biểu mẫu '{step.form}'", step)
         if step.submission_decision and not _decision_name(step.submission_decision):
-            raise DeploymentRefused(where, f"'{parsing.SUBMISSION_DECISION_PROPERTY}' phải là tên bảng quyết định, "
-                                           "có thể chứa {title}, ví dụ {title}_score",
-                                    element=f"{step.bpmn_id} ({step.name})")
+            raise _refused(process, f"'{parsing.SUBMISSION_DECISION_PROPERTY}' phải là tên bảng quyết định, có thể "
+                                    "chứa {title}, ví dụ {title}_score", step)
     known = [*SERVICES, parsing.DECIDE]
     unknown = [name for name in process.services if name not in known]
     if unknown:
-        raise DeploymentRefused(where, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(known)}",
-                                element=process.process_id)
+        raise _refused(process, f"gọi dịch vụ không có: {', '.join(unknown)}; có: {', '.join(known)}")
+
+
+def _refused(process: parsing.ParsedProcess, reason: str, step: parsing.Step | None = None) -> DeploymentRefused:
+    """Refused at a step of the process (or at the process), named with its line in the diagram."""
+    element_id = step.bpmn_id if step else process.process_id
+    return DeploymentRefused(process.file, reason, line=process.lines.get(element_id),
+                             element=f"{step.bpmn_id} ({step.name})" if step else process.process_id)
 
 
 def _check_report(process: parsing.ParsedProcess) -> None:
     if process.properties["report"] not in set(ReportKind) or "title" in process.properties:
-        raise DeploymentRefused(process.file, f"quy trình báo cáo cần thuộc tính 'report' là một trong: "
-                                              f"{', '.join(ReportKind)}, và không có 'title'",
-                                element=process.process_id)
+        raise _refused(process, f"quy trình báo cáo cần thuộc tính 'report' là một trong: {', '.join(ReportKind)}, "
+                                "và không có 'title'")
 
 
 def _check_recognition(process: parsing.ParsedProcess) -> None:
-    where, properties = process.file, process.properties
+    properties = process.properties
     titles = (properties.get("title") or "").split()
     if not titles or any(title not in set(Title) for title in titles):
-        raise DeploymentRefused(
-            where, f"quy trình cần thuộc tính 'title' gồm một hay nhiều danh hiệu (cách nhau bởi dấu cách) trong: "
-                   f"{', '.join(Title)} (đang là {properties.get('title')!r}), hoặc 'report' cho một báo cáo",
-            element=process.process_id)
+        raise _refused(process, "quy trình cần thuộc tính 'title' gồm một hay nhiều danh hiệu (cách nhau bởi dấu "
+                                f"cách) trong: {', '.join(Title)} (đang là {properties.get('title')!r}), hoặc "
+                                "'report' cho một báo cáo")
     kinds = (properties.get(STARTER_KINDS) or "").split()
     if any(kind not in set(BranchKind) for kind in kinds):
-        raise DeploymentRefused(where, f"thuộc tính '{STARTER_KINDS}' chỉ gồm: {', '.join(BranchKind)} "
-                                       f"(đang là {properties[STARTER_KINDS]!r})", element=process.process_id)
+        raise _refused(process, f"thuộc tính '{STARTER_KINDS}' chỉ gồm: {', '.join(BranchKind)} "
+                                f"(đang là {properties[STARTER_KINDS]!r})")
     subject = properties.get(SUBJECT_PROPERTY, CANDIDATES)
     if subject not in SUBJECTS:
-        raise DeploymentRefused(where, f"thuộc tính '{SUBJECT_PROPERTY}' phải là một trong: {', '.join(SUBJECTS)} "
-                                       f"(đang là {subject!r})", element=process.process_id)
+        raise _refused(process, f"thuộc tính '{SUBJECT_PROPERTY}' phải là một trong: {', '.join(SUBJECTS)} "
+                                f"(đang là {subject!r})")

@@ -7,6 +7,7 @@ from functools import partial
 
 from engine.dossiers.service_call import ServiceCall
 from engine.dossiers.services import SERVICES
+from engine.dossiers.stored_state import UPGRADE_COMMAND
 from engine.dossiers.workflows import decisions_for, definition, facts, tables_in_force
 from engine.errors import TaskAlreadyDone, WorkflowFailed
 from engine.model import (MINISTRY_CODE, ROLE_LABELS, SYSTEM, DossierStatus, Official, ReportKind, Role, TaskStatus,
@@ -37,7 +38,7 @@ def start(uow: UnitOfWork, by: Official, version: ProcessVersionRow, proposer: U
         # A commune or province that proposes stands as its own commune: no branch official matches it.
         commune_code=proposer.parent_code if proposer.level == UnitLevel.BRANCH else proposer.code,
         # The ministry's own dossier (a national report) stands as its own province too.
-        province_code=proposer.province_code or proposer.code, data=values, state=b"", serializer_version="",
+        province_code=proposer.province_code or proposer.code, data=values, state=b"", state_version=0,
         decision_tables=tables_in_force(uow, version, values["title"], proposer.province_code),
         created_by=by.username, created_at=now, updated_at=now)
     uow.dossiers.add(dossier)
@@ -122,9 +123,10 @@ def _advance(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
 
 def _load(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow) -> running.Instance:
     """The dossier's workflow, refused if stored by another serializer version (it needs a data migration)."""
-    if dossier.serializer_version != serializing.SERIALIZER_VERSION:
-        raise WorkflowFailed(f"Hồ sơ {dossier.id} được lưu ở định dạng {dossier.serializer_version}, phần mềm đang "
-                             f"dùng {serializing.SERIALIZER_VERSION}: cần chạy nâng cấp dữ liệu trước khi xử lý tiếp.")
+    if dossier.state_version != serializing.STATE_VERSION:
+        raise WorkflowFailed(f"Hồ sơ {dossier.id} được lưu ở phiên bản {dossier.state_version}, phần mềm đang dùng "
+                             f"phiên bản {serializing.STATE_VERSION}: cần nâng cấp dữ liệu ({UPGRADE_COMMAND}) "
+                             "trước khi xử lý tiếp.")
     return running.Instance.load(definition(version), dossier.state, decisions_for(uow, dossier), facts(uow),
                                  uow.clock.now())
 
@@ -151,7 +153,7 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
     dossier.trail = sorted(set(dossier.trail or ()) | instance.trail)
     dossier.timer_due_at = instance.next_timer_due()
     dossier.state = instance.dump()
-    dossier.serializer_version = serializing.SERIALIZER_VERSION
+    dossier.state_version = serializing.STATE_VERSION
     dossier.updated_at = now
     return opened
 

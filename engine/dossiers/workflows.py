@@ -8,8 +8,9 @@ from engine.workflow import running
 
 
 def version_key(version: ProcessVersionRow) -> str:
-    """Names a version by its content, so caches stay right across databases and redeployments."""
-    return f"{version.process_id}@{version.content_hash}"
+    """Names a version by its content and the shape its spec is stored in, so caches stay right across databases,
+    redeployments and state upgrades."""
+    return f"{version.process_id}@{version.content_hash}/{version.state_version}"
 
 
 def definition(version: ProcessVersionRow) -> running.Definition:

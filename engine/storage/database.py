@@ -43,10 +43,10 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade_schema(engine: Engine) -> None:
-    """Bring the schema to the latest Alembic revision (creates every table on an empty database)."""
+def upgrade_schema(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to an Alembic revision, the latest by default (creates every table on an empty database)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)

@@ -82,6 +82,7 @@ class ProcessVersionRow(Base):
     files: Mapped[dict[str, Any]] = mapped_column(deferred=True)
     # The serialized process spec and the specs it calls, so loading a dossier never re-parses XML.
     spec: Mapped[dict[str, Any]] = mapped_column(deferred=True)
+    state_version: Mapped[int]  # the shape `spec` is stored in, as a dossier's state_version
     deployed_at: Mapped[datetime]
     deployed_by: Mapped[str] = mapped_column(String(80))
 
@@ -130,7 +131,9 @@ class DossierRow(Base):
     # {decision id: {"id": decision_tables.id, "hash": content hash, "province": whose, "version": which}}.
     decision_tables: Mapped[dict[str, Any]] = mapped_column(default=dict)
     state: Mapped[bytes] = mapped_column(LargeBinary)
-    serializer_version: Mapped[str] = mapped_column(String(32))
+    # The shape `state` is stored in (engine.workflow.serializing.STATE_VERSION when written); older state is brought
+    # up by `flask upgrade-state`, and a dossier is not run until it is.
+    state_version: Mapped[int]
     # Every element the dossier reached and every flow it took ("source>target"), across all its rounds: drawn on
     # its diagram, and what the scenarios' path coverage counts.
     trail: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -58,6 +58,7 @@ class ParsedProcess:
     services: tuple[str, ...]  # service task operators the process calls
     decisions: tuple[str, ...]  # decision tables it evaluates (service `decide`), resolved per dossier
     forms: dict[str, bytes] = field(default_factory=dict)  # forms drawn in the modeller (camunda:formData), as files
+    lines: dict[str, int] = field(default_factory=dict)  # each element's line in `file`, by id: where a refusal points
 
 def safe_xml(name: str, content: bytes):
     if len(content) > MAX_DIAGRAM_BYTES:
@@ -154,10 +155,16 @@ def _check_input_entry(source: str) -> None:
     expressions.check(source)
 
 
-def _refusal(error: ValidationException, fallback_file: str) -> DeploymentRefused:
+def _refusal(error: ValidationException, fallback_file: str, tree=None) -> DeploymentRefused:
+    reason, line = str(error).rstrip(". "), error.line_number or None
+    if not error.id and line and tree is not None:
+        # The schema check names a line only: the element there is the one to change.
+        at_line = next((e for e in tree.iter() if isinstance(e.tag, str) and e.sourceline == line and e.get("id")),
+                       None)
+        if at_line is not None:
+            return DeploymentRefused.at(error.file_name or fallback_file, at_line, reason)
     element = error.id + (f" ({error.name})" if error.name else "") if error.id else None
-    return DeploymentRefused(error.file_name or fallback_file, str(error).rstrip(". "),
-                             line=error.line_number or None, element=element)
+    return DeploymentRefused(error.file_name or fallback_file, reason, line=line, element=element)
 
 
 def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
@@ -179,7 +186,7 @@ def parse_deployment(files: dict[str, bytes]) -> list[ParsedProcess]:
                 camunda_steps.update(camunda.steps(name, tree))
                 parser.add_bpmn_xml(tree, name)
         except ValidationException as error:
-            raise _refusal(error, name) from None
+            raise _refusal(error, name, tree) from None
         trees[name] = tree
     diagrams = {name: tree for name, tree in trees.items() if name.endswith(".bpmn")}
     if not diagrams:
@@ -241,16 +248,20 @@ def _add_camunda(spec, camunda_steps: dict) -> None:
 
 def _parse_process(parser: SpiffBpmnParser, process_id: str, camunda_steps: dict) -> ParsedProcess:
     process_parser = parser.get_process_parser(process_id)
+    tree = process_parser.node.getroottree()
+    lines = {element.get("id"): element.sourceline for element in tree.iter()
+             if isinstance(element.tag, str) and element.get("id")}
     try:
         spec = parser.get_spec(process_id)
         called_specs = parser.get_subprocess_specs(process_id)
     except ValidationException as error:
-        raise _refusal(error, process_parser.filename) from None
+        raise _refusal(error, process_parser.filename, tree) from None
     except SpiffWorkflowException as error:
-        raise DeploymentRefused(process_parser.filename, str(error), element=process_id) from None
+        raise DeploymentRefused(process_parser.filename, str(error), line=lines[process_id],
+                                element=process_id) from None
     for each in (spec, *called_specs.values()):
         _add_camunda(each, camunda_steps)
-        _refuse_cycle_timers(each, process_parser.filename)
+        _refuse_cycle_timers(each, process_parser.filename, lines)
     called = any(process_id in _called_ids(parser, other) for other in parser.get_process_ids() if other != process_id)
     steps = tuple(step_of(task_spec) for each in (spec, *called_specs.values())
                   for task_spec in each.task_specs.values() if isinstance(task_spec, UserTask))
@@ -258,7 +269,7 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str, camunda_steps: dict
     service_tasks = [t for each in (spec, *called_specs.values()) for t in each.task_specs.values()
                      if isinstance(t, ServiceTask)]
     services = tuple(sorted({t.operation_name for t in service_tasks}))
-    decisions = tuple(sorted({_decision_of(t, process_parser.filename) for t in service_tasks
+    decisions = tuple(sorted({_decision_of(t, process_parser.filename, lines) for t in service_tasks
                               if t.operation_name == DECIDE}))
     serialized = {
         "spec": SERIALIZER.to_dict(spec),
@@ -269,19 +280,20 @@ def _parse_process(parser: SpiffBpmnParser, process_id: str, camunda_steps: dict
                    if "form_data" in said and container in (spec.name, *called_specs)}
     return ParsedProcess(process_id, process_parser.get_name(), process_parser.filename, serialized, steps, called,
                          start_lane, camunda.starter_groups(process_parser.node), _process_properties(process_parser),
-                         services, decisions, drawn_forms)
+                         services, decisions, drawn_forms, lines)
 
 
-def _refuse_cycle_timers(spec, file: str) -> None:
+def _refuse_cycle_timers(spec, file: str, lines: dict[str, int]) -> None:
     """The sweep finds timers by their next due time, which a repeating (timeCycle) timer does not give."""
     for task_spec in spec.task_specs.values():
         if isinstance(getattr(task_spec, "event_definition", None), CycleTimerEventDefinition):
             raise DeploymentRefused(file, "hẹn giờ lặp lại (timeCycle) chưa được hỗ trợ; dùng timeDate (một thời "
                                           "điểm) hoặc timeDuration (một khoảng)",
+                                    line=lines.get(task_spec.bpmn_id),
                                     element=f"{task_spec.bpmn_id} ({task_spec.bpmn_name})")
 
 
-def _decision_of(task_spec, file: str) -> str:
+def _decision_of(task_spec, file: str, lines: dict[str, int]) -> str:
     """The decision a `decide` service task names: a literal string, so it can be resolved before running."""
     source = task_spec.operation_params.get("decision", {}).get("value", "")
     try:
@@ -290,6 +302,7 @@ def _decision_of(task_spec, file: str) -> str:
         decision = None
     if not isinstance(decision, str) or not decision:
         raise DeploymentRefused(file, f"dịch vụ '{DECIDE}' cần tham số decision là một chuỗi, ví dụ 'deciding_level'",
+                                line=lines.get(task_spec.bpmn_id),
                                 element=f"{task_spec.bpmn_id} ({task_spec.bpmn_name})")
     return decision
 

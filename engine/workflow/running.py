@@ -1,7 +1,6 @@
 """Running a process instance: start or load it, complete a human step, fire its timers, move it to a newer
 version, and compact it after every step; its expressions and decision tables run in an allow-listed environment."""
 import json
-import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from uuid import UUID
@@ -17,7 +16,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import WorkflowFailed
-from engine.workflow import expressions
+from engine.workflow import expressions, serializing
 from engine.workflow.parsing import DECIDE, Step, safe_xml, step_of
 from engine.workflow.serializing import SERIALIZER
 from engine.workflow.timer_clock import LOCAL_ZONE, running_at
@@ -90,11 +89,9 @@ class Definition:
     @property
     def specs(self) -> tuple:
         if self.key not in self._built:
-            spec = self.load_spec()
-            self._built[self.key] = (
-                SERIALIZER.from_dict(spec["spec"]),
-                {name: SERIALIZER.from_dict(s) for name, s in spec["subprocess_specs"].items()},
-            )
+            own, called = serializing.process_specs(self.load_spec())
+            self._built[self.key] = (SERIALIZER.from_dict(own),
+                                     {name: SERIALIZER.from_dict(spec) for name, spec in called.items()})
         return self._built[self.key]
 
     def steps(self) -> dict[str, Step]:
@@ -169,14 +166,14 @@ class Instance:
     @classmethod
     def load(cls, definition: Definition, state: bytes, decisions: Decisions | None = None,
              facts: dict | None = None, now: datetime | None = None) -> "Instance":
-        dct = json.loads(zlib.decompress(state))
+        dct = serializing.decode(state)
         engine = _ScriptEngine(decisions or Decisions(), facts or {}, now)
         workflow = SERIALIZER.registry.restore(dct, specs=definition.specs)
         workflow.script_engine = engine
         return cls(workflow, engine)
 
     def dump(self) -> bytes:
-        return zlib.compress(json.dumps(SERIALIZER.to_dict(self.workflow), separators=(",", ":")).encode(), 6)
+        return serializing.encode(SERIALIZER.to_dict(self.workflow))
 
     def _tasks(self):
         # The task dictionaries directly: Spiff's tree iterator costs more than the whole step.

@@ -4,6 +4,9 @@ A dossier's state is stored without its process spec and is compacted after ever
 finished loop rounds are dropped and finished tasks forget their data. So a dossier returned 200 times keeps the same
 task tree as one returned once (a round leaves only its id, ~25 bytes).
 """
+import json
+import zlib
+from importlib import metadata
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -11,9 +14,35 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+# The release whose format the stored state is in (pyproject pins it): another one must not run it.
 SPIFF_VERSION = "3.2.0"
-# Bump, with a data migration, whenever the stored shape changes (Spiff's own format or our compaction).
-SERIALIZER_VERSION = f"spiff-{SPIFF_VERSION}/1.5/compact-1"
+# The shape of the stored state (a dossier's workflow, a version's spec), stored with each: bump it whenever the shape
+# changes (Spiff's own format or our compaction), with a step in state_upgrades.STEPS from the version before.
+# 1: SpiffWorkflow 3.2.0's serializer format 1.5, without the spec, compacted.
+STATE_VERSION = 1
+
+
+def check_installed_spiff() -> None:
+    """Refuse to run on another SpiffWorkflow than the one the stored state is written by."""
+    installed = metadata.version("spiffworkflow")
+    if installed != SPIFF_VERSION:
+        raise RuntimeError(f"SpiffWorkflow {installed} is installed, but the stored workflow state is written by "
+                           f"{SPIFF_VERSION}: install spiffworkflow=={SPIFF_VERSION} (pip install -e .), or upgrade "
+                           "the stored state with the release that moves to the new version.")
+
+
+def decode(state: bytes) -> dict:
+    """A dossier's stored workflow state, as Spiff's serializer reads it."""
+    return json.loads(zlib.decompress(state))
+
+
+def encode(dct: dict) -> bytes:
+    return zlib.compress(json.dumps(dct, separators=(",", ":")).encode(), 6)
+
+
+def process_specs(stored: dict) -> tuple[dict, dict[str, dict]]:
+    """A version's stored spec: the process's own and those of the processes it calls, as the serializer reads them."""
+    return stored["spec"], stored["subprocess_specs"]
 
 
 class _CompactWorkflowConverter(BpmnWorkflowConverter):

@@ -23,8 +23,24 @@ class DossierRepository(Repository[DossierRow]):
     row = DossierRow
 
     def add(self, dossier: DossierRow) -> None:
+        """Added and flushed: the dossier's id goes into its tasks and history."""
         self.session.add(dossier)
         self.session.flush()
+
+    def stored_before(self, version: int, after_id: int, limit: int) -> list[DossierRow]:
+        """Up to `limit` dossiers whose state is stored in a version before `version`, by id after `after_id`,
+        row-locked until commit (a dossier being worked on meanwhile waits for its batch)."""
+        query = (select(DossierRow).where(DossierRow.state_version < version, DossierRow.id > after_id)
+                 .order_by(DossierRow.id).limit(limit).with_for_update())
+        return list(self.session.scalars(query))
+
+    def state_versions(self) -> tuple[int | None, int | None, int]:
+        """The oldest and newest state version stored, and how many dossiers."""
+        return tuple(self.session.execute(select(func.min(DossierRow.state_version),
+                                                 func.max(DossierRow.state_version), func.count())).one())
+
+    def count_stored_before(self, version: int) -> int:
+        return self.session.scalar(select(func.count()).where(DossierRow.state_version < version))
 
     def task_for_update(self, task_id: str) -> tuple[HumanTaskRow, DossierRow, ProcessVersionRow] | None:
         """A task and its dossier, both row-locked until commit, with the dossier's process version, in one round
@@ -82,11 +98,7 @@ class DossierRepository(Repository[DossierRow]):
 class TaskRepository(Repository[HumanTaskRow]):
     row = HumanTaskRow
 
-    def get(self, task_id: str) -> HumanTaskRow | None:
-        return self.session.get(HumanTaskRow, task_id)
-
     @staticmethod
-
     def _open_for(official: Official):
         return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
                 HumanTaskRow.role == official.role)

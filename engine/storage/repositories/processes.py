@@ -11,6 +11,16 @@ from engine.storage.tables import DecisionTableRow, ProcessVersionRow
 class ProcessRepository(Repository[ProcessVersionRow]):
     row = ProcessVersionRow
 
+    def stored_before(self, version: int) -> list[ProcessVersionRow]:
+        """Every process version whose spec is stored in a version before `version`, row-locked until commit."""
+        query = select(ProcessVersionRow).where(ProcessVersionRow.state_version < version)
+        return list(self.session.scalars(query.order_by(ProcessVersionRow.id).with_for_update()))
+
+    def state_versions(self) -> tuple[int | None, int | None, int]:
+        """The oldest and newest state version a spec is stored in, and how many versions."""
+        return tuple(self.session.execute(select(func.min(ProcessVersionRow.state_version),
+                                                 func.max(ProcessVersionRow.state_version), func.count())).one())
+
     def latest(self, process_id: str) -> ProcessVersionRow | None:
         query = select(ProcessVersionRow).where(ProcessVersionRow.process_id == process_id)
         return self.session.scalar(query.order_by(ProcessVersionRow.version.desc()).limit(1))

@@ -90,7 +90,6 @@ class TitleRepository(Repository[TitleRow]):
         return [tuple(row) for row in self.session.execute(query.order_by(TitleRow.year.desc(), *keys[1:]))]
 
     @staticmethod
-
     def _within(query, unit: UnitRow, year: int | None):
         column = {UnitLevel.PROVINCE: TitleRow.province_code, UnitLevel.COMMUNE: TitleRow.commune_code,
                   UnitLevel.BRANCH: TitleRow.branch_code}.get(unit.level)
