@@ -35,7 +35,7 @@ def stored_state(uow: UnitOfWork) -> StoredState:
     try:
         with uow:
             found = [v for versions in (uow.dossiers.state_versions(), uow.processes.state_versions())
-                     for v in versions[:2] if v is not None]
+                     for v in versions if v is not None]
     except DBAPIError as error:
         log.warning("Không đọc được phiên bản dữ liệu quy trình: %s", error.orig)
         found = []
@@ -74,7 +74,7 @@ def upgrade_state(new_uow: Callable[[], UnitOfWork], dry_run: bool = False, batc
     summary, code = Upgrade(dry_run), serializing.STATE_VERSION
     with new_uow() as uow:
         specs = uow.processes.stored_before(code)
-        stored = uow.dossiers.state_versions()[2] + uow.processes.state_versions()[2]
+        stored = uow.dossiers.count() + len(uow.processes.every_version())
         summary.current = stored - len(specs) - uow.dossiers.count_stored_before(code)
         _upgrade_rows(uow, specs, "quy trình", _upgrade_spec, summary)
     after_id = 0

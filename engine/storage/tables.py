@@ -116,6 +116,8 @@ class DossierRow(Base):
         Index("ix_dossiers_province_year", "province_code", "year"),
         # The designers' page counts each version's dossiers by status without reading them.
         Index("ix_dossiers_version_status", "process_version_id", "status"),
+        # The start-up check reads the oldest and newest state version stored without scanning the table.
+        Index("ix_dossiers_state_version", "state_version"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

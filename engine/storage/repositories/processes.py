@@ -16,10 +16,10 @@ class ProcessRepository(Repository[ProcessVersionRow]):
         query = select(ProcessVersionRow).where(ProcessVersionRow.state_version < version)
         return list(self.session.scalars(query.order_by(ProcessVersionRow.id).with_for_update()))
 
-    def state_versions(self) -> tuple[int | None, int | None, int]:
-        """The oldest and newest state version a spec is stored in, and how many versions."""
+    def state_versions(self) -> tuple[int | None, int | None]:
+        """The oldest and newest state version a spec is stored in."""
         return tuple(self.session.execute(select(func.min(ProcessVersionRow.state_version),
-                                                 func.max(ProcessVersionRow.state_version), func.count())).one())
+                                                 func.max(ProcessVersionRow.state_version))).one())
 
     def latest(self, process_id: str) -> ProcessVersionRow | None:
         query = select(ProcessVersionRow).where(ProcessVersionRow.process_id == process_id)

@@ -22,11 +22,13 @@ def upgrade() -> None:
     op.execute(f"UPDATE dossiers SET state_version = 1 WHERE serializer_version = '{VERSION_1}'")
     # Plain DROP COLUMN (SQLite 3.35+ has it): copying the table, as a batch would, breaks the keys that point at it.
     op.execute("ALTER TABLE dossiers DROP COLUMN serializer_version")
+    op.create_index("ix_dossiers_state_version", "dossiers", ["state_version"])
     op.add_column("process_versions", sa.Column("state_version", sa.Integer(), nullable=False, server_default="1"))
 
 
 def downgrade() -> None:
     op.add_column("dossiers", sa.Column("serializer_version", sa.String(32), nullable=False, server_default=""))
     op.execute(f"UPDATE dossiers SET serializer_version = '{VERSION_1}' WHERE state_version = 1")
+    op.drop_index("ix_dossiers_state_version", "dossiers")
     op.execute("ALTER TABLE dossiers DROP COLUMN state_version")
     op.execute("ALTER TABLE process_versions DROP COLUMN state_version")
