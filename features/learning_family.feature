@@ -64,6 +64,8 @@ Tính năng: Công nhận Gia đình học tập qua bốn cấp
     Thì việc bị từ chối vì "comment: Bắt buộc nhập."
     Và việc tiếp theo là "Thẩm định hồ sơ" của xã "00070"
 
+  # Chạy trên PostgreSQL: ứng dụng web, khóa dòng và tra sổ danh hiệu như khi triển khai thật.
+  @postgres
   Kịch bản: Cả vòng qua giao diện web như cán bộ thật
     Khi cán bộ xã đăng nhập và thẩm định "chuyển tỉnh" trên trang nhiệm vụ
     Và cán bộ tỉnh đăng nhập và phê duyệt "công nhận" trên trang nhiệm vụ

@@ -36,21 +36,34 @@ Tính năng: Dòng họ học tập và Cộng đồng học tập cấp thôn �
       | clan              | Dòng họ Nguyễn Đình |
       | community_village | Tổ dân phố số 1     |
 
-  Khung kịch bản: Xã hoặc tỉnh không công nhận
+  Khung kịch bản: Xã không công nhận, hồ sơ không lên tỉnh
     Khi chi hội tổ 1 mở hồ sơ "<danh hiệu>" năm 2026 và gửi danh sách gồm:
       | chủ hộ | điểm |
       | <tên>  | 88   |
-    Và xã thẩm định "<xã>" với ý kiến "<ý kiến>"
-    Và tỉnh, nếu có việc, phê duyệt "không công nhận" với ý kiến "Không đủ điều kiện"
+    Và xã thẩm định "không công nhận" với ý kiến "Chưa đủ tiêu chí"
+    Thì hồ sơ "không công nhận"
+    Và không còn việc nào của hồ sơ
+    Và sổ danh hiệu năm 2026 của tỉnh "01" trống
+
+    Dữ liệu:
+      | danh hiệu         | tên                 |
+      | clan              | Dòng họ Nguyễn Đình |
+      | community_village | Tổ dân phố số 1     |
+
+  Khung kịch bản: Xã chuyển tỉnh, tỉnh không công nhận
+    Khi chi hội tổ 1 mở hồ sơ "<danh hiệu>" năm 2026 và gửi danh sách gồm:
+      | chủ hộ | điểm |
+      | <tên>  | 88   |
+    Và xã thẩm định "chuyển tỉnh" với ý kiến "Đạt"
+    Thì việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
+    Khi tỉnh phê duyệt "không công nhận" với ý kiến "Không đủ điều kiện"
     Thì hồ sơ "không công nhận"
     Và sổ danh hiệu năm 2026 của tỉnh "01" trống
 
     Dữ liệu:
-      | danh hiệu         | tên                 | xã              | ý kiến           |
-      | clan              | Dòng họ Nguyễn Đình | không công nhận | Chưa đủ tiêu chí |
-      | clan              | Dòng họ Nguyễn Đình | chuyển tỉnh     | Đạt              |
-      | community_village | Tổ dân phố số 1     | không công nhận | Chưa đủ tiêu chí |
-      | community_village | Tổ dân phố số 1     | chuyển tỉnh     | Đạt              |
+      | danh hiệu         | tên                 |
+      | clan              | Dòng họ Nguyễn Đình |
+      | community_village | Tổ dân phố số 1     |
 
   Khung kịch bản: Dưới ngưỡng của bảng điểm riêng của danh hiệu bị từ chối
     Khi chi hội tổ 1 mở hồ sơ "<danh hiệu>" năm 2026 và gửi danh sách gồm:
@@ -77,16 +90,34 @@ Tính năng: Dòng họ học tập và Cộng đồng học tập cấp thôn �
     Và tỉnh phê duyệt "công nhận" với quyết định số "300/QĐ-UBND" ngày "2026-11-18"
     Thì quyết định "300/QĐ-UBND" của tỉnh "01" công nhận "Nguyễn Văn An, Trần Thị Bình"
 
-  Kịch bản: Số quyết định đã dùng cho quyết định khác bị từ chối
+  Khung kịch bản: Số quyết định đã dùng mà khác ngày, người ký hoặc danh hiệu bị từ chối
     Khi chi hội tổ 1 mở hồ sơ "family" năm 2026 và gửi danh sách gồm:
       | chủ hộ        | điểm |
       | Nguyễn Văn An | 86   |
     Và xã thẩm định "chuyển tỉnh"
     Và tỉnh phê duyệt "công nhận" với quyết định số "301/QĐ-UBND" ngày "2026-11-18"
-    Khi chi hội tổ 1 mở hồ sơ "clan" năm 2026 và gửi danh sách gồm:
-      | chủ hộ              | điểm |
-      | Dòng họ Nguyễn Đình | 90   |
+    Khi chi hội tổ 1 mở hồ sơ "<danh hiệu>" năm 2026 và gửi danh sách gồm:
+      | chủ hộ | điểm |
+      | <tên>  | 90   |
     Và xã thẩm định "chuyển tỉnh"
-    Và tỉnh thử phê duyệt "công nhận" với quyết định số "301/QĐ-UBND" ngày "2026-11-19"
-    Thì việc bị từ chối vì "Quyết định số 301/QĐ-UBND năm 2026 đã có: ngày 18/11/2026"
+    Và tỉnh thử phê duyệt "công nhận" với quyết định số "301/QĐ-UBND" ngày "<ngày>" do "<người ký>" ký
+    Thì việc bị từ chối vì "decision_number: Quyết định số 301/QĐ-UBND năm 2026 đã có: ngày 18/11/2026, Phó Chủ tịch UBND tỉnh Lê Văn Cường ký, danh hiệu Gia đình học tập. Nhập đúng quyết định đó hoặc một số khác."
     Và việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
+
+    Dữ liệu:
+      | khác      | danh hiệu | tên                 | ngày       | người ký      |
+      | ngày      | family    | Trần Thị Bình       | 2026-11-19 | Lê Văn Cường  |
+      | người ký  | family    | Trần Thị Bình       | 2026-11-18 | Hoàng Văn Em  |
+      | danh hiệu | clan      | Dòng họ Nguyễn Đình | 2026-11-18 | Lê Văn Cường  |
+
+  Kịch bản: Ngày quyết định sau hôm nay bị từ chối
+    Cho hôm nay là ngày "2026-11-20"
+    Khi chi hội tổ 1 mở hồ sơ "family" năm 2026 và gửi danh sách gồm:
+      | chủ hộ        | điểm |
+      | Nguyễn Văn An | 86   |
+    Và xã thẩm định "chuyển tỉnh"
+    Và tỉnh thử phê duyệt "công nhận" với quyết định số "310/QĐ-UBND" ngày "2026-11-21"
+    Thì việc bị từ chối vì "decision_date: Ngày quyết định không được sau hôm nay."
+    Và việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
+    Khi tỉnh phê duyệt "công nhận" với quyết định số "310/QĐ-UBND" ngày "2026-11-20"
+    Thì hồ sơ "đã công nhận"

@@ -84,5 +84,11 @@ Tính năng: Cộng đồng học tập cấp xã (TT 25/2023) và Đơn vị h�
       | Sở Tư pháp        | agency | 18 | việc bị từ chối vì "cần ít nhất 95% thành viên có danh hiệu Công dân học tập còn hiệu lực; theo sổ danh hiệu hôm nay 18/20 thành viên (90.0%)" |
       | Trường THCS Ngô Sĩ Liên | school | 19 | việc bị từ chối vì "cần ít nhất 97% học sinh có danh hiệu Công dân học tập còn hiệu lực" |
 
+    # Ví dụ này chạy thêm trên PostgreSQL: số thành viên có danh hiệu còn hiệu lực được đếm bằng SQL.
+    @postgres
+    Dữ liệu:
+      | đơn vị            | loại   | số | kết quả                                                                                    |
+      | Sở Tư pháp        | agency | 18 | việc bị từ chối vì "cần ít nhất 95% thành viên có danh hiệu Công dân học tập còn hiệu lực; theo sổ danh hiệu hôm nay 18/20 thành viên (90.0%)" |
+
   Kịch bản: Chi hội thôn không mở được hồ sơ Đơn vị học tập
     Thì chi hội tổ 1 không mở được hồ sơ "learning_unit_recognition" vì "chỉ do Ban khuyến học của: Cơ quan, Trường học, Doanh nghiệp lập"

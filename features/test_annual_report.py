@@ -10,7 +10,7 @@ from engine.errors import DossierNotFound
 from engine.reporting import periods
 from engine.reporting.figures import MODELS
 from engine.storage.tables import ReportValueRow
-from features.conftest import follow_up, province_report_of
+from features.steps.reports import follow_up, province_report_of
 
 scenarios("annual_report.feature")
 
@@ -89,8 +89,9 @@ def accepted_figures(story, recognised, total):
 
 @then("tỉnh Hà Nội không còn việc của kỳ báo cáo")
 def province_done(story):
+    # Every task of the period: its own report's, and those on its communes' reports (to review, to chase).
     assert [t.step_name for t in tasks.inbox(story.officials.province, story.new_uow(), size=500).tasks
-            if t.unit_code == "01" and t.step_name != "Duyệt báo cáo của xã"] == []
+            if t.title == "annual_models"] == []
 
 
 @then(parsers.parse('việc "{step}" của phường Hoàn Kiếm đã được nhắc'))
@@ -107,15 +108,19 @@ def province_has_chase(story, step):
 
 
 @then(parsers.parse('việc "{step}" của phường Hoàn Kiếm được đánh dấu quá hạn'))
-def marked_overdue(story, clock, step):
-    task = report_of(story, story.officials.commune)
-    assert task.step_name == step and task.due_at < clock.now()
+def marked_overdue(story, step):
+    assert report_of(story, story.officials.commune).step_name == step
+    # As the province's report page and GET /api/reports/annual_models/2026 say it: waiting, and past its deadline.
+    view = periods.report_view("annual_models", 2026, story.officials.province, story.new_uow())
+    hoan_kiem = next(row for row in view.rows if row.code == "00070")
+    assert (hoan_kiem.waiting, hoan_kiem.overdue) == (1, 1)
 
 
 @then(parsers.parse('việc tiếp theo của báo cáo phường Hoàn Kiếm là "{step}" của {level} "{unit}"'))
 def next_report_task(story, step, level, unit):
     open_tasks = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow()).open_tasks
-    assert (step, unit) in [(t.step_name, t.unit_code) for t in open_tasks]
+    role = {"xã": "commune", "tỉnh": "province"}[level]
+    assert [(t.step_name, t.role, t.unit_code) for t in open_tasks] == [(step, role, unit)]
 
 
 @then("cán bộ xã Cửa Nam không mở được báo cáo của phường Hoàn Kiếm")

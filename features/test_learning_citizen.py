@@ -3,25 +3,11 @@
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from engine.dossiers import starting, viewing
-from engine.dossiers.attachments import Upload
 from engine.recognition import registry
-from features.conftest import decision
+from features.steps.citizens import CITIZEN, commune_decides, self_assessment, upload
+from features.steps.common import decision
 
 scenarios("learning_citizen.feature")
-
-CITIZEN = "learning_citizen_recognition"
-# Enough of each format for the content check; the files are never rendered.
-CONTENTS = {".pdf": b"%PDF-1.4\n% minh chung\n", ".png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16, ".exe": b"MZ\x90\0"}
-
-
-def upload(name: str) -> Upload:
-    return Upload(name, CONTENTS[name[name.rindex("."):]])
-
-
-def self_assessment(full_name: str, id_number: str, points: str) -> dict:
-    values = {f"indicator_{i}": int(p) for i, p in enumerate(points.split(), 1)}
-    return {"full_name": full_name, "id_number": id_number, "birth_year": 1990, **values}
-
 
 @when(parsers.parse('chi hội tổ 1 đăng ký cho công dân "{full_name}" số định danh "{id_number}" với điểm "{points}" '
                     'và minh chứng "{file}"'))
@@ -37,13 +23,6 @@ def citizen_recognised(story, full_name, id_number):
     branch_registers(story, full_name, id_number, "8 8 8 8 8 8 8 8 8 8", "giay-khen.pdf")
     branch_verifies(story, "đạt")
     commune_decides(story, "công nhận", "15/QĐ-UBND")
-
-
-def commune_decides(story, word, number):
-    story.complete(story.officials.commune, {**decision(word), "decision_number": number,
-                                             "decision_date": "2026-11-19", "signer": "Phạm Thị Dung",
-                                             "signer_office": "Chủ tịch UBND phường Hoàn Kiếm"})
-    assert story.refusal is None, story.refusal
 
 
 VERIFY = {"đạt": "approve", "trả lại": "return", "không công nhận": "reject"}

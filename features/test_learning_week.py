@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from engine.dossiers import tasks
 from engine.dossiers.attachments import Upload
 from engine.reporting import periods
-from features.conftest import follow_up, province_report_of
+from features.steps.reports import follow_up, province_report_of
 
 scenarios("learning_week.feature")
 

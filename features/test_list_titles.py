@@ -1,9 +1,10 @@
 """Clans and village communities on the shared list process; recognition decisions (list_titles.feature)."""
 from pytest_bdd import parsers, scenarios, then, when
 
-from engine.dossiers import starting, viewing
+from engine.dossiers import starting
 from engine.recognition import registry
-from features.conftest import PROCESS, SIGNER, candidate_rows, decision
+from features.steps.common import SIGNER, decision
+from features.steps.recognition import PROCESS, candidate_rows
 
 scenarios("list_titles.feature")
 
@@ -15,18 +16,16 @@ def branch_opens_title_and_sends(story, title, year, datatable):
     story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
 
 
-@when(parsers.parse('tỉnh, nếu có việc, phê duyệt "{word}" với ý kiến "{comment}"'))
-def province_if_asked(story, word, comment):
-    view = viewing.get_dossier(story.dossier_id, story.officials.ministry, story.new_uow())
-    if view.open_tasks:
-        story.complete(story.officials.province, decision(word, comment))
-        assert story.refusal is None, story.refusal
-
-
 @when(parsers.parse('tỉnh thử phê duyệt "{word}" với quyết định số "{number}" ngày "{day}"'))
 def province_tries(story, word, number, day):
     story.complete(story.officials.province, {**decision(word), "decision_number": number, "decision_date": day,
                                               **SIGNER})
+
+
+@when(parsers.parse('tỉnh thử phê duyệt "{word}" với quyết định số "{number}" ngày "{day}" do "{signer}" ký'))
+def province_tries_signed_by(story, word, number, day, signer):
+    story.complete(story.officials.province, {**decision(word), "decision_number": number, "decision_date": day,
+                                              **SIGNER, "signer": signer})
 
 
 @then(parsers.parse('sổ danh hiệu có "{name}" với danh hiệu "{title}" hiệu lực đến "{day}"'))

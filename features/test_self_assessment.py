@@ -8,9 +8,9 @@ from engine.dossiers.attachments import Upload
 from engine.errors import EngineError
 from engine.organisation import accounts, units
 from engine.recognition import registry
-from features.conftest import SIGNER, decision
-from features.test_learning_citizen import commune_decides, self_assessment, upload
-from tests.support import PASSWORD
+from features.steps.citizens import commune_decides, self_assessment, upload
+from features.steps.common import SIGNER, decision
+from tests.support.builders import PASSWORD
 
 scenarios("self_assessment.feature")
 

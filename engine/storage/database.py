@@ -6,14 +6,18 @@ from alembic.config import Config
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str) -> Engine:
-    """An SQLAlchemy engine; SQLite gets WAL, foreign keys and write-locking transactions."""
+    """An SQLAlchemy engine; SQLite gets WAL, foreign keys and write-locking transactions, and an in-memory SQLite
+    database (`sqlite://`) one connection that every session shares (else each would see a database of its own)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               **({"poolclass": StaticPool} if in_memory else {}))
         _serialise_sqlite_writers(engine)
         return engine
     # No pre-ping: it would cost a round trip per use case; recycling covers server-side idle timeouts.

@@ -1,14 +1,6 @@
 """The JSON API through Flask's client: each endpoint, each status code, both ways of signing in."""
-import pytest
-
-from tests.integration.test_use_cases import APPROVAL, CANDIDATES, PROCESS
-from tests.support import basic, csrf_token, fresh_database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """The API is tested on both databases."""
-    return fresh_database(request, request.param, tmp_path)
+from tests.support.builders import APPROVAL, CANDIDATES, PROCESS, basic, csrf_token
+from tests.support.databases import on_both_databases
 
 
 
@@ -23,6 +15,7 @@ def start_and_prepare(api, officials):
     return body["id"], done.json["next_tasks"][0]
 
 
+@on_both_databases  # the smoke test end to end on PostgreSQL: JSON, locks, title lookups, aggregates
 def test_full_path_through_the_api(api, officials):
     processes = api.get("/api/processes", officials.branch).json
     # A village's branch proposes lists and registers citizens; learning units and communes self-assess elsewhere.

@@ -1,17 +1,14 @@
 """A real browser (Debian's headless Chromium, driven by Playwright) going through the pages as officials do."""
 import os
-import threading
 from datetime import date
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine.dossiers import starting, tasks
 from engine.organisation import accounts, units
 from engine.reporting import periods
-from tests.integration.test_use_cases import to_commune
-from tests.support import PASSWORD
+from tests.support.builders import PASSWORD, to_commune
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -33,27 +30,19 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-def sign_in(page, server, username):
-    page.goto(f"{server}/login")
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server}/inbox")
+    page.wait_for_url(f"{live_server}/inbox")
 
 
-def test_commune_returns_and_branch_revises_in_the_browser(browser, server, officials, new_uow, tmp_path):
+def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server, officials, new_uow, tmp_path):
     shots = Path(os.environ.get("SCREENSHOTS", tmp_path))
     dossier_id, _ = to_commune(new_uow, officials)
     page = browser.new_page()
-    sign_in(page, server, officials.commune.username)
+    sign_in(page, live_server, officials.commune.username)
     page.click("text=Thẩm định hồ sơ")
     assert page.locator("text=Nguyễn Văn An").count() >= 1
     page.check("input[name=decision][value=return]")
@@ -62,12 +51,12 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, server, offi
     page.fill("textarea[name=comment]", "Hộ Trần Thị Bình thiếu minh chứng")
     page.check("input[name=decision][value=return]")
     page.click("button:has-text('Gửi')")
-    page.wait_for_url(f"{server}/inbox")
+    page.wait_for_url(f"{live_server}/inbox")
     assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
     page.screenshot(path=str(shots / "commune-inbox.png"), full_page=True)
     page.click("button:has-text('Đăng xuất')")
 
-    sign_in(page, server, officials.branch.username)
+    sign_in(page, live_server, officials.branch.username)
     page.click("text=Bổ sung danh sách đề nghị")
     assert page.input_value("input[name=candidates-1-name]") == "Trần Thị Bình"
     page.fill("input[name=candidates-1-name]", "")
@@ -78,18 +67,18 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, server, offi
     page.fill(f"input[name=candidates-{rows}-score]", "88")
     page.screenshot(path=str(shots / "branch-revise.png"), full_page=True)
     page.click("button:has-text('Gửi')")
-    page.wait_for_url(f"{server}/inbox")
-    page.goto(f"{server}/dossiers/{dossier_id}")
+    page.wait_for_url(f"{live_server}/inbox")
+    page.goto(f"{live_server}/dossiers/{dossier_id}")
     history = page.locator(".history").inner_text()
     assert "thiếu minh chứng" in history and "2 hộ đề nghị" in history and "trả lại" in history
     assert page.locator("table.list tbody tr").all_inner_texts() == ["1\tNguyễn Văn An\t86", "2\tPhạm Thị Dung\t88"]
 
 
-def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, server, officials, new_uow):
+def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, live_server, officials, new_uow):
     dossier_id, _ = to_commune(new_uow, officials)
     page = browser.new_page()
-    sign_in(page, server, officials.commune.username)
-    page.goto(f"{server}/dossiers/{dossier_id}")
+    sign_in(page, live_server, officials.commune.username)
+    page.goto(f"{live_server}/dossiers/{dossier_id}")
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     # Every lane, step and flow of the file is drawn, and the open step is marked.
@@ -106,11 +95,11 @@ def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, se
     page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "dossier.png"), full_page=True)
 
 
-def test_a_citizen_registers_with_evidence_in_the_browser(browser, server, officials, tmp_path):
+def test_a_citizen_registers_with_evidence_in_the_browser(browser, live_server, officials, tmp_path):
     evidence = tmp_path / "Giấy khen.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% giay khen\n")
     page = browser.new_page()
-    sign_in(page, server, officials.branch.username)
+    sign_in(page, live_server, officials.branch.username)
     page.select_option("select[name=process]", "learning_citizen_recognition:citizen")
     page.click("text=Mở hồ sơ mới")
     page.fill("input[name=full_name]", "Phạm Văn Minh")
@@ -119,7 +108,7 @@ def test_a_citizen_registers_with_evidence_in_the_browser(browser, server, offic
         page.fill(f"input[name=indicator_{number}]", "8")
     page.set_input_files("input[type=file][name=evidence]", str(evidence))
     page.click("button:has-text('Gửi')")
-    page.wait_for_url(f"{server}/inbox")
+    page.wait_for_url(f"{live_server}/inbox")
     page.click("text=Chi hội xác nhận kết quả tự đánh giá")
     assert page.locator("a:has-text('Giấy khen.pdf')").count() == 1
     with page.expect_download() as download:
@@ -127,16 +116,16 @@ def test_a_citizen_registers_with_evidence_in_the_browser(browser, server, offic
     assert Path(download.value.path()).read_bytes() == evidence.read_bytes()
 
 
-def test_every_shipped_diagram_draws_without_warnings(browser, server, officials, new_uow):
+def test_every_shipped_diagram_draws_without_warnings(browser, live_server, officials, new_uow):
     school = units.add_branch("00070", "Trường THCS Ngô Sĩ Liên", new_uow(), kind="school")
     starters = {"candidate_list_recognition": officials.branch, "learning_citizen_recognition": officials.branch,
                 "commune_community_recognition": officials.commune,
                 "learning_unit_recognition": accounts.create_user("truong", PASSWORD, "branch", school, new_uow())}
     page = browser.new_page()
-    sign_in(page, server, officials.ministry.username)
+    sign_in(page, live_server, officials.ministry.username)
     for process, starter in starters.items():
         started = starting.start_dossier(process, starter, {"year": 2026}, new_uow())
-        page.goto(f"{server}/dossiers/{started.id}")
+        page.goto(f"{live_server}/dossiers/{started.id}")
         page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
         assert page.get_attribute("#diagram", "data-warnings") == "0", process
         first_step = started.open_tasks[0].step
@@ -144,30 +133,30 @@ def test_every_shipped_diagram_draws_without_warnings(browser, server, officials
         assert page.locator('#diagram [data-element-id="review_round"]').count() == 1, process
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (province_task,) = tasks.inbox(officials.province, new_uow()).tasks
-    page.goto(f"{server}/dossiers/{province_task.dossier_id}")
+    page.goto(f"{live_server}/dossiers/{province_task.dossier_id}")
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="province_late"]').count() == 1
     tasks.complete_task(province_task.id, officials.province, {"commune_deadline": "2026-12-05", "reminder_days": 3},
                         new_uow())
     (commune_task,) = [t for t in tasks.inbox(officials.commune, new_uow()).tasks if t.title == "annual_models"]
-    page.goto(f"{server}/dossiers/{commune_task.dossier_id}")
+    page.goto(f"{live_server}/dossiers/{commune_task.dossier_id}")
     page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
     assert page.get_attribute("#diagram", "data-warnings") == "0"
     assert page.locator('#diagram [data-element-id="commune_late"]').count() == 1
     periods.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
     for official, step in ((officials.province, "set_commune_deadline"), (officials.ministry, "compile_national_report")):
         (task,) = [t for t in tasks.inbox(official, new_uow()).tasks if t.title == "learning_week" and t.step == step]
-        page.goto(f"{server}/dossiers/{task.dossier_id}")
+        page.goto(f"{live_server}/dossiers/{task.dossier_id}")
         page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
         assert page.get_attribute("#diagram", "data-warnings") == "0", step
         assert page.locator(f'#diagram [data-element-id="{step}"].open-step').count() == 1, step
 
 
-def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, server, officials, new_uow):
+def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, live_server, officials, new_uow):
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     page = browser.new_page()
-    sign_in(page, server, officials.ministry.username)
+    sign_in(page, live_server, officials.ministry.username)
     page.click("text=Báo cáo năm")
     page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
     assert page.get_attribute("#report-chart", "data-ready") == "34"

@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 from engine.dossiers import starting, viewing
-from tests.integration.test_new_step_from_modeler import drawn_in_camunda_modeler
-from tests.integration.test_use_cases import PROCESS, snapshot, to_commune
-from tests.support import BPMN, basic, csrf_token
+from tests.support import BPMN
+from tests.support.builders import PROCESS, basic, csrf_token, snapshot, to_commune
+from tests.support.diagrams import drawn_in_camunda_modeler, line_of
 
 MODELER_FILE = Path(__file__).parents[1] / "fixtures" / "camunda_modeler_family.bpmn"
 CREATE = "/engine-rest/deployment/create"
@@ -55,9 +55,13 @@ def test_the_modeller_is_told_which_file_line_and_element_is_refused_and_nothing
     refused = modeler_deploy(client, officials.designer, {"family.bpmn": UNSAFE})
     assert refused.status_code == 400 and refused.json["type"] == "ParseException"
     (problem,) = refused.json["details"]["family.bpmn"]["errors"]
-    assert problem["mainElementId"] == "Flow_0a3" and problem["line"] > 0 and "__import__" in problem["message"]
+    assert (problem["line"], problem["mainElementId"], problem["elementIds"]) == (
+        line_of(UNSAFE, '__import__("os")'), "Flow_0a3", ["Flow_0a3"])
+    assert "__import__" in problem["message"]
     broken = modeler_deploy(client, officials.designer, {"family.bpmn": b"<bpmn:definitions"})
-    assert broken.status_code == 400 and "XML không hợp lệ" in broken.json["message"]
+    assert broken.status_code == 400 and broken.json["message"].startswith("family.bpmn, dòng 1: XML không hợp lệ")
+    (not_xml,) = broken.json["details"]["family.bpmn"]["errors"]
+    assert (not_xml["line"], not_xml["mainElementId"], not_xml["elementIds"]) == (1, None, [])
     other = modeler_deploy(client, officials.designer, {"family.form": b"{}"})
     assert other.status_code == 400 and "chỉ triển khai được tệp" in other.json["message"]
     empty = client.post(CREATE, data={"deployment-name": "x"}, headers=basic(officials.designer),
@@ -88,7 +92,8 @@ def test_a_designer_uploads_in_the_page_and_sees_each_version_with_its_dossiers(
     before = snapshot(new_uow)
     refused = client.post("/deployments", data={"csrf_token": token, "files": (io.BytesIO(UNSAFE), "family.bpmn")},
                           content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
-    assert "Không triển khai (không lưu gì): family.bpmn, dòng" in refused and "phần tử Flow_0a3" in refused
+    assert (f"Không triển khai (không lưu gì): family.bpmn, dòng {line_of(UNSAFE, '__import__(')}, phần tử Flow_0a3: "
+            "biểu thức bị từ chối") in refused
     no_token = client.post("/deployments", data={"files": (io.BytesIO(MODELER_FILE.read_bytes()), "f.bpmn")},
                            content_type="multipart/form-data")
     assert no_token.status_code == 400

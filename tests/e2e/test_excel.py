@@ -5,8 +5,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from engine.dossiers import starting, tasks, viewing
-from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, to_commune
-from tests.support import csrf_token, xlsx_file
+from tests.support.builders import APPROVAL, PROCESS, csrf_token, only_task, to_commune, xlsx_file
 
 
 def opened(response):

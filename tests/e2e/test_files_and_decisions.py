@@ -8,8 +8,7 @@ from openpyxl import load_workbook
 
 from engine.dossiers import tasks
 from engine.recognition import registry
-from tests.integration.test_use_cases import APPROVAL, only_task, to_commune
-from tests.support import basic, csrf_token
+from tests.support.builders import APPROVAL, basic, csrf_token, only_task, to_commune
 
 PDF = b"%PDF-1.4\n% giay khen\n"
 POINTS = {f"indicator_{i}": "8" for i in range(1, 11)}

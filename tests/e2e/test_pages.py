@@ -3,9 +3,8 @@ import re
 
 from engine.designing import deployments
 from engine.dossiers import starting
-from tests.integration.test_timers import deadline_diagram
-from tests.integration.test_use_cases import APPROVAL, to_commune
-from tests.support import csrf_token
+from tests.support.builders import APPROVAL, approve_all_the_way, csrf_token, to_commune
+from tests.support.diagrams import deadline_diagram
 
 
 def test_pages_need_sign_in_and_bad_passwords_are_refused(client, officials):
@@ -133,7 +132,6 @@ def test_without_a_configured_key_each_install_makes_its_own(tmp_path, monkeypat
 
 def test_a_refusal_about_the_list_shows_on_the_province_s_page(client, officials, login_as, new_uow):
     from engine.dossiers import tasks
-    from tests.integration.test_use_cases import approve_all_the_way
     _, first = to_commune(new_uow, officials)
     _, second = to_commune(new_uow, officials)
     _, approve_first = approve_all_the_way(new_uow, officials, first)

@@ -7,16 +7,14 @@ from openpyxl import load_workbook
 
 from engine.dossiers import tasks
 from engine.reporting import periods
-from tests.integration.test_reports import FIGURES, accept, set_commune_deadline
-from tests.integration.test_week_reports import accept as accept_week
-from tests.integration.test_week_reports import open_week, send_province_report
-from tests.support import csrf_token
+from tests.support.builders import (FIGURES, accept_figures, accept_week, csrf_token, open_week, send_week_report,
+                                     set_commune_deadline)
 
 
 def period_with_one_commune(new_uow, officials):
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
-    accept(new_uow, officials, officials.commune, {**FIGURES, "total_family": 80})
+    accept_figures(new_uow, officials, officials.commune, {**FIGURES, "total_family": 80})
 
 
 def test_the_province_sees_its_communes_with_a_chart_and_an_export(client, login_as, officials, new_uow):
@@ -73,7 +71,7 @@ def test_only_the_ministry_sees_the_page_to_open_a_period(client, login_as, offi
 def test_the_week_s_figures_in_the_page_the_chart_the_export_and_the_api(client, login_as, api, officials, new_uow):
     open_week(new_uow, officials)
     accept_week(new_uow, officials, officials.commune, {"activities": 5, "participants": 420})
-    send_province_report(new_uow, officials, {"activities": 3, "participants": 1500, "summary": "Tuần lễ 2027"})
+    send_week_report(new_uow, officials, {"activities": 3, "participants": 1500, "summary": "Tuần lễ 2027"})
     login_as(officials.province)
     page = client.get("/reports/learning_week/2027?show=participants").get_data(as_text=True)
     assert "Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt đời năm 2027" in page

@@ -7,7 +7,8 @@ import pytest
 from engine.dossiers import attachments, starting, tasks, viewing
 from engine.dossiers.attachments import MAX_FILE_BYTES, Upload
 from engine.errors import InvalidInput, NotFound
-from tests.integration.test_use_cases import snapshot
+from tests.support.builders import snapshot
+from tests.support.databases import on_both_databases
 
 PDF = b"%PDF-1.4\n% minh chung\n"
 ASSESSMENT = {"full_name": "Phạm Văn Minh", "id_number": "001090012345",
@@ -49,6 +50,7 @@ def test_unknown_fields_and_other_dossiers_files_are_refused(new_uow, officials)
     assert snapshot(new_uow) == before
 
 
+@on_both_databases  # file contents in a binary column (bytea)
 def test_files_are_kept_with_a_clean_name_and_read_back_only_where_the_dossier_is_seen(new_uow, officials):
     dossier_id, task_id = registration(new_uow, officials)
     docx = b"PK\x03\x04" + b"\0" * 30

@@ -8,7 +8,7 @@ from engine.dossiers import starting, tasks
 from engine.dossiers.attachments import Upload
 from engine.errors import Forbidden, NotFound
 from engine.recognition import registry
-from tests.integration.test_use_cases import APPROVAL, only_task, to_commune
+from tests.support.builders import APPROVAL, only_task, to_commune
 
 
 @pytest.fixture

@@ -6,11 +6,11 @@ import urllib.error
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 from engine.dossiers import starting, tasks, viewing
 from engine.errors import TaskAlreadyDone
-from tests.integration.test_use_cases import CANDIDATES, PROCESS, only_task, snapshot
+from tests.support.builders import CANDIDATES, PASSWORD, PROCESS, only_task, snapshot
+from tests.support.databases import on_both_databases
 
 ROUNDS = 5
 
@@ -41,6 +41,7 @@ def dossier_at_commune(new_uow, officials):
     return only_task(done)
 
 
+@on_both_databases  # SQLite: each writer waits for the other (BEGIN IMMEDIATE); PostgreSQL: the row lock
 def test_use_case_level_race_has_one_winner(new_uow, officials):
     for _ in range(ROUNDS):
         verify = dossier_at_commune(new_uow, officials)
@@ -52,16 +53,6 @@ def test_use_case_level_race_has_one_winner(new_uow, officials):
         assert isinstance(losers[0], TaskAlreadyDone)
         history = viewing.get_dossier(winners[0].dossier_id, officials.commune, new_uow()).history
         assert [h.action for h in history].count("complete") == 2  # the branch's step and one verification
-
-
-@pytest.fixture
-def live_server(app):
-    """The app served by a real threaded HTTP server on loopback, as gunicorn would with threads."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
 
 
 def post_json(url, body, username, password):
@@ -76,9 +67,7 @@ def post_json(url, body, username, password):
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_concurrent_http_requests_on_postgresql_have_one_winner(live_server, new_uow, officials):
-    from tests.support import PASSWORD
     for _ in range(ROUNDS):
         verify = dossier_at_commune(new_uow, officials)
         url = f"{live_server}/api/tasks/{verify.id}/complete"

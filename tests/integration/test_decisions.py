@@ -6,8 +6,9 @@ from engine.designing import deployments
 from engine.dossiers import tasks
 from engine.errors import DeploymentRefused, Forbidden
 from engine.recognition import decision_tables, registry
-from tests.integration.test_use_cases import APPROVAL, only_task, snapshot, to_commune
 from tests.support import ROOT
+from tests.support.builders import APPROVAL, only_task, snapshot, to_commune
+from tests.support.diagrams import line_of
 
 DELEGATION = (ROOT / "features" / "tables" / "delegate_family_to_commune.dmn").read_bytes()
 
@@ -56,13 +57,16 @@ def test_who_may_load_a_table_and_what_is_refused(new_uow, officials):
         load(officials.province, new_uow, province="46")
     with pytest.raises(Forbidden):
         load(officials.commune, new_uow)
+    not_xml = DELEGATION.replace(b"<rule ", b"<rule <", 1)
     with pytest.raises(DeploymentRefused, match="XML không hợp lệ") as broken:
-        load(officials.province, new_uow, content=DELEGATION.replace(b"<rule ", b"<rule <", 1))
-    assert broken.value.line > 1
+        load(officials.province, new_uow, content=not_xml)
+    assert (broken.value.file, broken.value.line, broken.value.element) == (
+        "delegate.dmn", line_of(not_xml, "<rule <"), None)
     unsafe = DELEGATION.replace(b'<text>"commune"</text>', b"<text>__import__('os').getcwd()</text>")
     with pytest.raises(DeploymentRefused, match="__import__") as refused:
         load(officials.province, new_uow, content=unsafe)
-    assert refused.value.element == "delegation_family_from_output"
+    assert (refused.value.file, refused.value.line, refused.value.element) == (
+        "delegate.dmn", line_of(unsafe, "__import__('os')"), "delegation_family_from_output")
     assert snapshot(new_uow) == before
     assert load(officials.province, new_uow)[0].version == 1
     assert load(officials.province, new_uow)[0].created is False
@@ -82,12 +86,15 @@ def test_a_process_naming_a_table_not_loaded_is_refused_at_deploy(new_uow, offic
     before = snapshot(new_uow)
     with pytest.raises(DeploymentRefused, match="cần bảng quyết định 'not_loaded_yet'") as refused:
         deployments.deploy(files, officials.designer, new_uow())
-    assert (refused.value.file, refused.value.element) == ("needs.bpmn", "needs_a_table")
+    assert (refused.value.file, refused.value.line, refused.value.element) == (
+        "needs.bpmn", line_of(NEEDS_A_TABLE, '<bpmn:process id="needs_a_table"'), "needs_a_table")
     assert snapshot(new_uow) == before
     # A step's table, named per title: each title the process proposes needs its table.
     step_table = NEEDS_A_TABLE.replace("value=\"'not_loaded_yet'\"", "value=\"'deciding_level'\"").replace(
         'value="{title}_score"', 'value="{title}_points"')
     with pytest.raises(DeploymentRefused, match="cần bảng quyết định 'clan_points'") as refused:
         deployments.deploy({**files, "needs.bpmn": step_table.encode()}, officials.designer, new_uow())
-    assert refused.value.element == "prepare_candidate_list (Lập danh sách đề nghị)"
+    assert (refused.value.file, refused.value.line, refused.value.element) == (
+        "needs.bpmn", line_of(step_table, '<bpmn:userTask id="prepare_candidate_list"'),
+        "prepare_candidate_list (Lập danh sách đề nghị)")
     assert snapshot(new_uow) == before

@@ -1,5 +1,5 @@
 """Deployment rules that need the whole process (lanes, roles, what Camunda Modeler writes): a refused deployment
-names file, element and what to change, and stores nothing. The rules read off the XML alone are in
+names file, line, element and what to change, and stores nothing. The rules read off the XML alone are in
 tests/unit/test_workflow.py. Bad inputs tried: a lane no role takes, a step in no lane whose candidate groups name no
 role or two, a formKey that is not a JSON form of the deployment, a dueDate that is not a variable."""
 from pathlib import Path
@@ -10,8 +10,9 @@ from engine.designing import deployments
 from engine.dossiers import starting, tasks
 from engine.dossiers.workflows import definition
 from engine.errors import DeploymentRefused, InvalidInput
-from tests.integration.test_use_cases import only_task, snapshot
 from tests.support import ROOT
+from tests.support.builders import only_task, snapshot
+from tests.support.diagrams import line_of
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 MODELER_FILE = FIXTURES / "camunda_modeler_family.bpmn"
@@ -29,25 +30,30 @@ def changed(path: Path, *replacements: tuple[str, str]) -> bytes:
     return text.encode()
 
 
-@pytest.mark.parametrize(("content", "message", "element"), [
+@pytest.mark.parametrize(("content", "message", "at", "element"), [
     (changed(MODELER_FILE, ('name="Xã">', 'name="Kế toán">'), (VERIFY, VERIFY.replace('"commune"', '"accounting"'))),
-     "lane 'Kế toán' không ứng với vai trò nào", "Activity_verify (Xã xem danh sách)"),
+     "lane 'Kế toán' không ứng với vai trò nào", '<bpmn:userTask id="Activity_verify"',
+     "Activity_verify (Xã xem danh sách)"),
     (changed(MODELER_FILE, (VERIFY_REF, ""), (VERIFY, VERIFY.replace('"commune"', '"commune,province"'))),
-     "camunda:candidateGroups không nêu đúng một vai trò", "Activity_verify (Xã xem danh sách)"),
+     "camunda:candidateGroups không nêu đúng một vai trò", '<bpmn:userTask id="Activity_verify"',
+     "Activity_verify (Xã xem danh sách)"),
     (changed(CAMUNDA_ONLY, ("camunda-forms:deployment:follow_up.schema.json", "embedded:app:forms/note.html")),
-     "camunda:formKey 'embedded:app:forms/note.html' phải là tên một tệp biểu mẫu JSON", "Activity_propose"),
+     "camunda:formKey 'embedded:app:forms/note.html' phải là tên một tệp biểu mẫu JSON",
+     '<bpmn:userTask id="Activity_propose"', "Activity_propose (Ghi chú của chi hội)"),
     (changed(CAMUNDA_ONLY, ("${commune_deadline}", "2026-12-05")),
-     "camunda:dueDate '2026-12-05' phải là tên biến", "Activity_verify (Xã xem ghi chú)"),
+     "camunda:dueDate '2026-12-05' phải là tên biến", '<bpmn:userTask id="Activity_verify"',
+     "Activity_verify (Xã xem ghi chú)"),
     (changed(CAMUNDA_ONLY, (' camunda:candidateStarterGroups="branch"', "")),
-     "sự kiện bắt đầu phải nằm trong một lane", "camunda_only"),
+     "sự kiện bắt đầu phải nằm trong một lane", '<bpmn:process id="camunda_only"', "camunda_only"),
 ])
 def test_a_step_no_role_can_take_or_a_camunda_setting_that_means_nothing_here_is_refused(
-        new_uow, officials, content, message, element):
+        new_uow, officials, content, message, at, element):
     before = snapshot(new_uow)
     with pytest.raises(DeploymentRefused) as refused:
         deployments.deploy({"family.bpmn": content, **FORMS}, officials.designer, new_uow())
     assert message in refused.value.reason
-    assert refused.value.file == "family.bpmn" and element in refused.value.element
+    assert (refused.value.file, refused.value.line, refused.value.element) == (
+        "family.bpmn", line_of(content, at), element)
     assert snapshot(new_uow) == before
 
 
@@ -113,18 +119,26 @@ def test_a_form_drawn_in_the_modeller_is_the_step_s_form(new_uow, officials):
         assert "drawn.Activity_verify.form.json" in uow.processes.latest("camunda_only").files
 
 
-@pytest.mark.parametrize(("more", "message", "element"), [
+@pytest.mark.parametrize(("more", "message", "at", "element"), [
     ((("<camunda:value id=\"agree\"", "<camunda:value id=\"Activity_propose\""),),
-     "mã 'Activity_propose' dùng cho hai phần tử: userTask", "Activity_propose"),
-    ((('type="long"', 'type="file"'),), "kiểu 'file' chưa được hỗ trợ", "households"),
-    ((('name="min" config="0"', 'name="min" config="không"'),), "ràng buộc 'min' (không)", "households"),
+     "mã 'Activity_propose' dùng cho hai phần tử: userTask (dòng "
+     + str(line_of(CAMUNDA_ONLY.read_text(), '<bpmn:userTask id="Activity_propose"')) + ") và value",
+     '<camunda:value id="Activity_propose"', "Activity_propose"),
+    ((('type="long"', 'type="file"'),), "kiểu 'file' chưa được hỗ trợ", '<camunda:formField id="households"',
+     "households"),
+    ((('name="min" config="0"', 'name="min" config="không"'),), "ràng buộc 'min' (không)",
+     '<camunda:formField id="households"', "households"),
     ((('camunda:dueDate="${commune_deadline}"',
        'camunda:dueDate="${commune_deadline}" camunda:formKey="follow_up.schema.json"'),),
-     "cả camunda:formKey và camunda:formData", "Activity_verify"),
+     "cả camunda:formKey và camunda:formData", '<bpmn:userTask id="Activity_verify"',
+     "Activity_verify (Xã xem ghi chú)"),
 ])
-def test_a_drawn_form_that_cannot_work_is_refused(new_uow, officials, more, message, element):
+def test_a_drawn_form_that_cannot_work_is_refused(new_uow, officials, more, message, at, element):
     before = snapshot(new_uow)
+    content = with_form_data(*more)
     with pytest.raises(DeploymentRefused) as refused:
-        deployments.deploy({"drawn.bpmn": with_form_data(*more), **FORMS}, officials.designer, new_uow())
-    assert message in str(refused.value) and element in refused.value.element
+        deployments.deploy({"drawn.bpmn": content, **FORMS}, officials.designer, new_uow())
+    assert message in refused.value.reason
+    assert (refused.value.file, refused.value.line, refused.value.element) == (
+        "drawn.bpmn", line_of(content, at), element)
     assert snapshot(new_uow) == before

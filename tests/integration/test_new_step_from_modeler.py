@@ -8,48 +8,9 @@ from engine.designing import deployments
 from engine.designing.moving_dossiers import migrate_dossiers
 from engine.dossiers import tasks, viewing
 from engine.errors import Forbidden
-from tests.integration.test_use_cases import APPROVAL, PROCESS, only_task, snapshot, to_commune
 from tests.support import BPMN
-
-CHECK_STEP = "Hội Khuyến học tỉnh kiểm tra danh sách"
-
-
-def drawn_in_camunda_modeler() -> bytes:
-    """What Camunda Modeler saves after the designer inserts the step on the flow to the province: its namespace,
-    the task with its Camunda settings, the flow rewired, the shapes."""
-    text = (BPMN / "candidate_list_recognition.bpmn").read_text()
-    edits = [
-        ('exporter="hand-written" exporterVersion="1"',
-         'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" exporter="Camunda Modeler" exporterVersion="5.31.0"'),
-        ('<bpmn:flowNodeRef>approve</bpmn:flowNodeRef>',
-         '<bpmn:flowNodeRef>Activity_check</bpmn:flowNodeRef>\n        <bpmn:flowNodeRef>approve</bpmn:flowNodeRef>'),
-        ('sourceRef="deciding_level_gateway" targetRef="approve">',
-         'sourceRef="deciding_level_gateway" targetRef="Activity_check">'),
-        ('<bpmn:userTask id="approve" name="Phê duyệt, ra quyết định công nhận">',
-         f'<bpmn:userTask id="Activity_check" name="{CHECK_STEP}" camunda:candidateGroups="province" '
-         'camunda:formKey="camunda-forms:deployment:follow_up.schema.json">\n'
-         '      <bpmn:incoming>flow_to_province</bpmn:incoming>\n'
-         '      <bpmn:outgoing>Flow_checked</bpmn:outgoing>\n'
-         '    </bpmn:userTask>\n'
-         '    <bpmn:sequenceFlow id="Flow_checked" sourceRef="Activity_check" targetRef="approve" />\n'
-         '    <bpmn:userTask id="approve" name="Phê duyệt, ra quyết định công nhận">'),
-        ('<bpmn:incoming>flow_to_province</bpmn:incoming>\n      <bpmn:outgoing>flow_decided',
-         '<bpmn:incoming>Flow_checked</bpmn:incoming>\n      <bpmn:outgoing>flow_decided'),
-        ('<bpmndi:BPMNShape id="approve_di" bpmnElement="approve">',
-         '<bpmndi:BPMNShape id="Activity_check_di" bpmnElement="Activity_check">\n'
-         '        <dc:Bounds x="560" y="1035" width="100" height="80" />\n'
-         '      </bpmndi:BPMNShape>\n'
-         '      <bpmndi:BPMNEdge id="Flow_checked_di" bpmnElement="Flow_checked">\n'
-         '        <di:waypoint x="660" y="1075" />\n'
-         '        <di:waypoint x="700" y="1075" />\n'
-         '      </bpmndi:BPMNEdge>\n'
-         '      <bpmndi:BPMNShape id="approve_di" bpmnElement="approve">'),
-    ]
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    return text.encode()
-
+from tests.support.builders import APPROVAL, PROCESS, only_task, snapshot, to_commune
+from tests.support.diagrams import CHECK_STEP, drawn_in_camunda_modeler
 
 def approve_at_province(new_uow, officials, task):
     return tasks.complete_task(task.id, officials.province, APPROVAL, new_uow())
@@ -94,7 +55,10 @@ def test_running_dossiers_move_to_the_new_version_where_they_have_not_reached_th
     plan = migrate_dossiers(PROCESS, officials.designer, new_uow())
     assert snapshot(new_uow) == before  # a dry run changes nothing
     assert (plan.to_version, plan.movable, plan.applied) == (2, {at_commune: 1}, False)
-    assert "approve (Phê duyệt, ra quyết định công nhận)" in plan.refused[past_commune]
+    # It has passed the gateway whose flow the new step now takes, and reached the step after it.
+    assert plan.refused == {past_commune: "hồ sơ đã tới các bước mà phiên bản mới sửa hoặc bỏ: "
+                                          "approve (Phê duyệt, ra quyết định công nhận), "
+                                          "deciding_level_gateway (Cấp nào quyết định?)"}
 
     done = migrate_dossiers(PROCESS, officials.designer, new_uow(), apply=True)
     assert (done.movable, set(done.refused), done.applied) == ({at_commune: 1}, {past_commune}, True)

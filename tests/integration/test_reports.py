@@ -11,7 +11,9 @@ from engine.dossiers.attachments import Upload
 from engine.errors import Conflict, DossierNotFound, Forbidden, InvalidInput
 from engine.reporting import figures, periods
 from engine.storage.tables import DossierRow, ReportValueRow
-from tests.integration.test_use_cases import only_task, snapshot
+from tests.support.builders import (FIGURES, accept_figures, commune_task, only_task, set_commune_deadline,
+                                     snapshot)
+from tests.support.databases import on_both_databases
 
 DUE = datetime(2026, 12, 15, 10, 0, tzinfo=UTC)  # 15/12/2026 17:00 in Vietnam
 NATIONAL_STEP = "Tổng hợp báo cáo toàn quốc"
@@ -77,21 +79,6 @@ def test_without_a_national_process_no_period_opens(new_uow, officials):
     with pytest.raises(Conflict, match="Chưa triển khai quy trình báo cáo tổng hợp toàn quốc của Bộ"):
         periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     assert snapshot(new_uow) == before
-
-
-def set_commune_deadline(new_uow, officials, day="2026-12-05", reminder_days=3):
-    (task,) = tasks.inbox(officials.province, new_uow()).tasks
-    return tasks.complete_task(task.id, officials.province, {"commune_deadline": day,
-                                                              "reminder_days": reminder_days}, new_uow())
-
-
-def commune_task(new_uow, official):
-    (task,) = tasks.inbox(official, new_uow()).tasks
-    return task
-
-
-FIGURES = {**{f"{part}_{model}": count for model in figures.MODELS
-              for part, count in (("registered", 40), ("recognised", 0), ("total", 50))}}
 
 
 def test_the_province_fans_out_to_each_of_its_communes_with_their_deadline(new_uow, officials):
@@ -185,6 +172,7 @@ def test_a_late_province_is_chased_by_the_ministry_and_still_submits(new_uow, of
     assert done.next_tasks == ()
 
 
+@on_both_databases  # when each province sent: the latest time per province in SQL
 def test_a_province_is_reminded_before_its_deadline_and_the_ministry_sees_who_sent(new_uow, officials, clock):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as refusal:
@@ -213,17 +201,12 @@ def test_a_province_is_reminded_before_its_deadline_and_the_ministry_sees_who_se
     assert periods.report_view("annual_models", 2026, officials.ministry, new_uow()).past_deadline
 
 
-def accept(new_uow, officials, commune_official, values):
-    task = commune_task(new_uow, commune_official)
-    review = only_task(tasks.complete_task(task.id, commune_official, values, new_uow()))
-    tasks.complete_task(review.id, officials.province, {"decision": "approve"}, new_uow())
-
-
+@on_both_databases  # sums and counts in SQL (PostgreSQL's SUM is numeric)
 def test_aggregates_are_the_sums_of_the_communes_figures_against_the_targets(new_uow, officials, clock):
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     set_commune_deadline(new_uow, officials)
-    accept(new_uow, officials, officials.commune, {**FIGURES, "registered_family": 50, "total_family": 100})
-    accept(new_uow, officials, officials.other_commune, {**FIGURES, "total_family": 60})
+    accept_figures(new_uow, officials, officials.commune, {**FIGURES, "registered_family": 50, "total_family": 100})
+    accept_figures(new_uow, officials, officials.other_commune, {**FIGURES, "total_family": 60})
     periods.set_target("01", "family", 2030, 0.9, officials.province, new_uow())
 
     province = periods.report_view("annual_models", 2026, officials.province, new_uow())

@@ -18,11 +18,10 @@ from engine.storage.database import make_engine, make_session_factory, upgrade_s
 from engine.storage.tables import DossierRow
 from engine.storage.unit_of_work import UnitOfWork
 from engine.workflow import serializing, state_upgrades
+from tests.support.databases import on_both_databases
 
 PROCESS = "candidate_list_recognition"
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "stored_state_1.sqlite"
-BOTH = pytest.mark.parametrize("database_url", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
-                               indirect=True)
 
 
 def approval(number: str) -> dict:
@@ -107,7 +106,7 @@ class Killed(BaseException):
     """What a kill -9 half-way through a batch leaves: the batch's transaction never commits."""
 
 
-@BOTH
+@on_both_databases
 def test_an_upgrade_killed_after_three_batches_resumes_and_every_dossier_then_runs(new_uow, officials, monkeypatch):
     made = dossiers_at_every_step(new_uow, officials, 100)
     become_version_2(monkeypatch)
@@ -212,7 +211,7 @@ def copy_fixture(database_url: str, tmp_path) -> str:
     return database_url
 
 
-@BOTH
+@on_both_databases
 def test_a_database_of_the_release_before_is_upgraded_and_walked_to_the_end(database_url, tmp_path, clock):
     from web import create_app
     url = copy_fixture(database_url, tmp_path)
@@ -236,7 +235,7 @@ DEMO_OFFICIALS = {(role, unit): Official(name, role, unit) for name, role, unit 
     ("xa-cuanam", Role.COMMUNE, "00073"), ("tinh-hanoi", Role.PROVINCE, "01"))}
 
 
-@BOTH
+@on_both_databases
 def test_the_serializer_s_name_becomes_a_state_version_and_comes_back_on_downgrade(database_url, tmp_path):
     from alembic import command
     from alembic.config import Config

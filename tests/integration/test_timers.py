@@ -10,53 +10,9 @@ from engine.designing import deployments
 from engine.dossiers import starting, step_runner, tasks, timers, viewing
 from engine.errors import DeploymentRefused, WorkflowFailed
 from engine.storage.tables import AuditRow, DossierRow
-from tests.integration.test_use_cases import snapshot
-
-DEADLINE = "deadline"
-
-
-def deadline_diagram(expression: str = DEADLINE) -> bytes:
-    """A branch's step with a deadline (15/12, 17:00 in Vietnam): when it passes, the commune gets a task to chase
-    it, and the branch can still submit (the timer does not interrupt)."""
-    return f"""<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
-    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
-    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
-  <bpmn:process id="with_deadline" name="Có hạn nộp" isExecutable="true">
-    <bpmn:extensionElements><spiffworkflow:properties>
-      <spiffworkflow:property name="title" value="family" />
-    </spiffworkflow:properties></bpmn:extensionElements>
-    <bpmn:laneSet id="ls">
-      <bpmn:lane id="l1" name="Chi hội"><bpmn:flowNodeRef>s</bpmn:flowNodeRef><bpmn:flowNodeRef>set</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>submit</bpmn:flowNodeRef>
-        <bpmn:flowNodeRef>late</bpmn:flowNodeRef><bpmn:flowNodeRef>done</bpmn:flowNodeRef></bpmn:lane>
-      <bpmn:lane id="l2" name="Xã"><bpmn:flowNodeRef>chase</bpmn:flowNodeRef><bpmn:flowNodeRef>chased</bpmn:flowNodeRef></bpmn:lane>
-    </bpmn:laneSet>
-    <bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:scriptTask id="set" name="Đặt hạn"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>
-      <bpmn:script>deadline = str(year) + '-12-15T17:00:00+07:00'</bpmn:script></bpmn:scriptTask>
-    <bpmn:userTask id="submit" name="Nộp báo cáo">
-      <bpmn:extensionElements><spiffworkflow:properties>
-        <spiffworkflow:property name="due" value="deadline" />
-      </spiffworkflow:properties></bpmn:extensionElements>
-      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
-    <bpmn:boundaryEvent id="late" name="Quá hạn" attachedToRef="submit" cancelActivity="false">
-      <bpmn:outgoing>f3</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="late_timer">
-        <bpmn:timeDate xsi:type="bpmn:tFormalExpression">{expression}</bpmn:timeDate>
-      </bpmn:timerEventDefinition>
-    </bpmn:boundaryEvent>
-    <bpmn:userTask id="chase" name="Đôn đốc chi hội nộp báo cáo"><bpmn:incoming>f3</bpmn:incoming><bpmn:outgoing>f4</bpmn:outgoing></bpmn:userTask>
-    <bpmn:endEvent id="done"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
-    <bpmn:endEvent id="chased"><bpmn:incoming>f4</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="set" />
-    <bpmn:sequenceFlow id="f1" sourceRef="set" targetRef="submit" />
-    <bpmn:sequenceFlow id="f2" sourceRef="submit" targetRef="done" />
-    <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="chase" />
-    <bpmn:sequenceFlow id="f4" sourceRef="chase" targetRef="chased" />
-  </bpmn:process>
-</bpmn:definitions>""".encode()
-
+from tests.support.builders import due_at, snapshot
+from tests.support.databases import on_both_databases
+from tests.support.diagrams import deadline_diagram, line_of
 
 @pytest.fixture
 def with_deadline(new_uow, officials):
@@ -67,16 +23,12 @@ def start(new_uow, officials) -> int:
     return starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow()).id
 
 
-def due_at(new_uow, dossier_id):
-    with new_uow() as uow:
-        return uow.dossiers.get(dossier_id).timer_due_at
-
-
 def steps(new_uow, officials, dossier_id):
     return sorted((t.step_name, t.unit_code) for t in
                   viewing.get_dossier(dossier_id, officials.ministry, new_uow()).open_tasks)
 
 
+@on_both_databases  # the due-time query (FOR UPDATE SKIP LOCKED), time zones
 def test_a_deadline_fires_when_the_clock_passes_it_and_the_late_unit_can_still_submit(
         new_uow, officials, clock, with_deadline):
     dossier_id = start(new_uow, officials)
@@ -117,23 +69,28 @@ def test_a_timer_expression_that_is_not_a_date_refuses_the_start_and_stores_noth
     assert snapshot(new_uow) == before
 
 
-@pytest.mark.postgres
-def test_two_sweeps_at_once_fire_each_timer_once(new_uow, officials, clock, with_deadline, database_url):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("row locks with SKIP LOCKED are PostgreSQL's; SQLite runs one writer at a time")
+@on_both_databases  # SQLite: one writer at a time, every gunicorn worker sweeping; PostgreSQL: SKIP LOCKED
+def test_two_sweeps_at_once_fire_each_timer_once(new_uow, officials, clock, with_deadline, monkeypatch):
     ids = [start(new_uow, officials) for _ in range(40)]
     clock.advance(days=30)
-    results, barrier = [], threading.Barrier(2)
+    # Neither sweep fires before both have read the 40 due dossiers: each then goes for every one of them, and
+    # only the lock, with the due time read again under it, keeps the other from firing it a second time.
+    both_read, tried, real_fire = threading.Barrier(2, timeout=60), {}, timers._fire
 
-    def sweep():
-        barrier.wait()
-        results.append(timers.run_due_timers(new_uow))
+    def fire(uow, dossier_id):
+        if threading.get_ident() not in tried:
+            both_read.wait()
+        tried[threading.get_ident()] = tried.get(threading.get_ident(), 0) + 1
+        return real_fire(uow, dossier_id)
 
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    monkeypatch.setattr(timers, "_fire", fire)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(timers.run_due_timers(new_uow))) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    assert sorted(tried.values()) == [40, 40]
     assert sum(r.fired for r in results) == 40 and all(not r.failed for r in results)
     with new_uow() as uow:
         fired = uow.session.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action == "timer"))
@@ -200,4 +157,5 @@ def test_a_repeating_timer_is_refused_at_deploy(new_uow, officials):
     cycle = deadline_diagram("'R3/P1D'").replace(b"bpmn:timeDate", b"bpmn:timeCycle")
     with pytest.raises(DeploymentRefused, match="timeCycle") as refusal:
         deployments.deploy({"with_deadline.bpmn": cycle}, officials.designer, new_uow())
-    assert refusal.value.file == "with_deadline.bpmn" and "late" in str(refusal.value)
+    assert (refusal.value.file, refusal.value.line, refusal.value.element) == (
+        "with_deadline.bpmn", line_of(cycle, '<bpmn:boundaryEvent id="late"'), "late (Quá hạn)")

@@ -1,7 +1,7 @@
 """The use cases against a real database (SQLite and PostgreSQL): paths, scope, conflicts, all-or-nothing."""
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 
 from engine.designing import deployments
 from engine.dossiers import services, starting, tasks, viewing
@@ -9,40 +9,14 @@ from engine.errors import (Conflict, DeploymentRefused, DossierNotFound, Forbidd
                            TaskAlreadyDone, TaskNotFound, WorkflowFailed)
 from engine.model import DossierStatus
 from engine.recognition import registry
-from engine.storage.tables import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                                   RecognitionDecisionRow, TitleRow)
 from tests.support import BPMN
-
-PROCESS = "candidate_list_recognition"
-CANDIDATES = [{"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92.5}]
-APPROVAL = {"decision": "approve", "decision_number": "125/QĐ-UBND", "decision_date": "2026-11-18",
-            "signer": "Lê Văn Cường", "signer_office": "Phó Chủ tịch UBND tỉnh"}
-
-
-def only_task(view_or_done):
-    (task,) = view_or_done.open_tasks if hasattr(view_or_done, "open_tasks") else view_or_done.next_tasks
-    return task
+from tests.support.builders import (APPROVAL, CANDIDATES, PROCESS, approve_all_the_way, only_task, snapshot,
+                                     to_commune)
+from tests.support.databases import on_both_databases
+from tests.support.diagrams import line_of
 
 
-def to_commune(new_uow, officials, candidates=CANDIDATES):
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 1"}, new_uow())
-    done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": candidates}, new_uow())
-    return dossier.id, only_task(done)
-
-
-def snapshot(new_uow):
-    """Every record a failed action must leave as it was."""
-    with new_uow() as uow:
-        rows = {}
-        for table in (DossierRow, HumanTaskRow, AuditRow, TitleRow, ProcessVersionRow, AttachmentRow,
-                      RecognitionDecisionRow):
-            rows[table.__tablename__] = uow.session.scalar(select(func.count()).select_from(table))
-        rows["dossiers_state"] = [(d.id, d.revision, d.status, d.state, d.data)
-                                  for d in uow.session.scalars(select(DossierRow).order_by(DossierRow.id))]
-        rows["tasks_state"] = [(t.id, t.status) for t in uow.session.scalars(select(HumanTaskRow).order_by(HumanTaskRow.id))]
-        return rows
-
-
+@on_both_databases  # JSON columns (form, history, scores) and the title lookups' custom plans
 def test_approved_first_time_enters_the_registry(new_uow, officials, clock):
     dossier_id, verify = to_commune(new_uow, officials)
     assert (verify.step, verify.role, verify.unit_code) == ("verify", "commune", "00070")
@@ -169,21 +143,30 @@ def test_a_refused_deployment_stores_nothing(new_uow, officials, tmp_path):
     bad = {"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes().replace(
         b'<bpmn:lane id="lane_round_province" name="T\xe1\xbb\x89nh">', b'<bpmn:lane id="lane_round_province" name="Kho">')}
     bad.update({p.name: p.read_bytes() for p in (BPMN / "forms").glob("*.json")})
+    diagram = "candidate_list_recognition.bpmn"
     with pytest.raises(DeploymentRefused, match="Kho") as caught:
         deployments.deploy(bad, officials.designer, new_uow())
-    assert "approve" in caught.value.element
+    assert (caught.value.file, caught.value.line, caught.value.element) == (
+        diagram, line_of(bad[diagram], '<bpmn:userTask id="approve"'), "approve (Phê duyệt, ra quyết định công nhận)")
     missing_form = {"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes()}
-    with pytest.raises(DeploymentRefused, match="candidate_list.schema.json"):
+    with pytest.raises(DeploymentRefused, match="thiếu tệp biểu mẫu 'candidate_list.schema.json'") as caught:
         deployments.deploy(missing_form, officials.designer, new_uow())
+    assert (caught.value.file, caught.value.line, caught.value.element) == (
+        diagram, line_of(missing_form[diagram], '<bpmn:userTask id="prepare_candidate_list"'),
+        "prepare_candidate_list (Lập danh sách đề nghị)")
     unknown_service = dict(bad, **{"candidate_list_recognition.bpmn": (BPMN / "candidate_list_recognition.bpmn").read_bytes().replace(
         b'serviceTaskOperator id="record_titles"', b'serviceTaskOperator id="send_email"')})
-    with pytest.raises(DeploymentRefused, match="send_email"):
+    with pytest.raises(DeploymentRefused, match="gọi dịch vụ không có: send_email") as caught:
         deployments.deploy(unknown_service, officials.designer, new_uow())
+    assert (caught.value.file, caught.value.line, caught.value.element) == (
+        diagram, line_of(unknown_service[diagram], '<bpmn:process id="candidate_list_recognition"'),
+        "candidate_list_recognition")
     with pytest.raises(Forbidden):
         deployments.deploy(missing_form, officials.province, new_uow())
     assert snapshot(new_uow) == before
 
 
+@on_both_databases  # each database's own triggers, made by the migrations
 def test_the_audit_log_is_append_only(new_uow, officials):
     to_commune(new_uow, officials)
     for statement in ("UPDATE audit_log SET username = 'someone-else'", "DELETE FROM audit_log"):
@@ -303,40 +286,45 @@ def test_decision_tables_deploy_with_the_diagrams_and_decide(new_uow, officials,
     assert done.status == ("in_progress" if commune_gets_a_task else "closed")
 
 
-@pytest.mark.parametrize(("cell", "bad", "reason"), [
+@pytest.mark.parametrize(("cell", "bad", "reason", "element"), [
     ("<text>'pass'</text></outputEntry></rule>\n      <rule id=\"r_fail\">",
-     "<text>__import__('os').system('id')</text></outputEntry></rule>\n      <rule id=\"r_fail\">", "__import__"),
-    ("<text>&gt;= 70</text>", "<text>&gt;= ().__class__.__base__</text>", "__base__"),
+     "<text>__import__('os').system('id')</text></outputEntry></rule>\n      <rule id=\"r_fail\">", "__import__",
+     "r_pass_out"),
+    ("<text>&gt;= 70</text>", "<text>&gt;= ().__class__.__base__</text>", "__base__", "r_pass_in"),
 ])
-def test_unsafe_decision_cells_are_refused(new_uow, officials, cell, bad, reason):
+def test_unsafe_decision_cells_are_refused(new_uow, officials, cell, bad, reason, element):
     before = snapshot(new_uow)
     assert cell in SCORE_TABLE
+    table = SCORE_TABLE.replace(cell, bad)
     with pytest.raises(DeploymentRefused, match=reason) as caught:
-        deployments.deploy(scored_deployment(SCORE_TABLE.replace(cell, bad)), officials.designer, new_uow())
-    assert caught.value.file == "score.dmn" and caught.value.line > 1 and caught.value.element.startswith("r_")
+        deployments.deploy(scored_deployment(table), officials.designer, new_uow())
+    assert (caught.value.file, caught.value.line, caught.value.element) == (
+        "score.dmn", line_of(table, bad.splitlines()[0]), element)
     assert snapshot(new_uow) == before
 
 
-def test_state_stored_by_another_serializer_version_is_not_run(new_uow, officials):
+def test_state_stored_in_another_state_version_is_not_run(new_uow, officials):
     dossier_id, verify = to_commune(new_uow, officials)
     with new_uow() as uow:
-        uow.session.execute(text("UPDATE dossiers SET serializer_version = 'spiff-3.1.1/1.4'"))
+        uow.session.execute(text("UPDATE dossiers SET state_version = 0"))
         uow.commit()
     before = snapshot(new_uow)
-    with pytest.raises(WorkflowFailed, match="nâng cấp dữ liệu"):
+    with pytest.raises(WorkflowFailed, match="nâng cấp dữ liệu .flask --app web upgrade-state."):
         tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
     assert snapshot(new_uow) == before
 
 
-def test_a_unique_key_taken_meanwhile_is_a_conflict_not_a_crash(new_uow):
+@on_both_databases  # each driver's IntegrityError
+def test_a_unique_key_taken_meanwhile_is_a_conflict_not_a_crash(uow):
     from engine.storage.tables import UnitRow
     from engine.storage.unit_of_work import commit_or_conflict
-    with new_uow() as uow:
+    with uow:
         uow.units.add(UnitRow(code="00070", name="again", level="commune", parent_code="01", province_code="01"))
         with pytest.raises(Conflict, match="thử lại"):
             commit_or_conflict(uow, "Hãy thử lại.")
 
 
+@on_both_databases  # the cursor compares timestamps in SQL
 def test_the_inbox_pages_through_every_open_task_newest_first(new_uow, officials, clock):
     opened = []
     for _ in range(5):
@@ -352,11 +340,7 @@ def test_the_inbox_pages_through_every_open_task_newest_first(new_uow, officials
         tasks.inbox(officials.commune, new_uow(), after="not-a-cursor")
 
 
-def approve_all_the_way(new_uow, officials, verify):
-    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
-    return approve, lambda: tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
-
-
+@on_both_databases  # the title lookups ask PostgreSQL for custom plans
 def test_a_household_holds_the_title_once_a_year(new_uow, officials):
     _, verify = to_commune(new_uow, officials)
     _, approve = approve_all_the_way(new_uow, officials, verify)
@@ -394,6 +378,7 @@ def test_two_dossiers_in_flight_for_one_household_record_it_once(new_uow, offici
     assert snapshot(new_uow) == before
 
 
+@on_both_databases  # a savepoint keeps PostgreSQL's transaction usable
 def test_two_approvals_racing_for_one_new_decision_number_give_a_conflict_and_change_nothing(
         new_uow, officials, monkeypatch):
     """The second approval does not see the first one's decision yet (as when both run at once): the number's

@@ -7,38 +7,12 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine.dossiers import tasks, timers
-from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
 from engine.reporting import periods
-from tests.integration.test_use_cases import only_task, snapshot
+from tests.support.builders import (WEEK, accept_week, only_task, open_week, send_week_report, snapshot,
+                                     submit_week)
+from tests.support.databases import on_both_databases
 
-WEEK = "learning_week"
-PROVINCE_STEP = "Tổng hợp, gửi báo cáo Tuần lễ của tỉnh"
-
-
-def open_week(new_uow, officials, commune_deadline="2027-10-12"):
-    """The 2027 week (the clock stands in November 2026), with Hà Nội's communes due on `commune_deadline`."""
-    opened = periods.open_reporting_period(WEEK, 2027, officials.ministry, new_uow())
-    (task,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks if t.title == WEEK]
-    tasks.complete_task(task.id, officials.province, {"commune_deadline": commune_deadline, "reminder_days": 2},
-                        new_uow())
-    return opened
-
-
-def submit(new_uow, official, values):
-    (task,) = [t for t in tasks.inbox(official, new_uow()).tasks if t.title == WEEK]
-    return tasks.complete_task(task.id, official, values, new_uow())
-
-
-def accept(new_uow, officials, commune_official, values):
-    review = only_task(submit(new_uow, commune_official, values))
-    tasks.complete_task(review.id, officials.province, {"decision": "approve"}, new_uow())
-
-
-def send_province_report(new_uow, officials, values):
-    (task,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks if t.step_name == PROVINCE_STEP]
-    return tasks.complete_task(task.id, officials.province, values, new_uow(),
-                               {"report_file": [Upload("tuan-le.pdf", b"%PDF-1.4\n")]})
 
 
 def test_the_week_is_due_on_20_october_and_a_past_default_must_be_given(new_uow, officials):
@@ -54,21 +28,22 @@ def test_the_week_is_due_on_20_october_and_a_past_default_must_be_given(new_uow,
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow(), date(2026, 12, 15))
 
 
+@on_both_databases  # sums in SQL, the communes' and the province's own
 def test_communes_report_activities_and_people_reached_and_the_views_sum_them(new_uow, officials):
     open_week(new_uow, officials)
     task = [t for t in tasks.inbox(officials.commune, new_uow()).tasks if t.title == WEEK][0]
     assert (task.step_name, task.due_at) == ("Nộp báo cáo của xã", datetime(2027, 10, 12, 10, 0, tzinfo=UTC))
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as refusal:
-        submit(new_uow, officials.commune, {"activities": 0, "participants": 300})
+        submit_week(new_uow, officials.commune, {"activities": 0, "participants": 300})
     assert refusal.value.errors == {
         "activities": "Có 300 lượt người tham gia nhưng không có hoạt động nào: nhập số hoạt động đã tổ chức."}
     with pytest.raises(InvalidInput) as refusal:
-        submit(new_uow, officials.commune, {"activities": -1, "participants": 0})
+        submit_week(new_uow, officials.commune, {"activities": -1, "participants": 0})
     assert set(refusal.value.errors) == {"activities"}
     assert snapshot(new_uow) == before
 
-    review = only_task(submit(new_uow, officials.commune, {"activities": 4, "participants": 300}))
+    review = only_task(submit_week(new_uow, officials.commune, {"activities": 4, "participants": 300}))
     again = only_task(tasks.complete_task(review.id, officials.province,
                                           {"decision": "return", "comment": "Thiếu ngày hội đọc sách"}, new_uow()))
     assert (again.step_name, again.unit_code) == ("Nộp báo cáo của xã", "00070")
@@ -76,10 +51,10 @@ def test_communes_report_activities_and_people_reached_and_the_views_sum_them(ne
                                                       {"activities": 5, "participants": 420,
                                                        "highlights": "Ngày hội đọc sách 02/10"}, new_uow())).id,
                         officials.province, {"decision": "approve"}, new_uow())
-    accept(new_uow, officials, officials.other_commune, {"activities": 2, "participants": 80})
+    accept_week(new_uow, officials, officials.other_commune, {"activities": 2, "participants": 80})
     with pytest.raises(InvalidInput):
-        send_province_report(new_uow, officials, {"activities": 0, "participants": 50, "summary": "Tuần lễ 2027"})
-    assert send_province_report(new_uow, officials, {"activities": 3, "participants": 1500,
+        send_week_report(new_uow, officials, {"activities": 0, "participants": 50, "summary": "Tuần lễ 2027"})
+    assert send_week_report(new_uow, officials, {"activities": 3, "participants": 1500,
                                                      "summary": "Tuần lễ 2027 của Hà Nội"}).next_tasks == ()
 
     province = periods.report_view(WEEK, 2027, officials.province, new_uow())
@@ -112,5 +87,5 @@ def test_a_late_commune_is_reminded_then_chased_and_still_reports(new_uow, offic
     chases = [t for t in tasks.inbox(officials.province, new_uow(), size=500).tasks
               if t.step_name == "Đôn đốc báo cáo của xã quá hạn"]
     assert len(chases) == len({t.dossier_id for t in chases}) > 100
-    review = only_task(submit(new_uow, officials.commune, {"activities": 1, "participants": 40}))
+    review = only_task(submit_week(new_uow, officials.commune, {"activities": 1, "participants": 40}))
     assert (review.step_name, review.unit_code) == ("Duyệt báo cáo của xã", "01")

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from engine import spreadsheets
 from engine.dossiers import forms
 from engine.errors import InvalidInput
-from tests.support import xlsx_file
+from tests.support.builders import xlsx_file
 
 FORM = forms.Form(forms.load_schema("candidate_list.schema.json", (
     Path(__file__).parents[2] / "bpmn" / "forms" / "candidate_list.schema.json").read_text()))

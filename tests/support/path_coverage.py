@@ -1,15 +1,18 @@
-"""Path coverage of the Gherkin scenarios: which sequence flows and tasks of each shipped diagram the scenarios'
-dossiers took (their trails), as a summary line per diagram and an HTML report drawing each diagram with the covered
-flows in green and the others in red."""
+"""Path coverage of the Gherkin scenarios (a pytest plugin, named in the root conftest.py): which sequence flows and
+tasks of each shipped diagram the scenarios' dossiers took (their trails, gathered in TRAILS by the scenarios' `story`),
+as a summary line per diagram and an HTML report drawing each diagram with the covered flows in green and the others
+in red. A run of every scenario fails when a flow of a shipped diagram is taken by none."""
 import html
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from sqlalchemy import select
 
 from engine.storage.tables import DossierRow, ProcessVersionRow
+from tests.support import ROOT
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 TASKS = ("task", "userTask", "serviceTask", "scriptTask", "businessRuleTask", "callActivity", "manualTask",
@@ -66,7 +69,7 @@ def report(shipped: list[Path], trails: Trails, folder: Path) -> list[Coverage]:
     """Write the HTML report (one page per diagram and an index) and return each diagram's coverage."""
     folder.mkdir(parents=True, exist_ok=True)
     results = [coverage(path, trails.by_diagram.get(path.name, set())) for path in shipped]
-    vendor = Path(__file__).resolve().parent.parent / "web" / "static" / "vendor" / "bpmn-js"
+    vendor = ROOT / "web" / "static" / "vendor" / "bpmn-js"
     rows = []
     for path, result in zip(shipped, results):
         page = folder / f"{path.stem}.html"
@@ -102,3 +105,43 @@ const viewer = new BpmnJS({{container: "#d"}});
 viewer.importXML(xml).then(() => {{ const canvas = viewer.get("canvas");
   for (const [kind, ids] of Object.entries(marks)) (ids || []).forEach((id) => canvas.addMarker(id, kind));
   canvas.zoom("fit-viewport"); }});</script>"""
+
+
+TRAILS = Trails()
+REPORT = ROOT / "reports" / "path-coverage"
+COVERAGE = pytest.StashKey[list]()
+
+
+def _whole_suite(config) -> bool:
+    """Every scenario ran (the whole suite, or the features folder, with no -k or -m choosing a part): only then is
+    a flow no scenario took a failure."""
+    if config.option.keyword or config.option.markexpr:
+        return False
+    return config.args_source == pytest.Config.ArgsSource.TESTPATHS or any(
+        Path(arg).resolve() in (ROOT, ROOT / "features") for arg in config.args)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """Path coverage of the scenarios, written under reports/; the whole suite fails if a flow of a shipped diagram
+    is taken by no scenario."""
+    if not TRAILS.by_diagram:
+        return
+    results = report(sorted((ROOT / "bpmn").glob("*.bpmn")), TRAILS, REPORT)
+    session.config.stash[COVERAGE] = results
+    if _whole_suite(session.config) and any(result.missing for result in results):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    results = config.stash.get(COVERAGE, None)
+    if results is None:
+        return
+    whole = _whole_suite(config)
+    terminalreporter.section("độ phủ đường đi của kịch bản (luồng đã đi / tổng)")
+    for result in results:
+        missing = f"; chưa kịch bản nào đi: {', '.join(result.missing)}" if whole and result.missing else ""
+        terminalreporter.write_line(f"{result.diagram}: {sum(result.flows.values())}/{len(result.flows)} "
+                                    f"({result.percent:.0f} %){missing}")
+    terminalreporter.write_line(f"báo cáo: {REPORT / 'index.html'}" + ("" if whole else
+                                " (chỉ chạy một phần kịch bản: không kiểm độ phủ)"))

@@ -1,9 +1,0 @@
-import pytest
-
-from tests.support import fresh_database
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
-    """Integration tests run on both databases."""
-    return fresh_database(request, request.param, tmp_path)

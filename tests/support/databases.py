@@ -1,0 +1,106 @@
+"""The databases a test runs on, each filled the same way (the official units, the national decision tables, the
+shipped diagrams) from a template made once a session: in memory (the default for use cases), an SQLite file (for
+the app, a server, the CLI) or PostgreSQL (for what only PostgreSQL does: row locks, SKIP LOCKED, plans)."""
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from engine.designing import deployments
+from engine.model import SYSTEM
+from engine.organisation import units
+from engine.recognition import decision_tables
+from engine.storage.database import make_engine, make_session_factory, upgrade_schema
+from engine.storage.tables import Base
+from engine.storage.unit_of_work import UnitOfWork
+from tests.support import BPMN
+
+PG_ADMIN_URL = os.environ.get("DATABASE_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+
+on_both_databases = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+"""Runs a test on an SQLite file and on PostgreSQL, for what both must do alike and each does its own way."""
+
+
+def fill(engine: Engine) -> None:
+    """What every test database holds before the test: the official units, the national tables, the diagrams."""
+    factory = make_session_factory(engine)
+    units.load_administrative_units(UnitOfWork(factory))
+    decision_tables.load_decision_directory(BPMN, SYSTEM, lambda: UnitOfWork(factory))
+    deployments.deploy_directory(BPMN, SYSTEM, UnitOfWork(factory))
+
+
+def memory_engine() -> Engine:
+    """An empty in-memory SQLite database every session shares (one connection: StaticPool), with the pragmas and
+    the write-locking BEGIN that make_engine gives SQLite."""
+    return make_engine("sqlite://")
+
+
+def memory_template() -> Engine:
+    """The in-memory template: tables from the models (no Alembic run), filled."""
+    engine = memory_engine()
+    Base.metadata.create_all(engine)
+    fill(engine)
+    return engine
+
+
+def memory_copy(template: Engine) -> Engine:
+    """A fresh in-memory database, a copy of the template (SQLite's backup: about a millisecond)."""
+    engine = memory_engine()
+    with template.connect() as source, engine.connect() as target:
+        source.connection.driver_connection.backup(target.connection.driver_connection)
+    return engine
+
+
+def sqlite_template(path: Path) -> Path:
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    fill(engine)
+    engine.dispose()
+    return path
+
+
+def sqlite_copy(template: Path, folder: Path) -> str:
+    path = folder / "test.sqlite"
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
+def postgres_reachable() -> bool:
+    try:
+        with create_engine(PG_ADMIN_URL).connect() as connection:
+            connection.execute(text("select 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means: no server to test against
+        return False
+
+
+def postgres_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def create_postgres(name: str, template: str | None = None) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")))
+    admin.dispose()
+
+
+def drop_postgres(name: str) -> None:
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def postgres_template() -> str:
+    name = f"lm_template_{uuid.uuid4().hex[:8]}"
+    create_postgres(name)
+    engine = make_engine(postgres_url(name))
+    upgrade_schema(engine)
+    fill(engine)
+    engine.dispose()
+    return name
