@@ -15,15 +15,16 @@ PROCESS = "candidate_list_recognition"
 
 
 def seed(new_uow) -> list[str]:
-    """Create what is missing and return the lines to print (accounts with their password)."""
+    """Create what is missing and return the lines to print (accounts with their password). A database that holds
+    accounts of its own is refused: the demo's accounts, an administrator among them, share a published password."""
+    _refuse_a_real_database(new_uow)
     branch = _branch(new_uow, COMMUNE, "Chi hội tổ dân phố số 1")
     other_branch = _branch(new_uow, OTHER_COMMUNE, "Chi hội tổ dân phố số 5")
     # A learning unit: its Ban khuyến học self-assesses (Đơn vị học tập) and registers its members as citizens.
     school = _branch(new_uow, COMMUNE, "Trường THCS Ngô Sĩ Liên", BranchKind.SCHOOL)
-    people = [("chihoi1", Role.BRANCH, branch), ("chihoi5", Role.BRANCH, other_branch), ("truong-nsl", Role.BRANCH, school),
-              ("xa-hoankiem", Role.COMMUNE, COMMUNE), ("xa-cuanam", Role.COMMUNE, OTHER_COMMUNE),
-              ("tinh-hanoi", Role.PROVINCE, PROVINCE), ("bo", Role.MINISTRY, None),
-              ("thietke", Role.DESIGNER, None), ("quantri", Role.ADMIN, None)]
+    unit_of = {"branch": branch, "other_branch": other_branch, "school": school, "commune": COMMUNE,
+               "other_commune": OTHER_COMMUNE, "province": PROVINCE, None: None}
+    people = [(username, role, unit_of[unit]) for username, role, unit in ACCOUNTS]
     lines = ["Tài khoản mẫu (mật khẩu chung: " + DEMO_PASSWORD + "):"]
     created_branch_user = False
     for username, role, unit in people:
@@ -37,6 +38,22 @@ def seed(new_uow) -> list[str]:
         lines.append(_sample_dossier(new_uow, Official("chihoi1", Role.BRANCH, branch)))
     lines.append(_reporting_period(new_uow))
     return lines
+
+
+# One account per role: (username, role, which of the demo's units).
+ACCOUNTS = [("chihoi1", Role.BRANCH, "branch"), ("chihoi5", Role.BRANCH, "other_branch"),
+            ("truong-nsl", Role.BRANCH, "school"), ("xa-hoankiem", Role.COMMUNE, "commune"),
+            ("xa-cuanam", Role.COMMUNE, "other_commune"), ("tinh-hanoi", Role.PROVINCE, "province"),
+            ("bo", Role.MINISTRY, None), ("thietke", Role.DESIGNER, None), ("quantri", Role.ADMIN, None)]
+
+
+def _refuse_a_real_database(new_uow) -> None:
+    with new_uow() as uow:
+        others = uow.users.names_other_than([name for name, _, _ in ACCOUNTS], 4)
+    if others:
+        raise Conflict(f"Cơ sở dữ liệu này đã có tài khoản khác ({', '.join(others[:3])}"
+                       f"{', ...' if len(others) > 3 else ''}): demo (mật khẩu công khai, có cả quản trị) chỉ chạy "
+                       "trên cơ sở dữ liệu trống hoặc của chính nó.")
 
 
 def _branch(new_uow, commune: str, name: str, kind: str = BranchKind.VILLAGE) -> str:

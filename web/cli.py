@@ -61,13 +61,16 @@ def init_db_command():
 
 @users_cli.command("create")
 @click.option("--username", required=True)
-@click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--unit", default=None, help="Mã đơn vị (tỉnh 01, xã 00070, chi hội 00070-01).")
 @click.option("--full-name", default="")
+@click.option("--password-stdin", is_flag=True,
+              help="Đọc mật khẩu từ dòng đầu của stdin (cho script); không có: hỏi, không hiện chữ.")
 @engine_errors
-def create_user_command(username, password, role, unit, full_name):
-    """Tạo tài khoản cán bộ."""
+def create_user_command(username, role, unit, full_name, password_stdin):
+    """Tạo tài khoản cán bộ. Mật khẩu không bao giờ nằm trên dòng lệnh (lịch sử shell, danh sách tiến trình)."""
+    password = (click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin
+                else click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True))
     official = accounts.create_user(username, password, role, unit, app_engine().uow(), full_name)
     click.echo(f"Đã tạo {official.username} ({official.role}, {official.unit_code}).")
 
@@ -124,6 +127,7 @@ def load_decision_command(file, province):
 
 @click.command("demo")
 @with_appcontext
+@engine_errors
 def demo_command():
     """Khởi tạo dữ liệu mẫu: chi hội, một tài khoản mỗi vai trò, một hồ sơ đang chờ xã."""
     init_db()

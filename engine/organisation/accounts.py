@@ -1,11 +1,10 @@
 """Use cases on officials' accounts: create one, check a password."""
 from engine.errors import InvalidInput, UnitNotFound
 from engine.model import MINISTRY_CODE, ROLE_LEVEL, Official, Role
-from engine.organisation.passwords import check_password, hash_password
+from engine.organisation.passwords import check_password, hash_password, password_problem
 from engine.storage.tables import UserRow
 from engine.storage.unit_of_work import UnitOfWork
 
-MIN_PASSWORD = 8
 _DUMMY_HASH = hash_password("not a password anyone has")
 
 
@@ -15,8 +14,9 @@ def create_user(username: str, password: str, role: str, unit_code: str | None, 
     errors = {}
     if not username.strip() or len(username) > 80:
         errors["username"] = "Tên đăng nhập phải có từ 1 đến 80 ký tự."
-    if len(password) < MIN_PASSWORD:
-        errors["password"] = f"Mật khẩu phải có ít nhất {MIN_PASSWORD} ký tự."
+    problem = password_problem(password, username)
+    if problem:
+        errors["password"] = problem
     if role not in set(Role):
         errors["role"] = "Vai trò phải là một trong: " + ", ".join(Role) + "."
     if errors:

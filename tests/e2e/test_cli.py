@@ -21,20 +21,27 @@ def test_add_branch_prints_its_code_and_users_can_be_created(runner, new_uow):
     assert result.exit_code == 0 and result.output.strip() == "00070-01"
     second = runner.invoke(args=["units", "add-branch", "--commune", "00070", "--name", "Chi hội thôn Tây"])
     assert second.output.strip() == "00070-02"
-    created = runner.invoke(args=["users", "create", "--username", "dong", "--password", "mat-khau-dong",
-                                  "--role", "branch", "--unit", "00070-01"])
+    created = runner.invoke(args=["users", "create", "--username", "dong", "--role", "branch", "--unit", "00070-01"],
+                            input="hoa-sen-mua-thu\nhoa-sen-mua-thu\n")
     assert created.exit_code == 0, created.output
-    assert authenticate("dong", "mat-khau-dong", new_uow()).unit_code == "00070-01"
+    assert authenticate("dong", "hoa-sen-mua-thu", new_uow()).unit_code == "00070-01"
 
 
 def test_bad_cli_input_says_what_is_wrong(runner):
     unknown = runner.invoke(args=["units", "add-branch", "--commune", "99999", "--name", "X"])
     assert unknown.exit_code != 0 and "99999" in unknown.output
-    mismatch = runner.invoke(args=["users", "create", "--username", "u", "--password", "mat-khau-dai",
-                                   "--role", "commune", "--unit", "01"])
+    mismatch = runner.invoke(args=["users", "create", "--username", "u", "--password-stdin", "--role", "commune",
+                                   "--unit", "01"], input="mat-khau-dai\n")
     assert mismatch.exit_code != 0 and "cấp commune" in mismatch.output
-    short = runner.invoke(args=["users", "create", "--username", "u", "--password", "ngan", "--role", "ministry"])
-    assert short.exit_code != 0 and "ít nhất 8" in short.output
+    for weak, why in (("ngan", "từ 10 đến 256 ký tự"), ("u", "từ 10 đến 256 ký tự"),
+                      ("1234567890", "hay bị dò nhất"), ("Password123", "hay bị dò nhất")):
+        refused = runner.invoke(args=["users", "create", "--username", "u", "--password-stdin", "--role", "ministry"],
+                                input=weak + "\n")
+        assert refused.exit_code != 0 and why in refused.output, (weak, refused.output)
+    named = runner.invoke(args=["users", "create", "--username", "hoangkim", "--password-stdin", "--role", "ministry"],
+                          input="Hoangkim-2026\n")
+    assert named.exit_code != 0 and "không được chứa tên đăng nhập" in named.output
+    assert "--password " not in runner.invoke(args=["users", "create", "--help"]).output
 
 
 def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
@@ -50,6 +57,13 @@ def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
     again = runner.invoke(args=["demo"])  # a second run adds nothing and does not fail
     assert again.exit_code == 0 and "Kỳ báo cáo năm 2026 đã mở từ trước." in again.output
     assert len(inbox(official, new_uow()).tasks) == 1
+
+
+def test_demo_refuses_a_database_with_accounts_of_its_own(runner, officials, new_uow):
+    """The demo's accounts (an administrator among them) share a published password: never in a real database."""
+    refused = runner.invoke(args=["demo"])
+    assert refused.exit_code != 0 and "đã có tài khoản khác" in refused.output
+    assert authenticate("quantri", "hoctap-2026", new_uow()) is None
 
 
 def test_deploy_command_refuses_a_broken_file(runner, tmp_path):

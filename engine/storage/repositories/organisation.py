@@ -35,3 +35,8 @@ class UserRepository(Repository[UserRow]):
 
     def get(self, username: str) -> UserRow | None:
         return self.session.scalar(select(UserRow).where(UserRow.username == username))
+
+    def names_other_than(self, usernames: list[str], limit: int) -> list[str]:
+        """Up to `limit` accounts whose name is not one of `usernames`."""
+        query = select(UserRow.username).where(UserRow.username.not_in(usernames))
+        return list(self.session.scalars(query.order_by(UserRow.username).limit(limit)))
