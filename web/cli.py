@@ -1,5 +1,6 @@
 """Command line, through Flask's: each command wraps one use case, as flaskr's init-db does."""
 import functools
+import sys
 import time
 from pathlib import Path
 
@@ -69,7 +70,7 @@ def init_db_command():
 @engine_errors
 def create_user_command(username, role, unit, full_name, password_stdin):
     """Tạo tài khoản cán bộ. Mật khẩu không bao giờ nằm trên dòng lệnh (lịch sử shell, danh sách tiến trình)."""
-    password = (click.get_text_stream("stdin").readline().rstrip("\n") if password_stdin
+    password = (sys.stdin.readline().rstrip("\n") if password_stdin
                 else click.prompt("Mật khẩu", hide_input=True, confirmation_prompt=True))
     official = accounts.create_user(username, password, role, unit, app_engine().uow(), full_name)
     click.echo(f"Đã tạo {official.username} ({official.role}, {official.unit_code}).")

@@ -7,6 +7,11 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 
+def _switch(name: str) -> bool:
+    """An on/off setting from the environment: 1, true, yes or on turn it on."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 class Config:
     """The settings, each read from the environment with the embedded default beside it."""
     # SQLite file by default (the embedded demo); a postgresql+psycopg:// URL for a multi-user deployment.
@@ -16,6 +21,11 @@ class Config:
     BPMN_DIR = Path(os.environ.get("BPMN_DIR", ROOT / "bpmn"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # Off by default: the embedded demo is plain http on localhost. Production behind TLS turns both on (README).
+    # SECURE_COOKIES=1: the session cookie is sent over HTTPS only.
+    SESSION_COOKIE_SECURE = _switch("SECURE_COOKIES")
+    # HTTPS=1: plain http is redirected to https and answers carry HSTS (a TLS proxy must send X-Forwarded-Proto).
+    HTTPS = _switch("HTTPS")
     WTF_CSRF_TIME_LIMIT = None
     # The embedded default (web.embedded) sweeps due timers every this many seconds (0: leave it to
     # `flask run-timers --every N`).
@@ -31,6 +41,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test"
     TIMER_SWEEP_SECONDS = 0
+    SESSION_COOKIE_SECURE = HTTPS = False  # the test client speaks plain http unless a test says otherwise
 
 
 def instance_secret_key() -> str:

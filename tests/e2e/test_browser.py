@@ -166,3 +166,30 @@ def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, live_s
     page.wait_for_selector("#report-chart[data-ready]", timeout=15000)
     assert page.get_attribute("#report-chart", "data-ready") == "34"
     assert page.get_attribute("#report-chart", "data-bars") == "Số hoạt động đã tổ chức"
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_pages_run_their_scripts_under_the_content_security_policy(browser, live_server, officials, new_uow,
+                                                                       viewport):
+    dossier_id, _ = to_commune(new_uow, officials)
+    list_task = starting.start_dossier("candidate_list_recognition", officials.branch, {"year": 2026},
+                                       new_uow()).open_tasks[0]
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    page = browser.new_page(viewport=viewport)
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+
+    def visit(path, ready):
+        response = page.goto(f"{live_server}{path}")
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"], path
+        page.wait_for_selector(ready, timeout=15000)
+
+    sign_in(page, live_server, officials.branch.username)
+    visit(f"/tasks/{list_task.id}", "table[data-list] + button:has-text('Thêm dòng')")
+    page.click("button:has-text('Đăng xuất')")
+    sign_in(page, live_server, officials.ministry.username)
+    visit(f"/dossiers/{dossier_id}", "#diagram[data-ready=true]")
+    visit("/reports/annual_models/2026", "#report-chart[data-ready='34']")
+    assert [line for line in console if "Content Security Policy" in line or "pageerror" in line] == []

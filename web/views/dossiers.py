@@ -8,10 +8,9 @@ from engine.dossiers import attachments, starting, viewing
 from engine.errors import InvalidInput
 from web import exports, forms
 from web.engine_access import official, uow
+from web.extensions import sandboxed
 
 bp = Blueprint("dossiers", __name__)
-# A file someone uploaded, served on our origin: never let a browser run anything inside it.
-SANDBOXED = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox; default-src 'none'"}
 
 
 @bp.route("/dossiers", methods=["POST"])
@@ -53,17 +52,16 @@ def dossier_candidates_xlsx(dossier_id: int):
 
 @bp.route("/dossiers/<int:dossier_id>/diagram.bpmn")
 @login_required
+@sandboxed
 def dossier_diagram(dossier_id: int):
     """The diagram of the version the dossier runs on, as its designer drew it."""
-    return Response(viewing.dossier_diagram(dossier_id, official(), uow()), mimetype="application/xml",
-                    headers=SANDBOXED)
+    return Response(viewing.dossier_diagram(dossier_id, official(), uow()), mimetype="application/xml")
 
 
 @bp.route("/attachments/<int:attachment_id>")
 @login_required
+@sandboxed
 def attachment(attachment_id: int):
     """A file attached to a dossier, always as a download: an uploaded file must not run as a page."""
     info, content = attachments.download(attachment_id, official(), uow())
-    response = send_file(BytesIO(content), mimetype=info.media_type, as_attachment=True, download_name=info.file_name)
-    response.headers.update(SANDBOXED)
-    return response
+    return send_file(BytesIO(content), mimetype=info.media_type, as_attachment=True, download_name=info.file_name)
