@@ -76,6 +76,15 @@ def create_user_command(username, role, unit, full_name, password_stdin):
     click.echo(f"Đã tạo {official.username} ({official.role}, {official.unit_code}).")
 
 
+@users_cli.command("disable")
+@click.argument("username")
+@engine_errors
+def disable_user_command(username):
+    """Khoá tài khoản: không đăng nhập được nữa, các phiên đang mở kết thúc."""
+    accounts.disable_account(username, SYSTEM, app_engine().uow())
+    click.echo(f"Đã khoá {username}.")
+
+
 @units_cli.command("add-branch")
 @click.option("--commune", required=True, help="Mã xã, ví dụ 00070.")
 @click.option("--name", required=True)

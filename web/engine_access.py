@@ -22,14 +22,14 @@ class Engine:
 
 
 class SignedIn(UserMixin):
-    """Flask-Login's view of an official."""
+    """Flask-Login's view of an official in one of their sessions."""
 
-    def __init__(self, official: Official):
-        self.official = official
+    def __init__(self, official: Official, secret: str):
+        self.official, self.secret = official, secret
 
     def get_id(self) -> str:
-        """What the session cookie keeps: the username."""
-        return self.official.username
+        """What the session cookie keeps: the session's secret (the server keeps its hash and can end it)."""
+        return self.secret
 
 
 def app_engine() -> Engine:

@@ -1,8 +1,13 @@
-"""Use cases on officials' accounts: create one, check a password."""
-from engine.errors import InvalidInput, UnitNotFound
+"""Use cases on officials' accounts: create one, check a password, sessions kept on the server, change a password,
+disable an account."""
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound
 from engine.model import MINISTRY_CODE, ROLE_LEVEL, Official, Role
 from engine.organisation.passwords import check_password, hash_password, password_problem
-from engine.storage.tables import UserRow
+from engine.storage.tables import SignInRow, UserRow
 from engine.storage.unit_of_work import UnitOfWork
 
 _DUMMY_HASH = hash_password("not a password anyone has")
@@ -41,16 +46,84 @@ def create_user(username: str, password: str, role: str, unit_code: str | None, 
 
 
 def authenticate(username: str, password: str, uow: UnitOfWork) -> Official | None:
-    """The official if the password matches, else None (the same answer for an unknown user)."""
+    """The official if the password matches an enabled account, else None (the same answer for an unknown user)."""
     with uow:
-        user = uow.users.get(username)
-        # An unknown name costs the same hashing as a wrong password, so timing does not reveal accounts.
-        if not check_password(user.password_hash if user else _DUMMY_HASH, password) or user is None:
+        user = _checked(uow, username, password)
+        return _official(user) if user else None
+
+
+@dataclass(frozen=True)
+class Session:
+    official: Official
+    secret: str  # what the browser's cookie keeps; the server keeps only its hash
+
+
+def sign_in(username: str, password: str, uow: UnitOfWork) -> Session | None:
+    """Open a session for an enabled account whose password matches, else None."""
+    with uow:
+        user = _checked(uow, username, password)
+        if user is None:
             return None
-        return Official(user.username, Role(user.role), user.unit_code)
+        secret = secrets.token_urlsafe(32)
+        uow.users.add_sign_in(SignInRow(id=_hashed(secret), user_id=user.id, created_at=uow.clock.now()))
+        uow.commit()
+        return Session(_official(user), secret)
 
 
-def find_official(username: str, uow: UnitOfWork) -> Official | None:
+def signed_in(secret: str, uow: UnitOfWork) -> Official | None:
+    """The official of a live session (not signed out, not ended by a password change, account enabled)."""
+    with uow:
+        user = uow.users.signed_in(_hashed(secret))
+        return _official(user) if user else None
+
+
+def sign_out(secret: str, uow: UnitOfWork) -> None:
+    """End this session on the server: its cookie, even kept or copied, no longer signs anyone in."""
+    with uow:
+        row = uow.users.sign_in(_hashed(secret))
+        if row is not None and row.revoked_at is None:
+            row.revoked_at = uow.clock.now()
+            uow.commit()
+
+
+def change_password(secret: str, current: str, new: str, uow: UnitOfWork) -> None:
+    """The signed-in official changes their password; every other session of the account ends."""
+    with uow:
+        user = uow.users.signed_in(_hashed(secret))
+        if user is None or not check_password(user.password_hash, current):
+            raise InvalidInput({"current_password": "Mật khẩu hiện tại không đúng."})
+        problem = password_problem(new, user.username)
+        if problem:
+            raise InvalidInput({"new_password": problem})
+        user.password_hash = hash_password(new)
+        uow.users.revoke_sign_ins(user.id, uow.clock.now(), keep=_hashed(secret))
+        uow.commit()
+
+
+def disable_account(username: str, by: Official, uow: UnitOfWork) -> None:
+    """An administrator disables an account: it signs in no more, by any means, and its sessions end."""
+    if by.role != Role.ADMIN:
+        raise Forbidden("Chỉ quản trị mới khoá được tài khoản.")
     with uow:
         user = uow.users.get(username)
-        return Official(user.username, Role(user.role), user.unit_code) if user else None
+        if user is None:
+            raise NotFound(f"Không có tài khoản '{username}'.")
+        user.disabled_at = user.disabled_at or uow.clock.now()
+        uow.users.revoke_sign_ins(user.id, uow.clock.now())
+        uow.commit()
+
+
+def _checked(uow: UnitOfWork, username: str, password: str) -> UserRow | None:
+    user = uow.users.get(username)
+    # An unknown name costs the same hashing as a wrong password, so timing does not reveal accounts.
+    matches = check_password(user.password_hash if user else _DUMMY_HASH, password)
+    return user if matches and user is not None and user.disabled_at is None else None
+
+
+def _official(user: UserRow) -> Official:
+    return Official(user.username, Role(user.role), user.unit_code)
+
+
+def _hashed(secret: str) -> str:
+    # A session secret is 256 random bits: a fast hash suffices, and a leaked table opens no session.
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -55,6 +55,19 @@ class UserRow(Base):
     unit_code: Mapped[str] = mapped_column(ForeignKey("units.code"))
     full_name: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None]  # a disabled account signs in no more and its sessions end
+
+
+class SignInRow(Base):
+    """A session of an official, named by the cookie: kept here so that signing out, changing the password or
+    disabling the account ends it on the server, not only in that browser."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the secret the cookie holds
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
 
 
 class ProcessVersionRow(Base):

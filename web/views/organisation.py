@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.errors import InvalidInput
 from engine.model import BranchKind
@@ -15,19 +15,19 @@ bp = Blueprint("organisation", __name__)
 
 
 @login_manager.user_loader
-def load_user(username: str):
-    """The official a session cookie names, or None once the account is gone."""
-    found = accounts.find_official(username, uow())
-    return SignedIn(found) if found else None
+def load_user(secret: str):
+    """The official of the session the cookie names, or None once it has ended on the server."""
+    found = accounts.signed_in(secret, uow())
+    return SignedIn(found, secret) if found else None
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in, then go back to the page that asked for it."""
     if request.method == "POST":
-        found = accounts.authenticate(request.form.get("username", ""), request.form.get("password", ""), uow())
-        if found is not None:
-            login_user(SignedIn(found))
+        session = accounts.sign_in(request.form.get("username", ""), request.form.get("password", ""), uow())
+        if session is not None:
+            login_user(SignedIn(session.official, session.secret))
             return redirect(_same_site(request.args.get("next", "")) or url_for("inbox.inbox"))
         flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
     return render_template("login.html")
@@ -43,9 +43,27 @@ def _same_site(target: str) -> str | None:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out and go back to the login page."""
+    """Sign out, ending the session on the server too, and go back to the login page."""
+    accounts.sign_out(current_user.get_id(), uow())
     logout_user()
     return redirect(url_for("organisation.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change my password; my other sessions (another browser, a lost phone) end."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            accounts.change_password(current_user.get_id(), request.form.get("current_password", ""),
+                                     request.form.get("new_password", ""), uow())
+        except InvalidInput as error:
+            errors = error.errors
+        else:
+            flash("Đã đổi mật khẩu; các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
+            return redirect(url_for("inbox.inbox"))
+    return render_template("password.html", errors=errors), 422 if errors else 200
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -1,11 +1,11 @@
 """Queries on units and accounts."""
 
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from engine.model import UnitLevel
 from engine.storage.repositories.base import Repository
-from engine.storage.tables import UnitRow, UserRow
+from engine.storage.tables import SignInRow, UnitRow, UserRow
 
 
 class UnitRepository(Repository[UnitRow]):
@@ -35,6 +35,22 @@ class UserRepository(Repository[UserRow]):
 
     def get(self, username: str) -> UserRow | None:
         return self.session.scalar(select(UserRow).where(UserRow.username == username))
+
+    def signed_in(self, sign_in_id: str) -> UserRow | None:
+        """The enabled account a live session belongs to."""
+        return self.session.scalar(select(UserRow).join(SignInRow, SignInRow.user_id == UserRow.id).where(
+            SignInRow.id == sign_in_id, SignInRow.revoked_at.is_(None), UserRow.disabled_at.is_(None)))
+
+    def sign_in(self, sign_in_id: str) -> SignInRow | None:
+        return self.session.get(SignInRow, sign_in_id)
+
+    def add_sign_in(self, sign_in: SignInRow) -> None:
+        self.session.add(sign_in)
+
+    def revoke_sign_ins(self, user_id: int, at, keep: str | None = None) -> None:
+        """End the account's live sessions, but `keep`."""
+        query = update(SignInRow).where(SignInRow.user_id == user_id, SignInRow.revoked_at.is_(None))
+        self.session.execute((query.where(SignInRow.id != keep) if keep else query).values(revoked_at=at))
 
     def names_other_than(self, usernames: list[str], limit: int) -> list[str]:
         """Up to `limit` accounts whose name is not one of `usernames`."""

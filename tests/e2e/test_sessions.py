@@ -1,0 +1,70 @@
+"""Sessions kept on the server (audit findings: a session cookie still worked after logout and after a password change,
+no way to change a password or disable an account). Bad inputs tried: a cookie replayed after logout, after a
+password change made in another browser, after the account was disabled; a wrong current password; a new password
+that is too short, holds the username or is a common one."""
+from engine.organisation.accounts import authenticate
+from tests.support.builders import PASSWORD, csrf_token
+
+
+def cookie_of(client) -> str:
+    return client.get_cookie("session").value
+
+
+def replayed(app, cookie: str):
+    """A fresh browser presenting a copy of a cookie: what an attacker with a stolen cookie does."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other.get("/inbox")
+
+
+def test_a_cookie_kept_after_logout_signs_nobody_in(app, client, login_as, officials):
+    login_as(officials.commune)
+    kept = cookie_of(client)
+    assert replayed(app, kept).status_code == 200
+    client.post("/logout", data={"csrf_token": csrf_token(client.get("/inbox").get_data(as_text=True))})
+    assert replayed(app, kept).status_code == 302  # to the login page
+
+
+def test_changing_the_password_ends_the_other_sessions_but_not_this_one(app, client, login_as, officials, new_uow):
+    login_as(officials.commune)
+    phone = cookie_of(client)
+    desk = app.test_client()
+    token = csrf_token(desk.get("/login").get_data(as_text=True))
+    desk.post("/login", data={"username": officials.commune.username, "password": PASSWORD, "csrf_token": token})
+    page = desk.get("/password").get_data(as_text=True)
+    answer = desk.post("/password", data={"csrf_token": csrf_token(page), "current_password": PASSWORD,
+                                          "new_password": "mot-mat-khau-moi-dai"})
+    assert answer.status_code == 302
+    assert desk.get("/inbox").status_code == 200
+    assert replayed(app, phone).status_code == 302
+    assert authenticate(officials.commune.username, "mot-mat-khau-moi-dai", new_uow()) is not None
+    assert authenticate(officials.commune.username, PASSWORD, new_uow()) is None
+
+
+def test_a_password_change_is_refused_with_what_is_wrong_and_changes_nothing(client, login_as, officials, new_uow):
+    login_as(officials.commune)
+    token = csrf_token(client.get("/password").get_data(as_text=True))
+    for current, new, field, why in (
+            ("sai-mat-khau-roi", "mot-mat-khau-moi-dai", "current", "Mật khẩu hiện tại không đúng."),
+            (PASSWORD, "ngan", "new", "từ 10 đến 256 ký tự"),
+            (PASSWORD, f"{officials.commune.username}-2026", "new", "không được chứa tên đăng nhập"),
+            (PASSWORD, "password1234", "new", "hay bị dò nhất")):
+        answer = client.post("/password", data={"csrf_token": token, "current_password": current,
+                                                "new_password": new})
+        assert answer.status_code == 422 and why in answer.get_data(as_text=True), (new, field)
+    assert authenticate(officials.commune.username, PASSWORD, new_uow()) is not None
+
+
+def test_a_disabled_account_signs_in_no_more_and_its_sessions_end(app, client, runner, login_as, officials, api):
+    login_as(officials.commune)
+    kept = cookie_of(client)
+    result = runner.invoke(args=["users", "disable", officials.commune.username])
+    assert result.exit_code == 0, result.output
+    assert replayed(app, kept).status_code == 302
+    fresh = app.test_client()
+    refused = fresh.post("/login", data={"username": officials.commune.username, "password": PASSWORD,
+                                         "csrf_token": csrf_token(fresh.get("/login").get_data(as_text=True))})
+    assert refused.status_code == 200 and "Sai tên đăng nhập hoặc mật khẩu." in refused.get_data(as_text=True)
+    assert api.get("/api/tasks", officials.commune).status_code == 401
+    unknown = runner.invoke(args=["users", "disable", "khong-co-ai"])
+    assert unknown.exit_code != 0 and "khong-co-ai" in unknown.output
