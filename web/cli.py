@@ -14,7 +14,7 @@ from engine.designing import deployments, moving_dossiers
 from engine.dossiers import stored_state, timers
 from engine.errors import EngineError
 from engine.model import SYSTEM, BranchKind, ReportKind, Role
-from engine.organisation import accounts, units
+from engine.organisation import accounts, tokens, units
 from engine.recognition import decision_tables
 from engine.reporting import figures, periods
 from engine.storage.database import upgrade_schema
@@ -23,6 +23,7 @@ from web.engine_access import app_engine
 users_cli = AppGroup("users", help="Tài khoản cán bộ.")
 units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
 decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
+tokens_cli = AppGroup("tokens", help="Mã truy cập cho chương trình (Authorization: Bearer).")
 reports_cli = AppGroup("reports", help="Kỳ báo cáo: Bộ mở kỳ, mỗi tỉnh nhận hồ sơ báo cáo có hạn nộp.")
 
 
@@ -83,6 +84,18 @@ def disable_user_command(username):
     """Khoá tài khoản: không đăng nhập được nữa, các phiên đang mở kết thúc."""
     accounts.disable_account(username, SYSTEM, app_engine().uow())
     click.echo(f"Đã khoá {username}.")
+
+
+@tokens_cli.command("create")
+@click.option("--user", "username", required=True, help="Tài khoản (dịch vụ) dùng mã.")
+@click.option("--name", required=True, help="Chương trình nào dùng mã.")
+@click.option("--scope", "scopes", multiple=True, required=True, type=click.Choice(tokens.SCOPES))
+@click.option("--days", type=click.IntRange(1, tokens.MAX_DAYS), default=90, show_default=True)
+@engine_errors
+def create_token_command(username, name, scopes, days):
+    """Tạo mã truy cập cho một chương trình; mã chỉ in ra một lần."""
+    created = tokens.create_token(SYSTEM, name, list(scopes), days, app_engine().uow(), username)
+    click.echo(created.secret)
 
 
 @units_cli.command("add-branch")
@@ -222,3 +235,4 @@ def init_app(app) -> None:
     app.cli.add_command(units_cli)
     app.cli.add_command(decisions_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(tokens_cli)

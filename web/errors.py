@@ -1,5 +1,6 @@
 """Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
 from flask import jsonify, render_template, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
 
@@ -23,3 +24,10 @@ def init_app(app) -> None:
                 body["errors"] = error.errors
             return jsonify(body), code
         return render_template("error.html", message=str(error), code=code), code
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):
+        """A body past its limit: JSON naming the limit under /api, the default page elsewhere."""
+        if request.path.startswith("/api/"):
+            return jsonify({"error": error.description}), 413
+        return error

@@ -1,34 +1,43 @@
-"""One authenticator for programs, shared by /api (scripts) and /engine-rest (Camunda Modeler): HTTP Basic read and
-checked in one place. Each blueprint only says how its refusal reads."""
+"""One authenticator for programs, shared by /api (scripts) and /engine-rest (Camunda Modeler): a scoped token sent as
+`Authorization: Bearer …`, checked without any slow hash; HTTP Basic only where a blueprint still takes it (older
+Camunda Modeler setups). No answer ever challenges for Basic, so no browser caches an official's password for this
+site and replays it for a page on another origin. Each blueprint only says how its refusal reads."""
 from collections.abc import Callable
 
 from flask import Response, g, jsonify, request
 
 from engine.organisation.accounts import authenticate
+from engine.organisation.tokens import verify_token
 from web.engine_access import uow
 
 # A refusal's body in the blueprint's own format, from its message.
 Refusal = Callable[[str], dict]
-CHALLENGE = 'Basic realm="learning-models", charset="UTF-8"'
-WRONG_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
+CHALLENGE = 'Bearer realm="learning-models"'
+REFUSED = "Mã truy cập (hoặc tài khoản) không đúng, đã hết hạn, đã bị thu hồi, hoặc không có quyền này."
 
 
-def sends_basic() -> bool:
-    """Whether the request carries HTTP Basic credentials."""
+def sends_credentials() -> bool:
+    """Whether the request carries an Authorization header (a program's, not a browser session's)."""
+    return request.authorization is not None
+
+
+def sign_in(scopes: tuple[str, ...], refusal: Refusal, basic: bool = False) -> Response | None:
+    """Check the request's token (one of `scopes`), or its Basic credentials where `basic` allows them, once, and
+    set g.official; None when they are right, else a 401 with the blueprint's `refusal` body."""
     credentials = request.authorization
-    return credentials is not None and credentials.type == "basic"
-
-
-def sign_in(refusal: Refusal) -> Response | None:
-    """Check the Basic credentials (of a request that sends_basic) once and set g.official; None when they are
-    right, else a 401 with the blueprint's `refusal` body."""
-    credentials = request.authorization
-    g.official = authenticate(credentials.username or "", credentials.password or "", uow())
-    return None if g.official is not None else unauthorised(refusal(WRONG_CREDENTIALS))
+    if credentials.type == "bearer" and credentials.token:
+        g.official = verify_token(credentials.token, scopes, uow())
+    elif credentials.type == "basic" and basic:
+        g.official = authenticate(credentials.username or "", credentials.password or "", uow())
+    else:
+        g.official = None
+        return unauthorised(refusal("Gửi mã truy cập: Authorization: Bearer <mã>"
+                                    + (" (hoặc HTTP Basic)." if basic else "; HTTP Basic không còn dùng ở đây.")))
+    return None if g.official is not None else unauthorised(refusal(REFUSED))
 
 
 def unauthorised(body: dict) -> Response:
-    """A 401 carrying the Basic challenge, so the program knows to send credentials."""
+    """A 401 that asks for a token (never for Basic: a browser would ask for and cache a password)."""
     response = jsonify(body)
     response.status_code = 401
     response.headers["WWW-Authenticate"] = CHALLENGE

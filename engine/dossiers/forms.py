@@ -73,6 +73,16 @@ class Form:
 
 
 EMPTY = Form({"type": "object", "properties": {}, "additionalProperties": False})
+# Unknown fields named in an error; the others are counted (a program may send thousands).
+MAX_LISTED = 5
+
+
+def unknown_fields(names: list[str], message: str, rest: str) -> dict[str, str]:
+    """The error of each of the first MAX_LISTED unknown fields, and one under `rest` counting the others."""
+    errors = {name: message for name in names[:MAX_LISTED]}
+    if len(names) > MAX_LISTED:
+        errors[rest] = f"Và {len(names) - MAX_LISTED} trường khác không dùng ở đây."
+    return errors
 
 
 def _path(error, extra=None) -> str:
@@ -86,7 +96,8 @@ def _explain(error):
         return [(_path(error, name), "Bắt buộc nhập.") for name in expected if name not in error.instance]
     if kind == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return [(_path(error, name), "Trường này không có trong biểu mẫu.") for name in extra]
+        return list(unknown_fields([_path(error, name) for name in extra], "Trường này không có trong biểu mẫu.",
+                                   _path(error)).items())
     messages = {
         "type": lambda: {"number": "Phải là một số.", "string": "Phải là chữ.", "array": "Phải là một danh sách.",
                          "object": "Phải là một bản ghi.", "integer": "Phải là số nguyên."}.get(expected, "Sai kiểu."),

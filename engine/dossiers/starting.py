@@ -2,6 +2,7 @@
 from dataclasses import dataclass
 
 from engine.dossiers import step_runner
+from engine.dossiers.forms import unknown_fields
 from engine.dossiers.viewing import open_task
 from engine.errors import Forbidden, InvalidInput, ProcessNotFound
 from engine.model import (BRANCH_KIND_LABELS, ROLE_LEVEL, TITLE_LABELS, UNIT_LEVEL_LABELS, BranchKind, Official,
@@ -67,8 +68,8 @@ def _starter_refusal(version: ProcessVersionRow, unit: UnitRow | None) -> str | 
 
 
 def _start_values(data: dict, this_year: int, titles: list[str]) -> dict:
-    unknown = sorted(set(data) - START_FIELDS)
-    errors = {field: "Trường này không dùng khi mở hồ sơ (chỉ có: year, name, title)." for field in unknown}
+    errors = unknown_fields(sorted(set(data) - START_FIELDS),
+                            "Trường này không dùng khi mở hồ sơ (chỉ có: year, name, title).", "form")
     # Without a choice, the process's first title (the one its name is about).
     title = data.get("title", titles[0])
     if title not in titles:

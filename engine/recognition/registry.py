@@ -108,12 +108,12 @@ def expiring_titles(official: Official, uow: UnitOfWork, year: int | None = None
 
 
 def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str, bytes]:
-    """The certificate (file name, PDF) of one recognised subject within the official's reach."""
+    """The certificate (file name, PDF) of one recognised subject within the official's reach; a title out of reach
+    is answered as one that does not exist, naming no unit."""
     with uow:
         row = uow.titles.get(title_id)
-        if row is None:
+        if row is None or not _within(uow, uow.units.get(row.branch_code), official):
             raise NotFound(f"Không có danh hiệu số {title_id}.")
-        _unit_in_reach(uow, official, row.branch_code)
         decision = uow.decisions.get(row.decision_id)
         place = ", ".join(uow.units.get(code).name
                           for code in dict.fromkeys((row.branch_code, row.commune_code, row.province_code)))

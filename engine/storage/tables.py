@@ -58,6 +58,24 @@ class UserRow(Base):
     disabled_at: Mapped[datetime | None]  # a disabled account signs in no more and its sessions end
 
 
+class ApiTokenRow(Base):
+    """A program's credential: `lmt_<id>_<secret>`; only the secret's SHA-256 is kept, so a leaked table opens
+    nothing, and a fast hash suffices for 256 random bits (no slow hash on every request)."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    scopes: Mapped[str] = mapped_column(String(32))  # space-separated: read, act, deploy
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
 class SignInRow(Base):
     """A session of an official, named by the cookie: kept here so that signing out, changing the password or
     disabling the account ends it on the server, not only in that browser."""

@@ -6,7 +6,7 @@ from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.storage.repositories.dossiers import (AttachmentRepository, AuditRepository, DossierRepository,
                                                   TaskRepository)
-from engine.storage.repositories.organisation import UnitRepository, UserRepository
+from engine.storage.repositories.organisation import TokenRepository, UnitRepository, UserRepository
 from engine.storage.repositories.processes import DecisionTableRepository, ProcessRepository
 from engine.storage.repositories.registry import RecognitionDecisionRepository, TitleRepository
 from engine.storage.repositories.reporting import ReportingPeriodRepository, ReportValueRepository, TargetRepository
@@ -21,6 +21,7 @@ class UnitOfWork:
         self.session = self.session_factory()
         self.units = UnitRepository(self.session)
         self.users = UserRepository(self.session)
+        self.tokens = TokenRepository(self.session)
         self.processes = ProcessRepository(self.session)
         self.decision_tables = DecisionTableRepository(self.session)
         self.dossiers = DossierRepository(self.session)

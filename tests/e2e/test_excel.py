@@ -1,11 +1,13 @@
-"""Excel through the pages: every list downloads as .xlsx (opened back), and a branch fills its list from a file."""
+"""Excel through the pages: every list downloads as .xlsx (opened back), and a branch fills its list from a file.
+Bad inputs tried: a wrong score, a file that is no workbook, a workbook whose sheet is not XML, candidates named as
+formulas (=HYPERLINK, +, -, @, tab, CR), another commune asking for the list."""
 import re
 from io import BytesIO
 
 from openpyxl import load_workbook
 
 from engine.dossiers import starting, tasks, viewing
-from tests.support.builders import APPROVAL, PROCESS, csrf_token, only_task, to_commune, xlsx_file
+from tests.support.builders import APPROVAL, PROCESS, csrf_token, only_task, to_commune, xlsx_file, xlsx_with_part
 
 
 def opened(response):
@@ -38,6 +40,21 @@ def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uo
     assert client.get(f"/dossiers/{dossier_id}/candidates.xlsx").status_code == 404
 
 
+FORMULA_LIKE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=2+2"]
+
+
+def test_text_that_looks_like_a_formula_downloads_as_text(client, officials, login_as, new_uow):
+    """Names starting with =, +, -, @, a tab or a carriage return are kept as text cells Excel shows as typed
+    (a string with the quote prefix, never a formula); scores, negative or not, stay numbers."""
+    candidates = [{"name": name, "score": 80 + index} for index, name in enumerate(FORMULA_LIKE)]
+    dossier_id, _ = to_commune(new_uow, officials, candidates)
+    login_as(officials.commune)
+    sheet = opened(client.get(f"/dossiers/{dossier_id}/candidates.xlsx")).active
+    names, scores = [row[0] for row in sheet.iter_rows(min_row=2)], [row[1] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.value, c.data_type, c.quotePrefix) for c in names] == [(name, "s", True) for name in FORMULA_LIKE]
+    assert [(c.value, c.data_type) for c in scores] == [(80 + index, "n") for index in range(len(FORMULA_LIKE))]
+
+
 def test_a_step_without_a_list_has_no_list_to_download(client, officials, login_as, new_uow):
     _, verify = to_commune(new_uow, officials)
     login_as(officials.commune)
@@ -63,6 +80,8 @@ def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(cli
     assert bad.status_code == 422 and "Dòng 3, cột Điểm đánh giá: Phải là một số." in page
     assert 'value="Hộ A"' not in page
     assert upload(client, task_id, token, b"not a workbook", "x.xlsx").status_code == 422
+    not_xml = upload(client, task_id, token, xlsx_with_part("xl/worksheets/sheet1.xml", [b"not xml"]))
+    assert not_xml.status_code == 422 and "Phần xl/worksheets/sheet1.xml không phải XML hợp lệ" in not_xml.text
 
     good = upload(client, task_id, token, xlsx_file(["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Hộ A", 80], ["Hộ B", 75.5]))
     page = good.get_data(as_text=True)

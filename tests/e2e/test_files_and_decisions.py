@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from engine.dossiers import tasks
 from engine.recognition import registry
-from tests.support.builders import APPROVAL, basic, csrf_token, only_task, to_commune
+from tests.support.builders import APPROVAL, csrf_token, only_task, to_commune
 
 PDF = b"%PDF-1.4\n% giay khen\n"
 POINTS = {f"indicator_{i}": "8" for i in range(1, 11)}
@@ -44,6 +44,7 @@ def test_evidence_uploads_on_the_page_and_downloads_as_an_attachment(client, log
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert quote("Giấy khen.pdf") in response.headers["Content-Disposition"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Security-Policy"] == "sandbox; default-src 'none'; frame-ancestors 'none'"
     login_as(officials.other_commune)
     assert client.get(link).status_code == 404
 
@@ -53,10 +54,10 @@ def test_files_through_the_api_as_multipart(client, api, officials):
                                                            "data": {"year": 2026}}).json
     task_id = started["open_tasks"][0]["id"]
     values = {"full_name": "Phạm Văn Minh", "id_number": "001090012345", **{k: 8 for k in POINTS}}
-    bad = client.post(f"/api/tasks/{task_id}/complete", headers=basic(officials.branch),
+    bad = client.post(f"/api/tasks/{task_id}/complete", headers=api.headers(officials.branch),
                       data={"values": "{not json"}, content_type="multipart/form-data")
     assert bad.status_code == 422 and "values" in bad.json["errors"]
-    done = client.post(f"/api/tasks/{task_id}/complete", headers=basic(officials.branch),
+    done = client.post(f"/api/tasks/{task_id}/complete", headers=api.headers(officials.branch),
                        data={"values": json.dumps(values), "evidence": (io.BytesIO(PDF), "a.pdf")},
                        content_type="multipart/form-data")
     assert done.status_code == 200, done.json

@@ -1,4 +1,6 @@
-"""The officials' pages through Flask's client: sign-in, CSRF, the inbox, a task form, dossier and registry."""
+"""The officials' pages through Flask's client: sign-in, CSRF, the inbox, a task form, dossier and registry.
+Bad inputs tried: wrong passwords, missing CSRF tokens, an off-site `next`, a text score and NaN, another unit's
+dossier, diagram and certificate (answered as missing, naming no unit)."""
 import re
 
 from engine.designing import deployments
@@ -81,7 +83,11 @@ def test_registry_page_lists_recognised_households(client, officials, login_as, 
     pdf = client.get(f"/titles/{title_id}/certificate.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     login_as(officials.other_commune)
-    assert client.get(f"/titles/{title_id}/certificate.pdf").status_code == 403
+    # Another commune's official learns nothing of a title out of reach: the answer of a title that does not exist.
+    outside = client.get(f"/titles/{title_id}/certificate.pdf")
+    assert outside.status_code == client.get("/titles/999999/certificate.pdf").status_code == 404
+    assert f"Không có danh hiệu số {title_id}." in outside.text
+    assert not [leak for leak in (officials.branch_code, "00070", "Chi hội tổ 1") if leak in outside.text]
 
 
 def test_the_diagram_is_served_only_within_the_dossier_s_units(client, officials, login_as, new_uow):

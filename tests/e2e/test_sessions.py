@@ -57,7 +57,7 @@ def test_a_password_change_is_refused_with_what_is_wrong_and_changes_nothing(cli
 
 def test_a_disabled_account_signs_in_no_more_and_its_sessions_end(app, client, runner, login_as, officials, api):
     login_as(officials.commune)
-    kept = cookie_of(client)
+    kept, program = cookie_of(client), api.headers(officials.commune)
     result = runner.invoke(args=["users", "disable", officials.commune.username])
     assert result.exit_code == 0, result.output
     assert replayed(app, kept).status_code == 302
@@ -65,6 +65,6 @@ def test_a_disabled_account_signs_in_no_more_and_its_sessions_end(app, client, r
     refused = fresh.post("/login", data={"username": officials.commune.username, "password": PASSWORD,
                                          "csrf_token": csrf_token(fresh.get("/login").get_data(as_text=True))})
     assert refused.status_code == 200 and "Sai tên đăng nhập hoặc mật khẩu." in refused.get_data(as_text=True)
-    assert api.get("/api/tasks", officials.commune).status_code == 401
+    assert client.get("/api/tasks", headers=program).status_code == 401
     unknown = runner.invoke(args=["users", "disable", "khong-co-ai"])
     assert unknown.exit_code != 0 and "khong-co-ai" in unknown.output

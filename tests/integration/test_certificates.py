@@ -6,7 +6,7 @@ from pypdf import PdfReader
 
 from engine.dossiers import starting, tasks
 from engine.dossiers.attachments import Upload
-from engine.errors import Forbidden, NotFound
+from engine.errors import NotFound
 from engine.recognition import registry
 from tests.support.builders import APPROVAL, only_task, to_commune
 
@@ -36,9 +36,11 @@ def test_each_household_gets_its_certificate_in_vietnamese(new_uow, officials, r
 
 
 def test_certificates_stay_within_the_units_that_may_see_them(new_uow, officials, recognised):
+    """Out of reach is answered as missing, naming neither the title's branch nor its commune."""
     for outsider in (officials.other_commune, officials.other_branch, officials.other_province, officials.designer):
-        with pytest.raises(Forbidden):
+        with pytest.raises(NotFound) as refused:
             registry.certificate(recognised[0].id, outsider, new_uow())
+        assert str(refused.value) == f"Không có danh hiệu số {recognised[0].id}."
     with pytest.raises(NotFound):
         registry.certificate(999_999, officials.ministry, new_uow())
 

@@ -1,5 +1,4 @@
 """Two officials completing the same task at the same moment: exactly one wins, the other gets a clear conflict."""
-import base64
 import json
 import threading
 import urllib.error
@@ -9,7 +8,8 @@ import pytest
 
 from engine.dossiers import starting, tasks, viewing
 from engine.errors import TaskAlreadyDone
-from tests.support.builders import CANDIDATES, PASSWORD, PROCESS, only_task, snapshot
+from engine.organisation import tokens
+from tests.support.builders import CANDIDATES, PROCESS, only_task, snapshot
 from tests.support.databases import on_both_databases
 
 ROUNDS = 5
@@ -55,10 +55,9 @@ def test_use_case_level_race_has_one_winner(new_uow, officials):
         assert [h.action for h in history].count("complete") == 2  # the branch's step and one verification
 
 
-def post_json(url, body, username, password):
-    token = base64.b64encode(f"{username}:{password}".encode()).decode()
+def post_json(url, body, token):
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"})
+                                     headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, json.load(response)
@@ -68,15 +67,16 @@ def post_json(url, body, username, password):
 
 @pytest.mark.postgres
 def test_concurrent_http_requests_on_postgresql_have_one_winner(live_server, new_uow, officials):
+    token = tokens.create_token(officials.commune, "dua", ["act"], 1, new_uow()).secret
     for _ in range(ROUNDS):
         verify = dossier_at_commune(new_uow, officials)
         url = f"{live_server}/api/tasks/{verify.id}/complete"
         bodies = [{"decision": "approve"}, {"decision": "return", "comment": "Bổ sung minh chứng"}]
-        results = race(2, lambda i: post_json(url, bodies[i], officials.commune.username, PASSWORD))
+        results = race(2, lambda i: post_json(url, bodies[i], token))
         codes = sorted(code for code, _ in results)
         assert codes == [200, 409], results
         loser = next(body for code, body in results if code == 409)
         assert "đã được hoàn thành" in loser["error"]
     before = snapshot(new_uow)
-    status, _ = post_json(url, {"decision": "approve"}, officials.commune.username, PASSWORD)
+    status, _ = post_json(url, {"decision": "approve"}, token)
     assert status == 409 and snapshot(new_uow) == before

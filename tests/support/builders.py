@@ -1,7 +1,9 @@
 """Builders the tests share: a candidate list brought to the commune, the one open task, a snapshot of every record,
 reporting periods brought to a step, and what a browser or a script sends (CSRF token, HTTP Basic, an .xlsx file)."""
 import base64
+from collections.abc import Iterable
 from io import BytesIO
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from sqlalchemy import func, select
@@ -119,7 +121,7 @@ def csrf_token(html: str) -> str:
 
 
 def basic(official, password=PASSWORD) -> dict:
-    """HTTP Basic headers for an official, as a script calling the API sends them."""
+    """HTTP Basic headers for an official, as an older Camunda Modeler setup sends them to /engine-rest."""
     token = base64.b64encode(f"{official.username}:{password}".encode()).decode()
     return {"Authorization": f"Basic {token}"}
 
@@ -131,4 +133,20 @@ def xlsx_file(*rows) -> bytes:
         book.active.append(list(row))
     out = BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+SHEET_XML = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def xlsx_with_part(name: str, chunks: Iterable[bytes]) -> bytes:
+    """A one-row list with the part `name` replaced by these bytes, written a chunk at a time and deflated as Excel
+    does: how a test builds a file that unpacks to far more than it weighs."""
+    source = ZipFile(BytesIO(xlsx_file(["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Hộ A", 80])))
+    out = BytesIO()
+    with ZipFile(out, "w", ZIP_DEFLATED, compresslevel=9) as archive:
+        for part in source.namelist():
+            with archive.open(part, "w") as stream:
+                for chunk in (chunks if part == name else [source.read(part)]):
+                    stream.write(chunk)
     return out.getvalue()

@@ -16,11 +16,11 @@ from werkzeug.serving import make_server
 
 from engine.clock import MovableClock
 from engine.model import Official, Role
-from engine.organisation import accounts, passwords, units
+from engine.organisation import accounts, passwords, tokens, units
 from engine.storage.database import make_engine, make_session_factory
 from engine.storage.unit_of_work import UnitOfWork
 from tests.support import databases
-from tests.support.builders import PASSWORD, basic, csrf_token
+from tests.support.builders import PASSWORD, csrf_token
 
 MEMORY = "sqlite://"
 
@@ -193,12 +193,21 @@ def login_as(client):
 
 
 @pytest.fixture
-def api(client, officials):
-    """The JSON API as a script calls it: signed in by HTTP Basic."""
+def api(client, officials, new_uow):
+    """The JSON API as a script calls it: with a token of the official's (scopes read and act)."""
     class Api:
+        def __init__(self):
+            self.tokens = {}
+
+        def headers(self, who) -> dict:
+            """`Authorization: Bearer …` with a token of `who`, made once."""
+            if who.username not in self.tokens:
+                self.tokens[who.username] = tokens.create_token(who, "kiểm thử", ["read", "act"], 30, new_uow()).secret
+            return {"Authorization": f"Bearer {self.tokens[who.username]}"}
+
         def get(self, url, who):
-            return client.get(url, headers=basic(who))
+            return client.get(url, headers=self.headers(who))
 
         def post(self, url, who, body):
-            return client.post(url, json=body, headers=basic(who))
+            return client.post(url, json=body, headers=self.headers(who))
     return Api()

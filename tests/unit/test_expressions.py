@@ -1,5 +1,6 @@
 """Diagram expressions: what a designer may write, and the escapes that must be refused."""
 import pytest
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from engine.workflow import expressions
 from engine.workflow.running import _SafeEnvironment
@@ -10,6 +11,7 @@ ALLOWED = [
     "decision in ('approve', 'reject')",
     "max(scores) if scores else 0",
     "data['year'] + 1",
+    "[0] * n",
 ]
 REFUSED = [
     ("__import__('os').system('id')", "__import__"),
@@ -21,8 +23,7 @@ REFUSED = [
     ("__builtins__", "bắt đầu bằng '_'"),
     ("x.__dict__", "__dict__"),
     ("decision ==", "cú pháp sai"),
-    ("'x' * 1000000 * 100", "nhân chuỗi"),
-    ("[0] * n", "nhân chuỗi"),
+    ("'x' * 1000000 * 100", "kết quả quá lớn"),
     ("score > 10000000000", "quá lớn"),
     ("'{0.__class__}'.format(x)", "chỉ được gọi"),
 ]
@@ -48,11 +49,11 @@ def test_scripts_may_not_import():
 def test_runtime_has_no_real_builtins_even_if_a_check_were_bypassed():
     environment = _SafeEnvironment()
     assert environment.evaluate("len(items) + 1", {"items": [1, 2]}) == 3
-    with pytest.raises(expressions.UnsafeExpression):
+    with pytest.raises(SpiffWorkflowException, match="__import__"):
         environment.evaluate("__import__('os')", {})
     # Past the check, names outside the helpers simply do not exist.
     with pytest.raises(NameError):
-        eval("open", {"__builtins__": expressions.SAFE_BUILTINS}, {})  # noqa: S307
+        expressions.Evaluator({}).evaluate("open")
 
 
 def test_script_results_land_in_the_task_data():

@@ -2,6 +2,8 @@
 import ast
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).parents[2]
 
 
@@ -23,8 +25,9 @@ def test_engine_imports_neither_flask_nor_web():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_only_the_workflow_package_imports_spiffworkflow():
-    users = {str(p.relative_to(ROOT)) for p in _application_code() if "SpiffWorkflow" in imported_modules(p)}
+@pytest.mark.parametrize("library", ["SpiffWorkflow", "simpleeval"])
+def test_only_the_workflow_package_imports_spiffworkflow_and_its_evaluator(library):
+    users = {str(p.relative_to(ROOT)) for p in _application_code() if library in imported_modules(p)}
     assert users and {user for user in users if not user.startswith("engine/workflow/")} == set()
 
 

@@ -1,6 +1,6 @@
-"""The JSON API: the same accounts as the pages, by HTTP Basic (scripts) or the session (with a CSRF header)."""
+"""The JSON API: the same accounts as the pages, by a token (programs: Authorization: Bearer) or the session (with a
+CSRF header)."""
 import dataclasses
-import json
 from datetime import date, datetime
 from enum import Enum
 
@@ -14,7 +14,7 @@ from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
 from engine.recognition import registry
 from engine.reporting import periods
-from web import programs
+from web import json_bodies, programs
 from web.engine_access import uow
 from web.forms import ascii_int
 
@@ -39,13 +39,15 @@ def plain(value):
 
 @bp.before_request
 def identify():
-    """Who is calling: Basic credentials win; a session caller must send its CSRF token on writes."""
-    if programs.sends_basic():
-        return programs.sign_in(_error)
+    """Who is calling: a program's token (scope read to read, act to act), else the browser's session, which must
+    send its CSRF token on writes."""
+    reading = request.method in ("GET", "HEAD", "OPTIONS")
+    if programs.sends_credentials():
+        return programs.sign_in(("read", "act") if reading else ("act",), _error)
     if not current_user.is_authenticated:
-        return programs.unauthorised(_error("Cần đăng nhập (HTTP Basic hoặc phiên đăng nhập)."))
+        return programs.unauthorised(_error("Cần mã truy cập (Authorization: Bearer <mã>) hoặc phiên đăng nhập."))
     g.official = current_user.official
-    if request.method not in ("GET", "HEAD", "OPTIONS"):
+    if not reading:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (ValidationError, CSRFError):
@@ -57,13 +59,6 @@ def _error(message: str) -> dict:
     return {"error": message}
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise InvalidInput({"body": "Nội dung phải là một đối tượng JSON."})
-    return body
-
-
 @bp.get("/processes")
 def list_processes():
     """The processes the caller may start."""
@@ -73,7 +68,7 @@ def list_processes():
 @bp.post("/dossiers")
 def start_dossier():
     """Open a dossier: {"process": id, "data": {...}}; 201 with its id and first tasks."""
-    body = _json_body()
+    body = json_bodies.body()
     data = body.get("data", {})
     if not isinstance(body.get("process"), str) or not isinstance(data, dict):
         raise InvalidInput({"process": "Cần 'process' (mã quy trình) và 'data' (đối tượng)."})
@@ -118,19 +113,13 @@ def complete_task(task_id: str):
         values, uploads = _multipart_values(), {name: [Upload(f.filename or name, f.read()) for f in
                                                        request.files.getlist(name)] for name in request.files}
     else:
-        values, uploads = _json_body(), {}
+        values, uploads = json_bodies.body(), {}
     done = tasks.complete_task(task_id, g.official, values, uow(), uploads)
     return jsonify(plain(done))
 
 
 def _multipart_values() -> dict:
-    try:
-        values = json.loads(request.form.get("values", "{}"))
-    except json.JSONDecodeError:
-        values = None
-    if not isinstance(values, dict):
-        raise InvalidInput({"values": "Phần 'values' phải là một đối tượng JSON."})
-    return values
+    return json_bodies.parsed(request.form.get("values", "{}"), "values", "Phần 'values' phải là một đối tượng JSON.")
 
 
 @bp.get("/reports/<kind>/<int:year>")

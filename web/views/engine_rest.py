@@ -18,10 +18,11 @@ API_VERSION = "7.21.0"
 
 @bp.before_request
 def identify():
-    """Only a designer's or an administrator's account, by HTTP Basic: the modeller sends nothing else."""
-    if not programs.sends_basic():
-        return programs.unauthorised(_refusal("Cần xác thực HTTP Basic bằng tài khoản thiết kế quy trình."))
-    refused = programs.sign_in(_refusal)
+    """Only a designer's or an administrator's: a deploy-scoped token (the modeller's "Bearer token"), or HTTP Basic
+    for older setups."""
+    if not programs.sends_credentials():
+        return programs.unauthorised(_refusal("Cần mã truy cập có quyền deploy (Bearer token trong Camunda Modeler)."))
+    refused = programs.sign_in(("deploy",), _refusal, basic=True)
     if refused is None:
         deployments.check_deployer(g.official)
     return refused

@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from engine.errors import InvalidInput
 from engine.model import BranchKind
-from engine.organisation import accounts, units
+from engine.organisation import accounts, tokens, units
 from web import exports
+from web.forms import ascii_int
 from web.engine_access import SignedIn, official, uow
 from web.extensions import login_manager
 
@@ -64,6 +65,31 @@ def change_password():
             flash("Đã đổi mật khẩu; các phiên đăng nhập khác của tài khoản đã kết thúc.", "success")
             return redirect(url_for("inbox.inbox"))
     return render_template("password.html", errors=errors), 422 if errors else 200
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def api_tokens():
+    """My tokens for programs (an administrator: everyone's); create one, its secret shown this once."""
+    created, errors = None, {}
+    if request.method == "POST":
+        try:
+            created = tokens.create_token(official(), request.form.get("name", ""), request.form.getlist("scopes"),
+                                          ascii_int(request.form.get("days")) or 0, uow(),
+                                          request.form.get("for_username") or None)
+        except InvalidInput as error:
+            errors = error.errors
+    return render_template("tokens.html", tokens=tokens.list_tokens(official(), uow()), created=created,
+                           errors=errors, scopes=tokens.SCOPES), 422 if errors else 200
+
+
+@bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_api_token(token_id: int):
+    """End a token at once."""
+    tokens.revoke_token(official(), token_id, uow())
+    flash(f"Đã thu hồi mã truy cập số {token_id}.", "success")
+    return redirect(url_for("organisation.api_tokens"))
 
 
 @bp.route("/branches", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from sqlalchemy import func, select, update
 
 from engine.model import UnitLevel
 from engine.storage.repositories.base import Repository
-from engine.storage.tables import SignInRow, UnitRow, UserRow
+from engine.storage.tables import ApiTokenRow, SignInRow, UnitRow, UserRow
 
 
 class UnitRepository(Repository[UnitRow]):
@@ -56,3 +56,19 @@ class UserRepository(Repository[UserRow]):
         """Up to `limit` accounts whose name is not one of `usernames`."""
         query = select(UserRow.username).where(UserRow.username.not_in(usernames))
         return list(self.session.scalars(query.order_by(UserRow.username).limit(limit)))
+
+
+class TokenRepository(Repository[ApiTokenRow]):
+    row = ApiTokenRow
+
+    def with_owner(self, token_id: int) -> tuple[ApiTokenRow, UserRow] | None:
+        found = self.session.execute(select(ApiTokenRow, UserRow).join(UserRow, UserRow.id == ApiTokenRow.user_id)
+                                     .where(ApiTokenRow.id == token_id)).first()
+        return tuple(found) if found else None
+
+    def listed(self, username: str | None) -> list[tuple[ApiTokenRow, UserRow]]:
+        """Tokens with their owner, newest first: one account's, or every one's (None)."""
+        query = select(ApiTokenRow, UserRow).join(UserRow, UserRow.id == ApiTokenRow.user_id)
+        if username is not None:
+            query = query.where(UserRow.username == username)
+        return [tuple(row) for row in self.session.execute(query.order_by(ApiTokenRow.id.desc()))]
