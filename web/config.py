@@ -27,6 +27,9 @@ class Config:
     # HTTPS=1: plain http is redirected to https and answers carry HSTS (a TLS proxy must send X-Forwarded-Proto).
     HTTPS = _switch("HTTPS")
     WTF_CSRF_TIME_LIMIT = None
+    # Where failed sign-ins are counted (Flask-Limiter): this process's memory by default; several processes or hosts
+    # share one store, e.g. RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     # The embedded default (web.embedded) sweeps due timers every this many seconds (0: leave it to
     # `flask run-timers --every N`).
     TIMER_SWEEP_SECONDS = int(os.environ.get("TIMER_SWEEP_SECONDS", "60"))

@@ -1,6 +1,6 @@
 """Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
 from flask import jsonify, render_template, request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
 
 from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
 
@@ -24,6 +24,13 @@ def init_app(app) -> None:
                 body["errors"] = error.errors
             return jsonify(body), code
         return render_template("error.html", message=str(error), code=code), code
+
+    @app.errorhandler(TooManyRequests)
+    def too_many(error: TooManyRequests):
+        """Throttled: the reason and when to try again, JSON for programs, the error page for people."""
+        if request.path.startswith(("/api/", "/engine-rest/")):
+            return jsonify({"error": error.description}), 429
+        return render_template("error.html", message=error.description, code=429), 429
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):

@@ -1,5 +1,7 @@
 """The Flask extensions, created once here and bound to each app in create_app; the security headers they send."""
 from flask import current_app, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
@@ -9,6 +11,9 @@ login_manager.login_view = "organisation.login"
 login_manager.login_message = "Vui lòng đăng nhập."
 
 csrf = CSRFProtect()
+
+# Counts failed sign-ins per account and per address (the limits sit on the views that check a password or token).
+limiter = Limiter(get_remote_address, headers_enabled=True)
 
 # The pages' policy: scripts and styles only from our own files, never inline (data a page's script needs sits in
 # data-* attributes or a <script type="application/json"> block); bpmn-js's stylesheet draws its logo from a data: URL.
@@ -37,6 +42,7 @@ def init_app(app) -> None:
     """Bind every extension to `app`."""
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     # Flask runs after_request hooks last registered first: this one, registered before Talisman's, runs after it.
     app.after_request(_sandbox_files)
     # Talisman keeps its options and its app on the instance, so each app gets its own (the tests make many).

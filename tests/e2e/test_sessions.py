@@ -68,3 +68,22 @@ def test_a_disabled_account_signs_in_no_more_and_its_sessions_end(app, client, r
     assert client.get("/api/tasks", headers=program).status_code == 401
     unknown = runner.invoke(args=["users", "disable", "khong-co-ai"])
     assert unknown.exit_code != 0 and "khong-co-ai" in unknown.output
+
+
+def try_password(app, username: str, password: str):
+    browser = app.test_client()
+    token = csrf_token(browser.get("/login").get_data(as_text=True))
+    return browser.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def test_guessing_a_password_locks_the_account_and_the_address(app, officials):
+    """Audit finding: 200 wrong passwords in 26 s, then the right one worked. Bad inputs tried: ten wrong passwords
+    for one account, then the right one; wrong passwords over many accounts from one address."""
+    for _ in range(10):
+        assert try_password(app, officials.commune.username, "doan-sai-mat-khau").status_code == 200
+    locked = try_password(app, officials.commune.username, PASSWORD)
+    assert locked.status_code == 429 and "Đăng nhập sai quá nhiều lần" in locked.get_data(as_text=True)
+    assert try_password(app, officials.branch.username, PASSWORD).status_code == 302  # another account: unaffected
+    for i in range(40):
+        try_password(app, f"khong-co-{i}", "doan-sai-mat-khau")
+    assert try_password(app, officials.province.username, PASSWORD).status_code == 429  # this address: locked

@@ -10,9 +10,10 @@ from engine.organisation import accounts, tokens, units
 from web import exports
 from web.forms import ascii_int
 from web.engine_access import SignedIn, official, uow
-from web.extensions import login_manager
+from web.extensions import limiter, login_manager
 
 bp = Blueprint("organisation", __name__)
+LOCKED = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút (hoặc nhờ quản trị đặt lại mật khẩu)."
 
 
 @login_manager.user_loader
@@ -22,7 +23,21 @@ def load_user(secret: str):
     return SignedIn(found, secret) if found else None
 
 
+def _failed(response) -> bool:
+    """A sign-in that did not go through (a success redirects): only these count against the limits."""
+    return response.status_code != 302
+
+
+def _account() -> str:
+    return "account:" + request.form.get("username", "").strip().casefold()[:80]
+
+
+# Stepped back-off: a few tries, then a quarter of an hour's wait, then the day's; per account (a password guessed
+# from many addresses) and per address (many accounts tried from one). The right password counts as none while locked.
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes;20 per day", key_func=_account, methods=["POST"], deduct_when=_failed,
+               error_message=LOCKED)
+@limiter.limit("50 per 15 minutes;200 per day", methods=["POST"], deduct_when=_failed, error_message=LOCKED)
 def login():
     """Sign in, then go back to the page that asked for it."""
     if request.method == "POST":
