@@ -152,6 +152,8 @@ class Official:
 
 
 # Who the records name when no official acts: the command line, and a process opening dossiers or reminding.
+# Who deploys diagrams and holds deploy tokens.
+DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
 SYSTEM = Official("system", Role.ADMIN, MINISTRY_CODE)
 
 

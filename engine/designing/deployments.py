@@ -10,13 +10,12 @@ from engine.dossiers.services import SERVICES
 from engine.dossiers.submission_checks import PROCESS_LIST_DECISION
 from engine.dossiers.workflows import resolved
 from engine.errors import DeploymentRefused, Forbidden
-from engine.model import MINISTRY_CODE, BranchKind, Official, ReportKind, Role, Title, role_for_step
+from engine.model import DEPLOYERS, MINISTRY_CODE, BranchKind, Official, ReportKind, Title, role_for_step
 from engine.recognition.subjects import CANDIDATES, STARTER_KINDS, SUBJECT_PROPERTY, SUBJECTS
 from engine.storage.tables import ProcessVersionRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
 from engine.workflow import parsing, serializing
 
-DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
 MAX_FILE_BYTES = parsing.MAX_DIAGRAM_BYTES
 
 

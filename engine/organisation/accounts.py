@@ -1,12 +1,11 @@
 """Use cases on officials' accounts: create one, check a password, sessions kept on the server, change a password,
 disable an account."""
-import hashlib
 import secrets
 from dataclasses import dataclass
 
 from engine.errors import Forbidden, InvalidInput, NotFound, UnitNotFound
 from engine.model import MINISTRY_CODE, ROLE_LEVEL, Official, Role
-from engine.organisation.passwords import check_password, hash_password, password_problem
+from engine.organisation.passwords import check_password, hash_password, password_problem, secret_hash
 from engine.storage.tables import SignInRow, UserRow
 from engine.storage.unit_of_work import UnitOfWork
 
@@ -65,7 +64,7 @@ def sign_in(username: str, password: str, uow: UnitOfWork) -> Session | None:
         if user is None:
             return None
         secret = secrets.token_urlsafe(32)
-        uow.users.add_sign_in(SignInRow(id=_hashed(secret), user_id=user.id, created_at=uow.clock.now()))
+        uow.users.add_sign_in(SignInRow(id=secret_hash(secret), user_id=user.id, created_at=uow.clock.now()))
         uow.commit()
         return Session(_official(user), secret)
 
@@ -73,14 +72,14 @@ def sign_in(username: str, password: str, uow: UnitOfWork) -> Session | None:
 def signed_in(secret: str, uow: UnitOfWork) -> Official | None:
     """The official of a live session (not signed out, not ended by a password change, account enabled)."""
     with uow:
-        user = uow.users.signed_in(_hashed(secret))
+        user = uow.users.signed_in(secret_hash(secret))
         return _official(user) if user else None
 
 
 def sign_out(secret: str, uow: UnitOfWork) -> None:
     """End this session on the server: its cookie, even kept or copied, no longer signs anyone in."""
     with uow:
-        row = uow.users.sign_in(_hashed(secret))
+        row = uow.users.sign_in(secret_hash(secret))
         if row is not None and row.revoked_at is None:
             row.revoked_at = uow.clock.now()
             uow.commit()
@@ -89,14 +88,14 @@ def sign_out(secret: str, uow: UnitOfWork) -> None:
 def change_password(secret: str, current: str, new: str, uow: UnitOfWork) -> None:
     """The signed-in official changes their password; every other session of the account ends."""
     with uow:
-        user = uow.users.signed_in(_hashed(secret))
+        user = uow.users.signed_in(secret_hash(secret))
         if user is None or not check_password(user.password_hash, current):
             raise InvalidInput({"current_password": "Mật khẩu hiện tại không đúng."})
         problem = password_problem(new, user.username)
         if problem:
             raise InvalidInput({"new_password": problem})
         user.password_hash = hash_password(new)
-        uow.users.revoke_sign_ins(user.id, uow.clock.now(), keep=_hashed(secret))
+        uow.users.revoke_sign_ins(user.id, uow.clock.now(), keep=secret_hash(secret))
         uow.commit()
 
 
@@ -123,7 +122,3 @@ def _checked(uow: UnitOfWork, username: str, password: str) -> UserRow | None:
 def _official(user: UserRow) -> Official:
     return Official(user.username, Role(user.role), user.unit_code)
 
-
-def _hashed(secret: str) -> str:
-    # A session secret is 256 random bits: a fast hash suffices, and a leaked table opens no session.
-    return hashlib.sha256(secret.encode()).hexdigest()

@@ -26,6 +26,12 @@ def password_problem(password: str, username: str) -> str | None:
     return None
 
 
+def secret_hash(secret: str) -> str:
+    """The stored form of a random secret (a session's, a token's): a fast hash suffices for 256 random bits, unlike
+    a password, and a leaked table opens nothing."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P)

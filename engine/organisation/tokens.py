@@ -1,20 +1,19 @@
 """Use cases on tokens for programs: an official (or an administrator, for a service account) creates a named token
 with a scope and an expiry, sees its secret once, lists the tokens with their last use, revokes one; a program's
 request is checked against it without any slow password hash."""
-import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine.errors import Forbidden, InvalidInput, NotFound
-from engine.model import Official, Role
+from engine.model import DEPLOYERS, Official, Role
+from engine.organisation.passwords import secret_hash
 from engine.storage.tables import ApiTokenRow, UserRow
 from engine.storage.unit_of_work import UnitOfWork
 
 # read: GET the API; act: also start dossiers and complete tasks; deploy: send diagrams (designers, administrators).
 SCOPES = ("read", "act", "deploy")
-DEPLOYERS = (Role.DESIGNER, Role.ADMIN)
 MAX_DAYS = 366
 PREFIX = "lmt_"
 # The last use is written at most this often, so a busy script does not write on every request.
@@ -53,7 +52,7 @@ def create_token(official: Official, name: str, scopes: list[str], days: int, uo
             raise InvalidInput({"scopes": "Chỉ tài khoản thiết kế quy trình hoặc quản trị mới có quyền deploy."})
         secret, now = secrets.token_urlsafe(32), uow.clock.now()
         row = ApiTokenRow(user_id=owner.id, name=name.strip(), scopes=" ".join(s for s in SCOPES if s in scopes),
-                          secret_hash=_hashed(secret), created_by=official.username, created_at=now,
+                          secret_hash=secret_hash(secret), created_by=official.username, created_at=now,
                           expires_at=now + timedelta(days=days))
         uow.tokens.add(row)
         uow.session.flush()
@@ -92,7 +91,7 @@ def verify_token(presented: str, accepted: tuple[str, ...], uow: UnitOfWork) -> 
         now = uow.clock.now()
         alive = token.revoked_at is None and token.expires_at > now and user.disabled_at is None
         in_scope = bool(set(accepted) & set(token.scopes.split()))
-        if not (hmac.compare_digest(token.secret_hash, _hashed(secret)) and alive and in_scope):
+        if not (hmac.compare_digest(token.secret_hash, secret_hash(secret)) and alive and in_scope):
             return None
         if token.last_used_at is None or now - token.last_used_at > LAST_USE_EVERY:
             token.last_used_at = now
@@ -117,9 +116,6 @@ def _parts(presented: str) -> tuple[int | None, str]:
     token_id, _, secret = body.partition("_")
     return (int(token_id), secret) if token_id.isdigit() and len(token_id) < 12 and secret else (None, "")
 
-
-def _hashed(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def _info(token: ApiTokenRow, user: UserRow) -> TokenInfo:
