@@ -1,0 +1,219 @@
+"""Benchmark over HTTP, served as the README says production is: gunicorn (N workers, T threads) on PostgreSQL with
+its default durability. C clients each walk learning-family dossiers through the JSON API (open, list the inbox,
+complete propose → verify → approve), first as programs with tokens, then as browsers signed in (session cookie and
+CSRF header); each kind is reported apart, beside SpiffWorkflow running the same diagram in memory in the same run.
+
+    pip install gunicorn
+    python bench/http_api.py --clients 8 --seconds 30
+    python bench/http_api.py --clients 4 --kind token --workers 2 --threads 4
+"""
+import argparse
+import http.client
+import itertools
+import json
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlencode
+
+from sqlalchemy import select
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.throughput import APPROVAL, PG_SERVER, PROCESS, prepare  # noqa: E402
+from engine.dossiers.workflows import decisions_for, definition, facts  # noqa: E402
+from engine.model import Official, Role  # noqa: E402
+from engine.organisation import accounts, tokens  # noqa: E402
+from engine.storage.database import make_engine, make_session_factory  # noqa: E402
+from engine.storage.tables import DossierRow, ProcessVersionRow  # noqa: E402
+from engine.storage.unit_of_work import UnitOfWork  # noqa: E402
+from engine.workflow import running  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-" + secrets.token_urlsafe(12)
+LISTS = itertools.count()
+KINDS = ("open", "inbox", "propose", "verify", "approve")
+
+
+class Client:
+    """One keep-alive connection, as a script or a browser holds it; every answer's latency is kept per kind."""
+
+    def __init__(self, port: int, headers: dict, latencies: dict, unit: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.headers, self.latencies, self.unit = headers, latencies, unit
+
+    def call(self, kind: str, method: str, path: str, body: dict | None = None) -> dict | list:
+        started = time.perf_counter()
+        answer = self.raw(method, path, json.dumps(body) if body is not None else None,
+                          {"Content-Type": "application/json"} if body is not None else {})
+        self.latencies[kind].append((time.perf_counter() - started) * 1000)
+        status, payload = answer.status, answer.read()
+        if status >= 300:
+            raise RuntimeError(f"{method} {path}: {status} {payload[:300]!r}")
+        return json.loads(payload)
+
+    def raw(self, method: str, path: str, body=None, headers: dict | None = None) -> http.client.HTTPResponse:
+        self.connection.request(method, path, body, {**self.headers, **(headers or {})})
+        return self.connection.getresponse()
+
+
+def signed_in(port: int, official: Official, latencies: dict) -> Client:
+    """A browser's session: the login page's CSRF token and cookie, the sign-in, then the inbox page's token."""
+    client, username = Client(port, {}, latencies, official.unit_code), official.username
+    page = client.raw("GET", "/login")
+    client.headers["Cookie"] = _cookie(page)
+    form = urlencode({"username": username, "password": PASSWORD, "csrf_token": _csrf(page.read().decode())})
+    answer = client.raw("POST", "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
+    answer.read()
+    if answer.status != 302:
+        raise RuntimeError(f"sign-in of {username}: {answer.status}")
+    client.headers["Cookie"] = _cookie(answer)
+    inbox = client.raw("GET", "/inbox")
+    client.headers["X-CSRFToken"] = _csrf(inbox.read().decode())
+    return client
+
+
+def _cookie(answer: http.client.HTTPResponse) -> str:
+    return "; ".join(header.split(";", 1)[0] for header in answer.headers.get_all("Set-Cookie") or [])
+
+
+def _csrf(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def walk(people: tuple[Client, Client, Client], until: float) -> int:
+    """Full dossiers, one after another, until the deadline; returns the task completions."""
+    branch, commune, province = people
+    completions = 0
+    while time.perf_counter() < until:
+        # A household is recognised once a year: each list names new ones.
+        serial = next(LISTS)
+        candidates = [{"name": f"Hộ {branch.unit} số {serial}-{k}", "score": 70 + k} for k in range(10)]
+        opened = branch.call("open", "POST", "/api/dossiers", {"process": PROCESS, "data": {"year": 2026}})
+        branch.call("inbox", "GET", "/api/tasks?size=20")
+        done = branch.call("propose", "POST", f"/api/tasks/{opened['open_tasks'][0]['id']}/complete",
+                           {"candidates": candidates})
+        done = commune.call("verify", "POST", f"/api/tasks/{done['next_tasks'][0]['id']}/complete",
+                            {"decision": "approve"})
+        province.call("approve", "POST", f"/api/tasks/{done['next_tasks'][0]['id']}/complete", APPROVAL)
+        completions += 3
+    return completions
+
+
+def accounts_for(url: str, branches: list[str]) -> list[tuple[Official, ...]]:
+    """A branch, commune and province account per client, each with a token for the API."""
+    factory = make_session_factory(make_engine(url))
+    cast = []
+    for index, branch in enumerate(branches):
+        with UnitOfWork(factory) as uow:
+            unit = uow.units.get(branch)
+            levels = ((Role.BRANCH, branch), (Role.COMMUNE, unit.parent_code), (Role.PROVINCE, unit.province_code))
+        cast.append(tuple(accounts.create_user(f"{role}{index}", PASSWORD, role, code, UnitOfWork(factory))
+                          for role, code in levels))
+    return cast
+
+
+def run_clients(port: int, cast, kind: str, seconds: float) -> tuple[float, int, dict]:
+    latencies = defaultdict(list)
+    people = []
+    for officials in cast:
+        if kind == "token":
+            factory = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
+            people.append(tuple(Client(port, {"Authorization": "Bearer " + tokens.create_token(
+                official, "bench", ["read", "act"], 1, UnitOfWork(factory)).secret}, latencies, official.unit_code)
+                for official in officials))
+        else:
+            people.append(tuple(signed_in(port, official, latencies) for official in officials))
+    counts, until = [], time.perf_counter() + seconds
+    started = time.perf_counter()
+    threads = [threading.Thread(target=lambda p=p: counts.append(walk(p, until))) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, sum(counts), latencies
+
+
+def bare_rate(url: str, seconds: float = 5.0) -> float:
+    """SpiffWorkflow on the same diagram and tables, in memory: no database, no serialization, no HTTP."""
+    factory = make_session_factory(make_engine(url))
+    with UnitOfWork(factory) as uow:
+        row = uow.session.scalars(select(DossierRow).order_by(DossierRow.id).limit(1)).one()
+        version = uow.session.get(ProcessVersionRow, row.process_version_id)
+        spec, decisions, known = definition(version), decisions_for(uow, row), facts(uow)
+        variables = {"year": 2026, "title": row.title, "province": row.province_code, "commune": row.commune_code,
+                     "branch": row.branch_code}
+        spec.specs  # built while the version row can still load its spec
+        for table in decisions.tables:
+            decisions.engine(table)
+    values = ({"candidates": [{"name": "Hộ 1", "score": 80}] * 10}, {"decision": "approve"}, APPROVAL)
+    completions, until = 0, time.perf_counter() + seconds
+    started = time.perf_counter()
+    while time.perf_counter() < until:
+        instance = running.Instance.start(spec, variables, decisions, known)
+        for fields in values:
+            instance.complete(instance.open_steps()[0].task_id, {k: v for k, v in fields.items()
+                                                                  if not isinstance(v, (list, dict))})
+            completions += 1
+    return completions / (time.perf_counter() - started)
+
+
+def serve(url: str, workers: int, threads: int, port: int) -> subprocess.Popen:
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b",
+               f"127.0.0.1:{port}", "--log-level", "warning", "web:create_app()"]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url,
+                                                       "SECRET_KEY": secrets.token_hex(16)})
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/login")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def report(kind: str, elapsed: float, completions: int, latencies: dict, bare: float) -> None:
+    rate = max(completions, 1) / elapsed
+    print(f"\n{kind} clients: {completions} task completions in {elapsed:.1f} s = {rate:.1f} completions/s "
+          f"(SpiffWorkflow in memory: {bare:.0f}/s, {bare / rate:.0f}× faster)")
+    print(f"  {'request':<9} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    for name in KINDS:
+        if latencies[name]:
+            q = statistics.quantiles(latencies[name], n=100) if len(latencies[name]) > 1 else [latencies[name][0]] * 99
+            print(f"  {name:<9} {len(latencies[name]):>6} {q[49]:>8.1f} {q[94]:>8.1f} {q[98]:>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--kind", choices=["token", "session", "both"], default="both")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--port", type=int, default=8391)
+    parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench_http")
+    args = parser.parse_args()
+    url = os.environ["DATABASE_URL"] = args.database_url
+    print(f"gunicorn -w {args.workers} --threads {args.threads}; {args.clients} clients; {args.seconds:.0f} s per kind;"
+          f" database {url.split('@')[-1]}")
+    cast = accounts_for(url, prepare(url, args.clients))
+    server = serve(url, args.workers, args.threads, args.port)
+    try:
+        for kind in ("token", "session") if args.kind == "both" else (args.kind,):
+            elapsed, completions, latencies = run_clients(args.port, cast, kind, args.seconds)
+            report(kind, elapsed, completions, latencies, bare_rate(url))
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
