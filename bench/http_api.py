@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import request_profile  # noqa: E402
 from bench.throughput import APPROVAL, PG_SERVER, PROCESS, prepare  # noqa: E402
 from engine.dossiers.workflows import decisions_for, definition, facts  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
@@ -64,6 +65,35 @@ class Client:
         return self.connection.getresponse()
 
 
+class InProcess:
+    """The same calls through Flask's test client, on this thread, for the profiler to see the request's whole path."""
+
+    def __init__(self, client, token: str, unit: str):
+        self.client, self.headers, self.unit = client, {"Authorization": f"Bearer {token}"}, unit
+
+    def call(self, _kind: str, method: str, path: str, body: dict | None = None) -> dict | list:
+        answer = self.client.open(path, method=method, json=body, headers=self.headers)
+        if answer.status_code >= 300:
+            raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.get_data()[:300]!r}")
+        return answer.json
+
+
+def profile_completions(url: str, officials: tuple[Official, ...], dossiers: int) -> None:
+    """Where a completion's time goes, token clients, in this process: walk `dossiers` dossiers under the profiler."""
+    from web import create_app
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16)})
+    factory = app.extensions["engine"].session_factory
+    people = tuple(InProcess(app.test_client(), tokens.create_token(official, "profile", ["read", "act"], 1,
+                                                                    UnitOfWork(factory)).secret, official.unit_code)
+                   for official in officials)
+    walk(people, time.perf_counter() + 0.5)  # warm: specs, tables, forms built once per worker
+    seconds, counts, completions = request_profile.profile(lambda: walk(people, time.perf_counter() + 1e9, dossiers),
+                                                           app.extensions["engine"].database)
+    request_profile.print_profile("where a request's time goes (token client: open, inbox, 3 completions per "
+                                  "dossier, counted per completion)", seconds, counts, completions)
+
+
 def signed_in(port: int, official: Official, latencies: dict) -> Client:
     """A browser's session: the login page's CSRF token and cookie, the sign-in, then the inbox page's token."""
     client, username = Client(port, {}, latencies, official.unit_code), official.username
@@ -88,11 +118,11 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def walk(people: tuple[Client, Client, Client], until: float) -> int:
-    """Full dossiers, one after another, until the deadline; returns the task completions."""
+def walk(people: tuple, until: float, dossiers: int | None = None) -> int:
+    """Full dossiers, one after another, until the deadline (or `dossiers` of them); returns the task completions."""
     branch, commune, province = people
     completions = 0
-    while time.perf_counter() < until:
+    while time.perf_counter() < until and (dossiers is None or completions < 3 * dossiers):
         # A household is recognised once a year: each list names new ones.
         serial = next(LISTS)
         candidates = [{"name": f"Hộ {branch.unit} số {serial}-{k}", "score": 70 + k} for k in range(10)]
@@ -199,6 +229,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8391)
+    parser.add_argument("--profile", type=int, default=100, metavar="DOSSIERS",
+                        help="dossiers walked in this process under the profiler (0: none)")
     parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench_http")
     args = parser.parse_args()
     url = os.environ["DATABASE_URL"] = args.database_url
@@ -213,6 +245,8 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait()
+    if args.profile:
+        profile_completions(url, cast[0], args.profile)
 
 
 if __name__ == "__main__":
