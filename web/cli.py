@@ -9,10 +9,11 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from engine import demo
+from engine.auditing import anchors, archiving, verifying
 from engine.clock import VIETNAM
 from engine.designing import deployments, moving_dossiers
 from engine.dossiers import stored_state, timers
-from engine.errors import EngineError
+from engine.errors import EngineError, InvalidInput
 from engine.model import SYSTEM, BranchKind, ReportKind, Role
 from engine.organisation import accounts, tokens, units
 from engine.recognition import decision_tables
@@ -25,6 +26,7 @@ units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
 decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
 tokens_cli = AppGroup("tokens", help="Mã truy cập cho chương trình (Authorization: Bearer).")
 reports_cli = AppGroup("reports", help="Kỳ báo cáo: Bộ mở kỳ, mỗi tỉnh nhận hồ sơ báo cáo có hạn nộp.")
+audit_cli = AppGroup("audit", help="Nhật ký kiểm toán: chuỗi băm từng hồ sơ, mốc neo hằng ngày của từng tỉnh, lưu trữ.")
 
 
 def engine_errors(command):
@@ -35,6 +37,18 @@ def engine_errors(command):
             return command(*args, **kwargs)
         except EngineError as error:
             raise click.ClickException(str(error)) from error
+    return run
+
+
+def option_errors(command):
+    """End a command whose use case refuses an option's value naming that option (exit code 2), as click does."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidInput as error:
+            field, message = next(iter(error.errors.items()))
+            raise click.BadParameter(message, param_hint=f"--{field}") from error
     return run
 
 
@@ -200,6 +214,8 @@ def run_timers_command(every):
         sweep = timers.run_due_timers(engine.uow)
         click.echo(f"Đã kích hoạt mốc thời gian của {sweep.fired} hồ sơ, mở {sweep.opened} việc"
                    + (f"; {len(sweep.failed)} hồ sơ lỗi, thử lại sau: {sweep.failed}" if sweep.failed else "") + ".")
+        # The worker also anchors each day's audit once the day is over: no other process need be scheduled.
+        _echo_anchored(anchors.anchor_past_days(engine.uow))
         if every is None:
             return
         time.sleep(every)
@@ -227,6 +243,56 @@ def upgrade_state_command(dry_run, batch_size):
         raise SystemExit(1)
 
 
+def _echo_anchored(anchored: list[anchors.Anchored]) -> None:
+    for day in anchored:
+        click.echo(f"Neo nhật ký ngày {day.day:%d/%m/%Y}: {day.anchors} mốc neo, {day.heads} hồ sơ có thay đổi.")
+
+
+@audit_cli.command("anchor")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Ngày cần neo (YYYY-MM-DD, đã qua). Không có: mọi ngày đã qua chưa được neo.")
+@with_appcontext
+@engine_errors
+@option_errors
+def anchor_audit_command(day):
+    """Neo nhật ký kiểm toán: mỗi tỉnh một mốc neo mỗi ngày, ghi đầu chuỗi của các hồ sơ thay đổi hôm đó."""
+    engine = app_engine()
+    anchored = [anchors.anchor_audit(day.date(), engine.uow())] if day else anchors.anchor_past_days(engine.uow)
+    _echo_anchored(anchored)
+    if not anchored:
+        click.echo("Không có ngày nào cần neo.")
+
+
+@audit_cli.command("verify")
+@click.option("--province", default=None, help="Chỉ kiểm tra một tỉnh (mã tỉnh, ví dụ 01; VN: hồ sơ của Bộ).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Chỉ các hồ sơ có nhật ký từ ngày này (YYYY-MM-DD) và mốc neo từ ngày này.")
+@with_appcontext
+@engine_errors
+@option_errors
+def verify_audit_command(province, since):
+    """Tính lại mọi chuỗi băm (cả hàng đã lưu trữ) và kiểm tra mốc neo; thoát mã 1 ở chỗ hỏng đầu tiên."""
+    result = verifying.verify_audit(app_engine().uow, province, since.date() if since else None)
+    checked = f"{result.rows} hàng nhật ký, {result.anchors} mốc neo"
+    if result.broken:
+        click.echo(f"Nhật ký kiểm toán bị can thiệp ({result.broken.problem}): {result.broken}")
+        click.echo(f"Đã kiểm tra {checked} trước chỗ hỏng này.")
+        raise SystemExit(1)
+    click.echo(f"Nhật ký kiểm toán toàn vẹn: đã kiểm tra {checked}.")
+
+
+@audit_cli.command("archive")
+@click.option("--before", type=click.DateTime(formats=["%Y-%m-%d"]), required=True,
+              help="Chuyển các hàng ghi trước ngày này (YYYY-MM-DD) sang kho lưu trữ.")
+@with_appcontext
+@engine_errors
+@option_errors
+def archive_audit_command(before):
+    """Chuyển hàng nhật ký cũ sang bảng lưu trữ, mỗi lô một giao dịch; không hàng nào mất."""
+    moved = archiving.archive_audit(before.date(), app_engine().uow)
+    click.echo(f"Đã chuyển {moved} hàng nhật ký ghi trước {before:%d/%m/%Y} sang kho lưu trữ.")
+
+
 def init_app(app) -> None:
     for command in (init_db_command, deploy_command, migrate_command, demo_command, run_timers_command,
                     upgrade_state_command):
@@ -236,3 +302,4 @@ def init_app(app) -> None:
     app.cli.add_command(decisions_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(tokens_cli)
+    app.cli.add_command(audit_cli)

@@ -72,6 +72,28 @@ class Form:
         return values
 
 
+# The annotation marking a form's field as a citizen's personal data: kept in the dossier's data, never in its audit.
+PERSONAL = "x-personal"
+
+
+def without_personal(schema: dict, values: dict) -> dict:
+    """`values` with each field the schema marks personal (also inside a list's items) replaced by a reference to
+    where the dossier's data keeps it, e.g. {"personal": "candidates.3.name"}."""
+    return _without_personal({"properties": schema.get("properties", {})}, values, "")
+
+
+def _without_personal(spec: dict, value, path: str):
+    if spec.get(PERSONAL):
+        return {"personal": path}
+    if isinstance(value, dict):
+        properties = spec.get("properties", {})
+        return {key: _without_personal(properties.get(key, {}), item, f"{path}.{key}" if path else key)
+                for key, item in value.items()}
+    if isinstance(value, list) and isinstance(spec.get("items"), dict):
+        return [_without_personal(spec["items"], item, f"{path}.{index}") for index, item in enumerate(value)]
+    return value
+
+
 EMPTY = Form({"type": "object", "properties": {}, "additionalProperties": False})
 # Unknown fields named in an error; the others are counted (a program may send thousands).
 MAX_LISTED = 5

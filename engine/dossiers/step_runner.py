@@ -2,13 +2,16 @@
 a newer version), run it on, bring its rows in line (tasks opened and closed, services the diagram called, status,
 stored state, trail) and write its history. Every use case that moves a dossier calls this module, in the caller's
 transaction; nothing else runs a workflow, serializes one or writes an audit row (tests/unit/test_layout.py)."""
+import json
 from collections.abc import Callable
 from functools import partial
 
+from engine.auditing import chain
+from engine.dossiers import forms
 from engine.dossiers.service_call import ServiceCall
 from engine.dossiers.services import SERVICES
 from engine.dossiers.stored_state import UPGRADE_COMMAND
-from engine.dossiers.workflows import decisions_for, definition, facts, tables_in_force
+from engine.dossiers.workflows import decisions_for, definition, facts, tables_in_force, version_key
 from engine.errors import TaskAlreadyDone, WorkflowFailed
 from engine.model import (MINISTRY_CODE, ROLE_LABELS, SYSTEM, DossierStatus, Official, ReportKind, Role, TaskStatus,
                           UnitLevel, role_for_step)
@@ -60,7 +63,7 @@ def complete(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
         # Lists stay out of the workflow: Spiff merges lists, so a shortened candidate list would come back.
         instance.complete(task.id, {k: v for k, v in values.items() if not isinstance(v, (list, dict))})
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, uow.clock.now(), by.username
-        return values
+        return _without_personal(version, task, values)
 
     return _advance(uow, by, dossier, version, "complete", act, task)
 
@@ -101,12 +104,31 @@ def move(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVer
     return None
 
 
-def record(uow: UnitOfWork, by: Official, dossier_id: int | None, action: str, payload: dict,
+def record(uow: UnitOfWork, by: Official, dossier_id: int, action: str, payload: dict,
            task: HumanTaskRow | None = None) -> None:
-    """An entry in the history (the append-only audit), also for what happens to a dossier without moving it."""
-    uow.audit.add(AuditRow(dossier_id=dossier_id, at=uow.clock.now(), username=by.username, role=by.role,
-                           unit_code=by.unit_code, action=action, task_id=task.id if task else None,
-                           step=task.name if task else None, payload=payload))
+    """An entry in the history (the append-only audit), also for what happens to a dossier without moving it:
+    chained to the dossier's previous entry. The caller holds the dossier's row lock (or has just made the
+    dossier), so no other writer can take the same link and the chain needs no lock of its own."""
+    row = AuditRow(dossier_id=dossier_id, at=uow.clock.now(), username=by.username, role=by.role,
+                   unit_code=by.unit_code, action=action, task_id=task.id if task else None,
+                   step=task.name if task else None, payload=chain.as_stored(payload),
+                   previous_hash=uow.audit.head_hash(dossier_id) or chain.GENESIS)
+    row.row_hash = chain.row_hash(row, row.previous_hash)
+    uow.audit.add(row)
+
+
+def _without_personal(version: ProcessVersionRow, task: HumanTaskRow, values: dict) -> dict:
+    """The completed values as the audit keeps them: the fields the step's form marks personal only referenced."""
+    if task.form is None:
+        return values
+    key = (version_key(version), task.form)
+    if key not in _SCHEMAS:
+        _SCHEMAS[key] = json.loads(version.files[task.form])
+    return forms.without_personal(_SCHEMAS[key], values)
+
+
+# Form schemas by version and name, parsed once: reading the personal fields must not cost a parse per completion.
+_SCHEMAS: dict[tuple[str, str], dict] = {}
 
 
 def _advance(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVersionRow, action: str,

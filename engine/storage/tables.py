@@ -209,14 +209,12 @@ class HumanTaskRow(Base):
     completed_by: Mapped[str | None] = mapped_column(String(80))
 
 
-class AuditRow(Base):
-    """Append-only: who did what, from which unit, when, on which step, with what."""
+class _AuditColumns:
+    """What an audit row holds, live or archived: who did what, from which unit, when, on which step, with what,
+    and its link in its dossier's hash chain (engine.auditing.chain)."""
 
-    __tablename__ = "audit_log"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     dossier_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("dossiers.id"), index=True)
-    at: Mapped[datetime]
+    at: Mapped[datetime] = mapped_column(index=True)  # the daily anchors read a day's rows by it
     username: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(16))
     unit_code: Mapped[str] = mapped_column(String(16))
@@ -224,6 +222,45 @@ class AuditRow(Base):
     task_id: Mapped[str | None] = mapped_column(String(36))
     step: Mapped[str | None] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]]
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditRow(_AuditColumns, Base):
+    """Append-only (triggers, migrations 0002 and 0014): a row leaves only for the archive, once copied there."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+
+
+class AuditArchiveRow(_AuditColumns, Base):
+    """Audit rows moved out of the live table (`flask audit archive`), with their ids; append-only too."""
+
+    __tablename__ = "audit_log_archive"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=False)
+
+
+class AuditAnchorRow(Base):
+    """A province's daily anchor: the heads of its dossiers' chains that changed that day, chained to the province's
+    anchor before it, so that a chain's removed tail, or a removed anchor, shows. Append-only."""
+
+    __tablename__ = "audit_anchors"
+    __table_args__ = (
+        UniqueConstraint("province_code", "day", name="uq_audit_anchors_day"),
+        # One successor per anchor: two workers anchoring at once cannot fork a province's chain.
+        UniqueConstraint("province_code", "previous_hash", name="uq_audit_anchors_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    province_code: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)  # a calendar day in Vietnam
+    # {dossier id: {"row": the id of its last row that day, "hash": that row's hash}}
+    heads: Mapped[dict[str, Any]]
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    anchor_hash: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[datetime]
 
 
 class RecognitionDecisionRow(Base):

@@ -104,3 +104,24 @@ def postgres_template() -> str:
     fill(engine)
     engine.dispose()
     return name
+
+
+def write_past_triggers(url: str, statement: str) -> None:
+    """Run `statement` as an intruder with database access would: past the append-only triggers (PostgreSQL: as a
+    replica applying changes, which fires no trigger; SQLite: the statement's table's triggers dropped for it and put
+    back)."""
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
+            connection.execute(text(statement))
+        else:
+            table = statement.split()[1] if statement.upper().startswith("UPDATE") else statement.split()[2]
+            triggers = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                               "AND tbl_name = :table"), {"table": table}).all()
+            for name, _ in triggers:
+                connection.execute(text(f"DROP TRIGGER {name}"))
+            connection.execute(text(statement))
+            for _, sql in triggers:
+                connection.execute(text(sql))
+    engine.dispose()

@@ -1,12 +1,13 @@
 """Queries on dossiers, their tasks, history and attachments, as far as the caller's unit reaches."""
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 
 from engine.model import DossierStatus, Official, Role, TaskStatus
 from engine.storage.repositories.base import Repository
-from engine.storage.tables import AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow
+from engine.storage.tables import (AttachmentRow, AuditAnchorRow, AuditArchiveRow, AuditRow, DossierRow,
+                                   HumanTaskRow, ProcessVersionRow)
 
 
 def _visible_to(official: Official, province_code, commune_code, branch_code):
@@ -158,11 +159,102 @@ def _of_step(query, status: str, bpmn_id: str, title: str, year: int, province_c
 
 
 class AuditRepository(Repository[AuditRow]):
+    """The audit log: live rows, archived rows (read as one history with them) and the daily anchors."""
+
     row = AuditRow
 
-    def for_dossier(self, dossier_id: int) -> list[AuditRow]:
-        query = select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id)
+    def for_dossier(self, dossier_id: int) -> list[AuditRow | AuditArchiveRow]:
+        """The dossier's whole history, archived rows first (they are the older)."""
+        return [row for table in (AuditArchiveRow, AuditRow)
+                for row in self.session.scalars(select(table).where(table.dossier_id == dossier_id).order_by(table.id))]
+
+    def head_hash(self, dossier_id: int) -> str | None:
+        """The hash of the dossier's last row, live or (if every row was archived) archived; None before its first."""
+        for table in (AuditRow, AuditArchiveRow):
+            query = select(table.row_hash).where(table.dossier_id == dossier_id).order_by(table.id.desc()).limit(1)
+            found = self.session.scalar(query)
+            if found is not None:
+                return found
+        return None
+
+    def dossiers_after(self, after: int, limit: int, province_code: str | None,
+                       since: datetime | None) -> list[int]:
+        """A page of dossier ids after `after`: all, of one province, or with a row written at or after `since`."""
+        query = select(DossierRow.id).where(DossierRow.id > after)
+        if province_code is not None:
+            query = query.where(DossierRow.province_code == province_code)
+        if since is not None:
+            query = query.where(or_(*(select(table.id).where(table.dossier_id == DossierRow.id, table.at >= since)
+                                      .exists() for table in (AuditRow, AuditArchiveRow))))
+        return list(self.session.scalars(query.order_by(DossierRow.id).limit(limit)))
+
+    def chains_of(self, dossier_ids: Sequence[int]):
+        """The rows of these dossiers, archived and live, by dossier then id: Core rows with every column."""
+        both = _both_tables(lambda table: table.dossier_id.in_(dossier_ids))
+        return self.session.execute(select(both).order_by(both.c.dossier_id, both.c.id))
+
+    def hashes_of(self, row_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """{row id: (dossier id, row hash)} of these rows, archived or live."""
+        both = _both_tables(lambda table: table.id.in_(row_ids))
+        return {row.id: (row.dossier_id, row.row_hash) for row in self.session.execute(select(both))}
+
+    def first_moment(self) -> datetime | None:
+        """When the oldest row, archived or live, was written."""
+        moments = [self.session.scalar(select(func.min(table.at))) for table in (AuditRow, AuditArchiveRow)]
+        return min((moment for moment in moments if moment is not None), default=None)
+
+    def heads_between(self, start: datetime, end: datetime) -> dict[str, dict[str, dict]]:
+        """{province: {dossier id: {"row": id, "hash": row hash}}}: each dossier's last row written in [start, end)."""
+        both = _both_tables(lambda table: (table.at >= start) & (table.at < end))
+        latest = func.row_number().over(partition_by=both.c.dossier_id, order_by=both.c.id.desc())
+        ranked = (select(DossierRow.province_code, both.c.dossier_id, both.c.id, both.c.row_hash, latest.label("rank"))
+                  .join(DossierRow, DossierRow.id == both.c.dossier_id).subquery())
+        query = select(ranked.c.province_code, ranked.c.dossier_id, ranked.c.id, ranked.c.row_hash).where(
+            ranked.c.rank == 1)
+        heads: dict[str, dict[str, dict]] = {}
+        for province, dossier_id, row_id, row_hash in self.session.execute(query):
+            heads.setdefault(province, {})[str(dossier_id)] = {"row": row_id, "hash": row_hash}
+        return heads
+
+    def anchored_days(self) -> set[date]:
+        return set(self.session.scalars(select(AuditAnchorRow.day).distinct()))
+
+    def anchored_provinces(self, day: date) -> set[str]:
+        return set(self.session.scalars(select(AuditAnchorRow.province_code).where(AuditAnchorRow.day == day)))
+
+    def last_anchor_hash(self, province_code: str) -> str | None:
+        query = (select(AuditAnchorRow.anchor_hash).where(AuditAnchorRow.province_code == province_code)
+                 .order_by(AuditAnchorRow.id.desc()).limit(1))
+        return self.session.scalar(query)
+
+    def add_anchor(self, anchor: AuditAnchorRow) -> None:
+        self.session.add(anchor)
+
+    def anchors(self, province_code: str | None) -> Iterator[AuditAnchorRow]:
+        """Every anchor (of one province), each province's in the order they were made, streamed."""
+        query = select(AuditAnchorRow).order_by(AuditAnchorRow.province_code, AuditAnchorRow.id)
+        if province_code is not None:
+            query = query.where(AuditAnchorRow.province_code == province_code)
+        return self.session.scalars(query.execution_options(yield_per=100))
+
+    def live_before(self, moment: datetime, limit: int) -> list[int]:
+        """Ids of up to `limit` live rows written before `moment`, oldest first."""
+        query = select(AuditRow.id).where(AuditRow.at < moment).order_by(AuditRow.id).limit(limit)
         return list(self.session.scalars(query))
+
+    def archive(self, row_ids: Sequence[int]) -> None:
+        """Copy these live rows to the archive, then delete them (the trigger lets only archived rows go)."""
+        columns = [column.name for column in AuditRow.__table__.columns]
+        copied = select(*(AuditRow.__table__.c[name] for name in columns)).where(AuditRow.id.in_(row_ids))
+        self.session.execute(insert(AuditArchiveRow.__table__).from_select(columns, copied))
+        self.session.execute(delete(AuditRow.__table__).where(AuditRow.id.in_(row_ids)))
+
+
+def _both_tables(condition):
+    """Archived and live audit rows meeting `condition(table)`, as one subquery with the tables' columns and
+    `archived` (whether the row is in the archive)."""
+    return union_all(*(select(table.__table__, literal(table is AuditArchiveRow).label("archived"))
+                       .where(condition(table)) for table in (AuditArchiveRow, AuditRow))).subquery()
 
 
 class AttachmentRepository(Repository[AttachmentRow]):
