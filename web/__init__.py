@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine.dossiers import stored_state
-from web import cli, errors, extensions, templating
+from web import cli, errors, extensions, openapi, templating
 from web.config import Config, instance_secret_key
 from web.engine_access import Engine
 from web.views import BLUEPRINTS, CSRF_EXEMPT
@@ -27,8 +27,10 @@ def create_app(config=None) -> Flask:
     _check_stored_state(app)
 
     extensions.init_app(app)
+    description = openapi.init_app(app)
     for blueprint in BLUEPRINTS:
-        app.register_blueprint(blueprint)
+        # flask-smorest's blueprints (the JSON API) are registered through the description, which documents them.
+        (description if isinstance(blueprint, openapi.Blueprint) else app).register_blueprint(blueprint)
     for blueprint in CSRF_EXEMPT:
         extensions.csrf.exempt(blueprint)
     errors.init_app(app)

@@ -35,6 +35,13 @@ class Config:
     TIMER_SWEEP_SECONDS = int(os.environ.get("TIMER_SWEEP_SECONDS", "60"))
     # A step's files together (each at most engine.dossiers.attachments.MAX_FILE_BYTES); larger requests get a 413.
     MAX_CONTENT_LENGTH = 60_000_000
+    # The JSON API's OpenAPI description (flask-smorest), served at /api/openapi.json; no docs UI (the CSP allows no
+    # script from elsewhere, and none is vendored).
+    API_TITLE = "Công nhận mô hình học tập: JSON API"
+    API_VERSION = "1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
 
 
 class TestConfig(Config):

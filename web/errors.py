@@ -1,6 +1,6 @@
 """Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
 from flask import jsonify, render_template, request
-from werkzeug.exceptions import RequestEntityTooLarge, TooManyRequests
+from werkzeug.exceptions import HTTPException, TooManyRequests
 
 from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
 
@@ -32,9 +32,11 @@ def init_app(app) -> None:
             return jsonify({"error": error.description}), 429
         return render_template("error.html", message=error.description, code=429), 429
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(error: RequestEntityTooLarge):
-        """A body past its limit: JSON naming the limit under /api, the default page elsewhere."""
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        """Any other HTTP refusal (a body past its limit, a path that names nothing, a method not allowed): JSON
+        with its reason under /api, as the API's description says; the default page elsewhere."""
         if request.path.startswith("/api/"):
-            return jsonify({"error": error.description}), 413
+            headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]  # e.g. Allow
+            return jsonify({"error": error.description}), error.code, headers
         return error

@@ -1,25 +1,31 @@
 """The JSON API: the same accounts as the pages, by a token (programs: Authorization: Bearer) or the session (with a
-CSRF header)."""
+CSRF header). Each route declares what it reads and answers (web/api_schemas.py): flask-smorest parses the path, query
+and body with them and writes the OpenAPI description served at /api/openapi.json."""
 import dataclasses
 from datetime import date, datetime
 from enum import Enum
+from http import HTTPStatus
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import g, jsonify, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from engine.dossiers import starting, tasks, viewing
 from engine.dossiers.attachments import Upload
-from engine.errors import InvalidInput
 from engine.recognition import registry
 from engine.reporting import periods
-from web import json_bodies, programs
+from web import api_schemas as schemas
+from web import programs
 from web.engine_access import uow
-from web.forms import ascii_int
+from web.openapi import READING, WRITING, ApiBlueprint
 
-bp = Blueprint("api", __name__, url_prefix="/api")
-MAX_PAGE = 500
+bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Hồ sơ, nhiệm vụ, sổ danh hiệu và báo cáo.")
+# A multipart completion (files): the values as JSON in part `values`, each file in a part named after its field.
+TASK_FILES = {"type": "object", "properties": {"values": {"type": "string", "description": "Giá trị biểu mẫu (JSON)."}},
+              "additionalProperties": {"type": "string", "format": "binary"}}
+PAGE_HEADERS = {"X-Total-Count": {"description": "Số nhiệm vụ đang mở ở mọi trang.", "schema": {"type": "integer"}},
+                "Link": {"description": "Trang sau (rel=\"next\"), nếu còn.", "schema": {"type": "string"}}}
 
 
 def plain(value):
@@ -35,6 +41,15 @@ def plain(value):
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
+
+
+def refusals(*codes: int, writes: bool = False):
+    """Document how an operation signs in and the refusals it may answer, each in web/errors.py's shape."""
+    def decorate(view):
+        for code in codes:
+            view = bp.alt_response(code, response=HTTPStatus(code).name)(view)
+        return bp.doc(security=WRITING if writes else READING)(view)
+    return decorate
 
 
 @bp.before_request
@@ -60,35 +75,40 @@ def _error(message: str) -> dict:
 
 
 @bp.get("/processes")
+@bp.response(200, schemas.Process(many=True))
+@refusals(401)
 def list_processes():
     """The processes the caller may start."""
     return jsonify([plain(p) for p in starting.startable_processes(g.official, uow())])
 
 
 @bp.post("/dossiers")
-def start_dossier():
+@bp.arguments(schemas.StartDossier)
+@bp.response(201, schemas.Started)
+@refusals(400, 401, 403, 404, 413, 422, writes=True)
+def start_dossier(body: dict):
     """Open a dossier: {"process": id, "data": {...}}; 201 with its id and first tasks."""
-    body = json_bodies.body()
-    data = body.get("data", {})
-    if not isinstance(body.get("process"), str) or not isinstance(data, dict):
-        raise InvalidInput({"process": "Cần 'process' (mã quy trình) và 'data' (đối tượng)."})
-    dossier = starting.start_dossier(body["process"], g.official, data, uow())
+    dossier = starting.start_dossier(body["process"], g.official, body["data"], uow())
     return jsonify({"id": dossier.id, "open_tasks": plain(dossier.open_tasks)}), 201
 
 
 @bp.get("/dossiers/<int:dossier_id>")
+@bp.arguments(schemas.DossierPath, location="path", as_kwargs=True)
+@bp.response(200, schemas.Dossier)
+@refusals(401, 403, 404)
 def get_dossier(dossier_id: int):
     """A dossier with its data, open tasks and history."""
     return jsonify(plain(viewing.get_dossier(dossier_id, g.official, uow())))
 
 
 @bp.get("/tasks")
-def list_tasks():
+@bp.arguments(schemas.InboxQuery, location="query")
+@bp.response(200, schemas.OpenTask(many=True), headers=PAGE_HEADERS)
+@refusals(401, 422)
+def list_tasks(query: dict):
     """The caller's open tasks, a page at a time: `size` (1 to 500), and `after` from the Link header."""
-    size = ascii_int(request.args.get("size", str(tasks.INBOX_PAGE)))
-    if size is None or not 1 <= size <= MAX_PAGE:
-        raise InvalidInput({"size": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
-    page = tasks.inbox(g.official, uow(), after=request.args.get("after"), size=size)
+    size = query["size"]
+    page = tasks.inbox(g.official, uow(), after=query.get("after"), size=size)
     response = jsonify([plain(t) for t in page.tasks])
     response.headers["X-Total-Count"] = str(page.total)
     if page.next_page:
@@ -97,6 +117,9 @@ def list_tasks():
 
 
 @bp.get("/tasks/<task_id>")
+@bp.arguments(schemas.TaskPath, location="path", as_kwargs=True)
+@bp.response(200, schemas.TaskDetail)
+@refusals(401, 403, 404)
 def get_task(task_id: str):
     """A task with its form's fields and current values."""
     view = tasks.get_task(task_id, g.official, uow())
@@ -106,54 +129,63 @@ def get_task(task_id: str):
 
 
 @bp.post("/tasks/<task_id>/complete")
-def complete_task(task_id: str):
-    """JSON values; or, to send files, multipart with the values as JSON in part `values` and each file in a part
-    named after its field (the field's value lists the ids of earlier files to keep)."""
-    if request.mimetype == "multipart/form-data":
-        values, uploads = _multipart_values(), {name: [Upload(f.filename or name, f.read()) for f in
-                                                       request.files.getlist(name)] for name in request.files}
-    else:
-        values, uploads = json_bodies.body(), {}
-    done = tasks.complete_task(task_id, g.official, values, uow(), uploads)
-    return jsonify(plain(done))
-
-
-def _multipart_values() -> dict:
-    return json_bodies.parsed(request.form.get("values", "{}"), "values", "Phần 'values' phải là một đối tượng JSON.")
+@bp.arguments(schemas.TaskPath, location="path", as_kwargs=True)
+@bp.arguments(schemas.Values, location="json_or_multipart", description="Các giá trị của biểu mẫu (xem GET nhiệm vụ).")
+@bp.doc(requestBody={"content": {"multipart/form-data": {"schema": TASK_FILES}}})
+@bp.response(200, schemas.Completed)
+@refusals(400, 401, 403, 404, 409, 413, 422, writes=True)
+def complete_task(values: dict, task_id: str):
+    """Complete a task: its form's values as JSON; or, to send files, multipart with the values as JSON in part
+    `values` and each file in a part named after its field (the field's value lists the ids of earlier files to keep)."""
+    uploads = {name: [Upload(f.filename or name, f.read()) for f in request.files.getlist(name)]
+               for name in request.files}
+    return jsonify(plain(tasks.complete_task(task_id, g.official, values, uow(), uploads)))
 
 
 @bp.get("/reports/<kind>/<int:year>")
+@bp.arguments(schemas.ReportPath, location="path", as_kwargs=True)
+@bp.response(200, schemas.Report)
+@refusals(401, 403, 404)
 def get_report(kind: str, year: int):
     """A period's figures as the caller reaches them (provinces for the ministry, communes for a province)."""
     return jsonify(plain(periods.report_view(kind, year, g.official, uow())))
 
 
 @bp.get("/decisions/<int:decision_id>")
+@bp.arguments(schemas.DecisionPath, location="path", as_kwargs=True)
+@bp.response(200, schemas.RecognitionDecision)
+@refusals(401, 403, 404)
 def get_recognition_decision(decision_id: int):
     """A recognition decision with the subjects it recognises."""
     return jsonify(plain(registry.recognition_decision(decision_id, g.official, uow())))
 
 
 @bp.get("/registry/expiring")
-def get_expiring():
+@bp.arguments(schemas.RegistryQuery, location="query")
+@bp.response(200, schemas.RecognisedTitle(many=True))
+@refusals(401, 403, 404, 422)
+def get_expiring(query: dict):
     """Titles whose validity ends in `year` (default this year) not yet renewed, under `unit`."""
-    return jsonify(plain(registry.expiring_titles(g.official, uow(), **_registry_filter())))
+    return jsonify(plain(registry.expiring_titles(g.official, uow(), **_registry_filter(query))))
 
 
-def _registry_filter() -> dict:
-    year = request.args.get("year")
-    if year is not None and ascii_int(year) is None:
-        raise InvalidInput({"year": "Năm phải là số, ví dụ 2026."})
-    return {"year": ascii_int(year), "unit_code": request.args.get("unit") or None}
+def _registry_filter(query: dict) -> dict:
+    return {"year": query.get("year"), "unit_code": query.get("unit") or None}
 
 
 @bp.get("/registry")
-def get_registry():
+@bp.arguments(schemas.RegistryQuery, location="query")
+@bp.response(200, schemas.RecognisedTitle(many=True))
+@refusals(401, 403, 404, 422)
+def get_registry(query: dict):
     """Recognised titles under `unit` (default: the caller's), of `year` if given."""
-    return jsonify(plain(registry.recognised_titles(g.official, uow(), **_registry_filter())))
+    return jsonify(plain(registry.recognised_titles(g.official, uow(), **_registry_filter(query))))
 
 
 @bp.get("/registry/counts")
-def get_registry_counts():
+@bp.arguments(schemas.RegistryQuery, location="query")
+@bp.response(200, schemas.TitleCount(many=True))
+@refusals(401, 403, 404, 422)
+def get_registry_counts(query: dict):
     """How many titles of each kind, per commune and year, under `unit`."""
-    return jsonify(plain(registry.title_counts(g.official, uow(), **_registry_filter())))
+    return jsonify(plain(registry.title_counts(g.official, uow(), **_registry_filter(query))))

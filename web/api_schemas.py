@@ -1,0 +1,272 @@
+"""The JSON API's shapes as marshmallow schemas: what each route reads (path, query, body) and answers, from which
+flask-smorest writes the OpenAPI description (/api/openapi.json). Answers are sent as web.views.api.plain makes them;
+these schemas describe them, and the fuzz test (tests/e2e/test_api_fuzz.py) checks every answer against them."""
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from engine.dossiers.tasks import INBOX_PAGE
+from engine.model import DossierStatus, ReportKind
+from web.forms import ascii_int
+
+MAX_PAGE = 500
+MAX_ID = 2**63 - 1  # dossiers and decisions are numbered in BIGINT columns: a larger number reached the database
+MAX_YEAR = 9999  # years are INTEGER columns; past this a year is a typo, not a query
+
+
+class AsciiInt(fields.Integer):
+    """An integer in plain ASCII digits: Python's int() also reads '²'-like digits of other scripts, which we refuse."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = ascii_int(value) if isinstance(value, str) else None
+        if number is None:
+            raise self.make_error("invalid")
+        return super()._deserialize(number, attr, data, **kwargs)
+
+
+class Values(ma.Schema):
+    """A JSON object of any fields (a form's values, a dossier's data): each form checks its own."""
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+# Reading
+
+
+class StartDossier(ma.Schema):
+    process = fields.String(required=True, metadata={"description": "Mã quy trình (GET /api/processes)."},
+                            error_messages={"required": "Cần 'process' (mã quy trình).",
+                                            "invalid": "'process' phải là một chuỗi (mã quy trình).",
+                                            "null": "'process' phải là một chuỗi (mã quy trình)."})
+    data = fields.Dict(load_default=dict, metadata={"description": "Dữ liệu mở hồ sơ (year, name, title).",
+                                                    "additionalProperties": True},
+                       error_messages={"invalid": "'data' phải là một đối tượng.", "null": "'data' phải là một đối tượng."})
+
+    class Meta:
+        unknown = ma.EXCLUDE  # as before: fields other than these two are not read
+
+
+class TaskFiles(Values):
+    """Multipart: the values as JSON in part `values`, each file in a part named after its field."""
+    values = fields.String(metadata={"description": "Các giá trị của biểu mẫu, dạng JSON."})
+
+
+def _bounded(label: str, top: int, **options) -> fields.Integer:
+    """A whole number from 0 to `top`, refused naming `label` (an id past its column's range is no row's)."""
+    return fields.Integer(validate=validate.Range(min=0, max=top, error=f"{label} phải từ 0 đến {top}."), **options)
+
+
+class DossierPath(ma.Schema):
+    dossier_id = _bounded("Mã hồ sơ", MAX_ID, required=True)
+
+
+class TaskPath(ma.Schema):
+    task_id = fields.String(required=True)
+
+
+class DecisionPath(ma.Schema):
+    decision_id = _bounded("Mã quyết định", MAX_ID, required=True)
+
+
+class ReportPath(ma.Schema):
+    kind = fields.String(required=True, metadata={"enum": [kind.value for kind in ReportKind],
+                                                  "description": "Loại kỳ báo cáo (một kỳ chưa mở: 404)."})
+    year = _bounded("Năm", MAX_YEAR, required=True)
+
+
+class InboxQuery(ma.Schema):
+    size = AsciiInt(load_default=INBOX_PAGE, validate=validate.Range(min=1, max=MAX_PAGE,
+                                                                     error=f"Cỡ trang phải từ 1 đến {MAX_PAGE}."),
+                    error_messages={"invalid": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
+    after = fields.String(metadata={"description": "Trang sau: giá trị từ header Link (rel=next)."})
+
+
+class RegistryQuery(ma.Schema):
+    year = AsciiInt(validate=validate.Range(min=0, max=MAX_YEAR, error=f"Năm phải từ 0 đến {MAX_YEAR}."),
+                    error_messages={"invalid": "Năm phải là số, ví dụ 2026."})
+    unit = fields.String(metadata={"description": "Mã đơn vị (mặc định: đơn vị của người gọi)."})
+
+
+# Answers
+
+
+class Error(ma.Schema):
+    """Every refusal under /api: the reason, and for bad input each field with what is wrong with it."""
+    error = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class Process(ma.Schema):
+    id = fields.String(required=True)
+    name = fields.String(required=True)
+    version = fields.Integer(required=True)
+    titles = fields.List(fields.String(), required=True)
+
+
+class OpenTask(ma.Schema):
+    id = fields.String(required=True)
+    dossier_id = fields.Integer(required=True)
+    process = fields.String(required=True)
+    title = fields.String(required=True)
+    step = fields.String(required=True)
+    step_name = fields.String(required=True)
+    lane = fields.String(required=True)
+    role = fields.String(required=True)
+    unit_code = fields.String(required=True)
+    created_at = fields.DateTime(required=True)
+    due_at = fields.DateTime(required=True, allow_none=True)
+
+
+class HistoryEntry(ma.Schema):
+    at = fields.DateTime(required=True)
+    username = fields.String(required=True)
+    role = fields.String(required=True)
+    unit_code = fields.String(required=True)
+    action = fields.String(required=True)
+    step = fields.String(required=True, allow_none=True)
+    task_id = fields.String(required=True, allow_none=True)
+    payload = fields.Dict(required=True)
+
+
+class Attachment(ma.Schema):
+    id = fields.Integer(required=True)
+    field = fields.String(required=True)
+    file_name = fields.String(required=True)
+    media_type = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+STATUS = fields.String(required=True, validate=validate.OneOf([status.value for status in DossierStatus]))
+
+
+class Dossier(ma.Schema):
+    id = fields.Integer(required=True)
+    process = fields.String(required=True)
+    process_name = fields.String(required=True)
+    process_version = fields.Integer(required=True)
+    title = fields.String(required=True)
+    status = STATUS
+    year = fields.Integer(required=True)
+    branch_code = fields.String(required=True)
+    commune_code = fields.String(required=True)
+    province_code = fields.String(required=True)
+    data = fields.Dict(required=True)
+    open_tasks = fields.List(fields.Nested(OpenTask), required=True)
+    history = fields.List(fields.Nested(HistoryEntry), required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    attachments = fields.List(fields.Nested(Attachment), required=True)
+    trail = fields.List(fields.String(), required=True, metadata={"description": "Bước đã qua và luồng đã đi."})
+
+
+class Started(ma.Schema):
+    id = fields.Integer(required=True)
+    open_tasks = fields.List(fields.Nested(OpenTask), required=True)
+
+
+class FormField(ma.Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["string", "number", "date", "choice", "list",
+                                                                 "files"]))
+    options = fields.List(fields.List(fields.String()), required=True,
+                          metadata={"description": "Các lựa chọn: [giá trị, nhãn]."})
+    item_fields = fields.List(fields.Nested(lambda: FormField()), required=True)
+
+
+class TaskDetail(OpenTask):
+    status = fields.String(required=True)
+    form_title = fields.String(required=True)
+    documentation = fields.String(required=True)
+    fields_ = fields.List(fields.Nested(FormField), required=True, data_key="fields")
+    values = fields.Dict(required=True)
+    dossier_status = STATUS
+
+
+class Completed(ma.Schema):
+    dossier_id = fields.Integer(required=True)
+    status = STATUS
+    next_tasks = fields.List(fields.Nested(OpenTask), required=True)
+
+
+class RecognisedTitle(ma.Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    subject_name = fields.String(required=True)
+    score = fields.Float(required=True, allow_none=True)
+    year = fields.Integer(required=True)
+    branch_code = fields.String(required=True)
+    commune_code = fields.String(required=True)
+    province_code = fields.String(required=True)
+    dossier_id = fields.Integer(required=True)
+    decision_number = fields.String(required=True)
+    decision_date = fields.Date(required=True)
+    signer = fields.String(required=True)
+    valid_until = fields.Date(required=True)
+    level = fields.Integer(required=True, allow_none=True)
+    decision_id = fields.Integer(required=True, allow_none=True)
+
+
+class RecognitionDecision(ma.Schema):
+    id = fields.Integer(required=True)
+    number = fields.String(required=True)
+    decided_on = fields.Date(required=True)
+    deciding_unit = fields.String(required=True)
+    signer_name = fields.String(required=True)
+    signer_office = fields.String(required=True)
+    title = fields.String(required=True)
+    subjects = fields.List(fields.Nested(RecognisedTitle), required=True)
+
+
+class TitleCount(ma.Schema):
+    year = fields.Integer(required=True)
+    title = fields.String(required=True)
+    province_code = fields.String(required=True)
+    commune_code = fields.String(required=True)
+    count = fields.Integer(required=True)
+
+
+class Indicator(ma.Schema):
+    name = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+class ModelFigures(ma.Schema):
+    model = fields.String(required=True)
+    registered = fields.Integer(required=True)
+    recognised = fields.Integer(required=True)
+    total = fields.Integer(required=True)
+    rate_of_registered = fields.Float(required=True, allow_none=True)
+    rate_of_total = fields.Float(required=True, allow_none=True)
+    target = fields.Float(required=True)
+    gap = fields.Float(required=True, allow_none=True)
+
+
+FIGURES = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+class UnitFigures(ma.Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    values = FIGURES
+    own = FIGURES
+    models = fields.List(fields.Nested(ModelFigures), required=True)
+    communes = fields.Integer(required=True)
+    accepted = fields.Integer(required=True)
+    waiting = fields.Integer(required=True)
+    overdue = fields.Integer(required=True)
+    sent_at = fields.DateTime(required=True, allow_none=True)
+
+
+class Report(ma.Schema):
+    kind = fields.String(required=True)
+    year = fields.Integer(required=True)
+    unit_code = fields.String(required=True)
+    indicators = fields.List(fields.Nested(Indicator), required=True)
+    rows = fields.List(fields.Nested(UnitFigures), required=True)
+    values = FIGURES
+    own = FIGURES
+    totals = fields.List(fields.Nested(ModelFigures), required=True)
+    deadline = fields.DateTime(required=True)
+    past_deadline = fields.Boolean(required=True)
+    sent_at = fields.DateTime(required=True, allow_none=True)
