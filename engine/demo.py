@@ -7,7 +7,7 @@ from engine.model import SYSTEM, BranchKind, Official, ReportKind, Role
 from engine.organisation import accounts, units
 from engine.reporting import periods
 
-DEMO_PASSWORD = "hoctap-2026"
+DEMO_PASSWORD = "hoctap-2026"  # nosec B105: the demo's published password (README), for the seeded demo only
 COMMUNE = "00070"          # Phường Hoàn Kiếm, Thành phố Hà Nội
 OTHER_COMMUNE = "00073"    # Phường Cửa Nam, Thành phố Hà Nội
 PROVINCE = "01"

@@ -90,7 +90,7 @@ def change_password(secret: str, current: str, new: str, uow: UnitOfWork) -> Non
     with uow:
         user = uow.users.signed_in(secret_hash(secret))
         if user is None or not check_password(user.password_hash, current):
-            raise InvalidInput({"current_password": "Mật khẩu hiện tại không đúng."})
+            raise InvalidInput({"current_password": "Mật khẩu hiện tại không đúng."})  # nosec B105: a message, no password
         problem = password_problem(new, user.username)
         if problem:
             raise InvalidInput({"new_password": problem})

@@ -19,7 +19,8 @@ VERSION_1 = "spiff-3.2.0/1.5/compact-1"
 
 def upgrade() -> None:
     op.add_column("dossiers", sa.Column("state_version", sa.Integer(), nullable=False, server_default="0"))
-    op.execute(f"UPDATE dossiers SET state_version = 1 WHERE serializer_version = '{VERSION_1}'")
+    op.execute(sa.text("UPDATE dossiers SET state_version = 1 WHERE serializer_version = :old")
+               .bindparams(old=VERSION_1))
     # Plain DROP COLUMN (SQLite 3.35+ has it): copying the table, as a batch would, breaks the keys that point at it.
     op.execute("ALTER TABLE dossiers DROP COLUMN serializer_version")
     op.create_index("ix_dossiers_state_version", "dossiers", ["state_version"])
@@ -28,7 +29,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.add_column("dossiers", sa.Column("serializer_version", sa.String(32), nullable=False, server_default=""))
-    op.execute(f"UPDATE dossiers SET serializer_version = '{VERSION_1}' WHERE state_version = 1")
+    op.execute(sa.text("UPDATE dossiers SET serializer_version = :old WHERE state_version = 1")
+               .bindparams(old=VERSION_1))
     op.drop_index("ix_dossiers_state_version", "dossiers")
     op.execute("ALTER TABLE dossiers DROP COLUMN state_version")
     op.execute("ALTER TABLE process_versions DROP COLUMN state_version")
