@@ -6,13 +6,15 @@ import unicodedata
 from datetime import date, timedelta
 
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import select, text
 
 from engine.auditing import anchors, archiving, chain, verifying
 from engine.dossiers import starting, step_runner, tasks, viewing
 from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
-from engine.storage.database import make_engine, make_session_factory, upgrade_schema
+from engine.storage.database import MIGRATIONS, make_engine, make_session_factory, upgrade_schema
 from engine.storage.tables import AuditAnchorRow, AuditArchiveRow, AuditRow
 from engine.storage.unit_of_work import UnitOfWork
 from tests.support.builders import only_task, to_commune
@@ -216,4 +218,28 @@ def test_rows_written_before_the_chain_are_chained_by_the_migration(database_url
     with new_uow() as uow:
         assert [row.id for row in uow.audit.for_dossier(2)] == [2, 4, 6, 8]
         assert uow.audit.for_dossier(2)[1].previous_hash == uow.audit.for_dossier(2)[0].row_hash
+    # Down again: archived rows come back to the live table, and 0002's triggers refuse every delete.
+    clock.advance(days=1)
+    assert archiving.archive_audit(date(2026, 11, 21), new_uow, batch=3) == 8
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar() == 8
+        with pytest.raises(Exception, match="append-only"):
+            connection.execute(text("DELETE FROM audit_log WHERE id = 1"))
     engine.dispose()
+
+
+@on_both_databases
+def test_a_provinces_last_anchor_removed_shows_against_the_others(new_uow, officials, clock, database_url):
+    """The tail of a province's anchor chain has no successor to break: the day the other provinces have shows it."""
+    to_commune(new_uow, officials)
+    clock.advance(days=2)
+    first, last = (anchored.day for anchored in anchors.anchor_past_days(new_uow))
+    write_past_triggers(database_url, f"DELETE FROM audit_anchors WHERE province_code = '01' AND day = '{last}'")
+    broken = verifying.verify_audit(new_uow).broken
+    assert (broken.problem, broken.province_code, broken.day) == (verifying.ANCHOR, "01", last)
+    assert verifying.verify_audit(new_uow, "01", since=first).broken == broken
