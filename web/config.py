@@ -49,7 +49,7 @@ class TestConfig(Config):
     browser does."""
     __test__ = False  # a settings class, not tests for pytest to collect
     TESTING = True
-    SECRET_KEY = "test"
+    SECRET_KEY = "test"  # nosec B105: TestConfig only; a running app's key comes from SECRET_KEY or instance/secret_key
     TIMER_SWEEP_SECONDS = 0
     SESSION_COOKIE_SECURE = HTTPS = False  # the test client speaks plain http unless a test says otherwise
 

@@ -1,6 +1,6 @@
 """Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
-from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, TooManyRequests
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
 
@@ -32,6 +32,16 @@ def init_app(app) -> None:
             return jsonify({"error": error.description}), 429
         return render_template("error.html", message=error.description, code=429), 429
 
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge):
+        """A body past a limit, naming which: Werkzeug's own refusal says neither the limit nor the part."""
+        message = error.description
+        if message == RequestEntityTooLarge.description:
+            message = _which_limit()
+        if request.path.startswith(("/api/", "/engine-rest/")):
+            return jsonify({"error": message}), 413
+        return render_template("error.html", message=message, code=413), 413
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         """Any other HTTP refusal (a body past its limit, a path that names nothing, a method not allowed): JSON
@@ -40,3 +50,13 @@ def init_app(app) -> None:
             headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]  # e.g. Allow
             return jsonify({"error": error.description}), error.code, headers
         return error
+
+
+def _which_limit() -> str:
+    """Which of Werkzeug's limits a request passed: the whole body's (also when sent without a length), or a form's
+    field or number of parts."""
+    config, length = current_app.config, request.content_length
+    if length is None or length > config["MAX_CONTENT_LENGTH"]:
+        return f"Yêu cầu lớn hơn {config['MAX_CONTENT_LENGTH'] // 1_000_000} MB (các tệp của một bước cộng lại)."
+    return (f"Một ô của biểu mẫu lớn hơn {config['MAX_FORM_MEMORY_SIZE'] // 1000} KB, "
+            f"hoặc biểu mẫu có hơn {config['MAX_FORM_PARTS']} phần.")

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from engine.designing.deployments import MAX_FILE_BYTES
+from engine.dossiers import attachments
 from engine.dossiers.attachments import Upload
 from engine.dossiers.forms import Field
 from engine.errors import DeploymentRefused
@@ -34,9 +35,14 @@ def parse(fields: tuple[Field, ...], form) -> dict:
 
 def uploads(fields: tuple[Field, ...], files) -> dict[str, list[Upload]]:
     """The files chosen in each file field of the form (empty choosers left out)."""
-    chosen = {field.name: [Upload(f.filename, f.read()) for f in files.getlist(field.name) if f.filename]
+    chosen = {field.name: [upload(f, f.filename) for f in files.getlist(field.name) if f.filename]
               for field in fields if field.kind == "files"}
     return {name: items for name, items in chosen.items() if items}
+
+
+def upload(file, name: str, limit: int = attachments.MAX_FILE_BYTES) -> Upload:
+    """A sent file read no further than one byte past `limit`: enough to refuse it, without holding it all."""
+    return Upload(name, file.stream.read(limit + 1))
 
 
 def _rows(field: Field, form) -> list[dict]:

@@ -76,8 +76,8 @@ PAGES = {
     "POST /tasks/<task_id>/import": {
         OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
-    # The branch's refused start goes back to the inbox with the reason flashed (the page's way), nothing opened.
-    "POST /dossiers":                             (LOGIN, "302→/inbox", 403,  403,      403,      403,   403),
+    # The branch's refused start: the inbox again with the reason (422), nothing opened.
+    "POST /dossiers":                             (LOGIN,    422,    403,     403,      403,      403,   403),
     "GET /dossiers/<int:dossier_id>":             DOSSIER,
     "GET /dossiers/<int:dossier_id>/candidates.xlsx": DOSSIER,
     "GET /dossiers/<int:dossier_id>/diagram.bpmn": DOSSIER,
@@ -92,20 +92,20 @@ PAGES = {
     "GET /reports/<kind>/<int:year>":             seen_by("province", "ministry", "admin", others=403),
     "GET /reports/<kind>/<int:year>?format=xlsx": seen_by("province", "ministry", "admin", others=403),
     "GET /periods":                               seen_by("ministry", "admin", others=403),
-    # An opening without kind or year: the page again with the reason.
-    "POST /periods":                              seen_by("ministry", "admin", others=403),
+    # An opening without kind or year: the page again with the reason (422).
+    "POST /periods":                              (LOGIN,    403,    403,     403,      422,      422,   403),
     "GET /deployments":                           seen_by("admin", "designer", others=403),
-    # A deployment of no files: the page again with the reason.
-    "POST /deployments":                          seen_by("admin", "designer", others=403),
+    # A deployment of no files: the page again with the reason (422).
+    "POST /deployments":                          (LOGIN,    403,    403,     403,      403,      422,   422),
     "GET /deployments/<process_id>/migration":    seen_by("admin", "designer", others=403),
     # Moving the dossiers of a process with one version: none to move.
     "POST /deployments/<process_id>/migration":   (LOGIN,    403,    403,     403,      403,  *["302→/deployments/"
                                                    f"{PROCESS}/migration"] * 2),
     "GET /branches":                              seen_by("commune", others=403),
     "GET /branches.xlsx":                         seen_by("commune", others=403),
-    # A name the commune already has: back to its branches with the reason. An administrator's own unit (the
+    # A name the commune already has: its branches again with the reason (422). An administrator's own unit (the
     # ministry) is no commune.
-    "POST /branches":                             (LOGIN,    403, "302→/branches", 403, 403,      404,   403),
+    "POST /branches":                             (LOGIN,    403,    422,     403,      403,      404,   403),
     "GET /login":                                 (200,) * 7,
     # A wrong password: the page again (the sign-in throttle counts it; each table sends one per caller).
     "POST /login":                                (200,) * 7,

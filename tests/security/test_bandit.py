@@ -16,13 +16,6 @@ SETTINGS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["bandit"
 TARGETS = SETTINGS["targets"]
 # A justification as bandit reads it (it stops at the first id or name it knows) and as a reader needs it.
 JUSTIFIED = re.compile(r"#\s*nosec B\d{3}(?:,\s*B\d{3})*: \S.*$")
-# Findings in files others own right now, each to be justified there with this comment (the fix is reported):
-# (file, check, the line's code) -> the comment. The test is an expected failure while one waits, and fails once
-# none does, so that this is emptied.
-WAITING = {
-    ("web/config.py", "B105", 'SECRET_KEY = "test"'):
-        "# nosec B105: TestConfig only; a running app's key comes from SECRET_KEY or instance/secret_key",
-}
 
 
 def bandit(*targets: str, cwd=ROOT) -> dict:
@@ -44,19 +37,10 @@ def described(finding: dict) -> str:
     return f"{where} {finding['test_id']} {finding['issue_text']}: {code_of(finding)}"
 
 
-def waiting_for(finding: dict) -> str | None:
-    return WAITING.get((finding["filename"], finding["test_id"], code_of(finding)))
-
-
 def test_every_finding_in_the_application_is_fixed_or_justified_on_its_line():
     report = bandit(*TARGETS)
-    unjustified = [finding for finding in report["results"] if waiting_for(finding) is None]
-    assert not unjustified, "bandit's findings, to fix or justify with # nosec BXXX: why\n" + "\n".join(
-        described(finding) for finding in unjustified)
-    waiting = [f"{described(f)}  → {waiting_for(f)}" for f in report["results"]]
-    if not waiting:
-        pytest.fail("no finding waits on another owner any more: empty WAITING")
-    pytest.xfail("justified in a file another session owns, reported:\n" + "\n".join(waiting))
+    assert not report["results"], "bandit's findings, to fix or justify with # nosec BXXX: why\n" + "\n".join(
+        described(finding) for finding in report["results"])
 
 
 def test_every_module_of_the_application_is_scanned():

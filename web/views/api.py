@@ -12,11 +12,10 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from engine.dossiers import starting, tasks, viewing
-from engine.dossiers.attachments import Upload
 from engine.recognition import registry
 from engine.reporting import periods
 from web import api_schemas as schemas
-from web import programs
+from web import forms, programs
 from web.engine_access import uow
 from web.openapi import READING, WRITING, ApiBlueprint
 
@@ -137,7 +136,7 @@ def get_task(task_id: str):
 def complete_task(values: dict, task_id: str):
     """Complete a task: its form's values as JSON; or, to send files, multipart with the values as JSON in part
     `values` and each file in a part named after its field (the field's value lists the ids of earlier files to keep)."""
-    uploads = {name: [Upload(f.filename or name, f.read()) for f in request.files.getlist(name)]
+    uploads = {name: [forms.upload(f, f.filename or name) for f in request.files.getlist(name)]
                for name in request.files}
     return jsonify(plain(tasks.complete_task(task_id, g.official, values, uow(), uploads)))
 

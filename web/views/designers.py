@@ -16,17 +16,19 @@ bp = Blueprint("designers", __name__)
 def deployments_page():
     """Upload diagrams, decision tables and forms as one deployment; list the versions with their dossiers."""
     deployments.check_deployer(official())
+    status = 200
     if request.method == "POST":
         try:
             results = deployments.deploy(forms.deployment_files(request.files), official(), uow())
         except DeploymentRefused as error:
             flash(f"Không triển khai (không lưu gì): {error}", "error")
+            status = 422
         else:
             flash("Đã triển khai: " + "; ".join(
                 f"{r.process_id} phiên bản {r.version}" + ("" if r.created else " (không đổi)") for r in results),
                 "success")
             return redirect(url_for("designers.deployments_page"))
-    return render_template("deployments.html", versions=deployments.list_versions(official(), uow()))
+    return render_template("deployments.html", versions=deployments.list_versions(official(), uow())), status
 
 
 @bp.route("/deployments/<process_id>/migration", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from engine.errors import InvalidInput
 from web import exports, forms
 from web.engine_access import official, uow
 from web.extensions import sandboxed
+from web.views.inbox import inbox_page
 
 bp = Blueprint("dossiers", __name__)
 
@@ -28,7 +29,7 @@ def start_dossier():
         dossier = starting.start_dossier(process, official(), data, uow())
     except InvalidInput as error:
         flash("Không mở được hồ sơ: " + str(error), "error")
-        return redirect(url_for("inbox.inbox"))
+        return inbox_page(422)
     flash(f"Đã mở hồ sơ số {dossier.id}.", "success")
     if dossier.open_tasks:
         return redirect(url_for("inbox.task", task_id=dossier.open_tasks[0].id))

@@ -2,6 +2,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine import spreadsheets
 from engine.dossiers import tasks
 from engine.errors import NotFound
 from web import exports, forms
@@ -21,8 +22,13 @@ def index():
 @login_required
 def inbox():
     """My unit's open tasks, newest first, and the processes I may start."""
+    return inbox_page()
+
+
+def inbox_page(status: int = 200):
+    """The inbox page (with `status` 422 when it shows why a dossier could not be opened)."""
     desk = tasks.desk(official(), uow(), after=request.args.get("after"))
-    return render_template("inbox.html", page=desk.inbox, processes=desk.startable)
+    return render_template("inbox.html", page=desk.inbox, processes=desk.startable), status
 
 
 @bp.route("/inbox.xlsx")
@@ -71,7 +77,7 @@ def task_list_xlsx(task_id: str):
 def import_list(task_id: str):
     """Fill the task's list from an .xlsx file; the official reviews it and submits as usual."""
     upload = request.files.get("file")
-    read = tasks.import_list(task_id, official(), upload.read() if upload else b"", uow())
+    read = tasks.import_list(task_id, official(), upload.stream.read(spreadsheets.MAX_BYTES + 1) if upload else b"", uow())
     if read.errors:
         flash("Chưa nhập gì: tệp còn lỗi, sửa rồi chọn lại tệp.", "error")
         return _task_page(read.task, read.values, import_errors=read.errors), 422

@@ -110,15 +110,15 @@ def revoke_api_token(token_id: int):
 @bp.route("/branches", methods=["GET", "POST"])
 @login_required
 def branches():
-    """A commune lists its branches and creates new ones."""
+    """A commune lists its branches and creates new ones (a refusal shows the list again, with a 422)."""
     if request.method == "POST":
         try:
             code = units.add_branch(official().unit_code, request.form.get("name", ""), uow(), by=official(),
                                     kind=request.form.get("kind", BranchKind.VILLAGE))
         except InvalidInput as error:
             flash(str(error), "error")
-        else:
-            flash(f"Đã lập chi hội mã {code}.", "success")
+            return render_template("branches.html", branches=units.branches_of_my_commune(official(), uow())), 422
+        flash(f"Đã lập chi hội mã {code}.", "success")
         return redirect(url_for("organisation.branches"))
     return render_template("branches.html", branches=units.branches_of_my_commune(official(), uow()))
 

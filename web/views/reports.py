@@ -19,6 +19,7 @@ bp = Blueprint("reports", __name__)
 def open_period():
     """The ministry opens a reporting period: every province gets its report with the deadline."""
     periods.check_opener(official())
+    status = 200
     if request.method == "POST":
         form = request.form
         deadline = form.get("province_deadline", "").strip()
@@ -29,12 +30,14 @@ def open_period():
                 forms.ascii_int(form.get("reminder_days", "3")) or 0)
         except ValueError:
             flash("Hạn nộp phải là một ngày (YYYY-MM-DD).", "error")
+            status = 422
         except (InvalidInput, Conflict) as error:
             flash(f"Chưa mở được kỳ báo cáo: {error}", "error")
+            status = 409 if isinstance(error, Conflict) else 422
         else:
             flash(f"Đã mở kỳ báo cáo năm {opened.year} cho {opened.dossiers} tỉnh.", "success")
             return redirect(url_for("reports.report", kind=opened.kind, year=opened.year))
-    return render_template("periods.html", kinds=REPORT_LABELS, recipient=periods.DEFAULT_RECIPIENT)
+    return render_template("periods.html", kinds=REPORT_LABELS, recipient=periods.DEFAULT_RECIPIENT), status
 
 
 @bp.route("/reports/<kind>/<int:year>")
