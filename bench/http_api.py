@@ -40,6 +40,7 @@ from engine.workflow import running  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-" + secrets.token_urlsafe(12)
 LISTS = itertools.count()
+RUN = secrets.token_hex(3)  # names new in this run, when the database is reused
 KINDS = ("open", "inbox", "propose", "verify", "approve")
 
 
@@ -61,8 +62,15 @@ class Client:
         return json.loads(payload)
 
     def raw(self, method: str, path: str, body=None, headers: dict | None = None) -> http.client.HTTPResponse:
-        self.connection.request(method, path, body, {**self.headers, **(headers or {})})
-        return self.connection.getresponse()
+        for attempt in range(2):
+            try:
+                self.connection.request(method, path, body, {**self.headers, **(headers or {})})
+                return self.connection.getresponse()
+            except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+                # gunicorn closes a connection idle past its keep-alive (2 s): a browser opens another
+                self.connection.close()
+                if attempt:
+                    raise
 
 
 class InProcess:
@@ -125,7 +133,7 @@ def walk(people: tuple, until: float, dossiers: int | None = None) -> int:
     while time.perf_counter() < until and (dossiers is None or completions < 3 * dossiers):
         # A household is recognised once a year: each list names new ones.
         serial = next(LISTS)
-        candidates = [{"name": f"Hộ {branch.unit} số {serial}-{k}", "score": 70 + k} for k in range(10)]
+        candidates = [{"name": f"Hộ {branch.unit} số {RUN}-{serial}-{k}", "score": 70 + k} for k in range(10)]
         opened = branch.call("open", "POST", "/api/dossiers", {"process": PROCESS, "data": {"year": 2026}})
         branch.call("inbox", "GET", "/api/tasks?size=20")
         done = branch.call("propose", "POST", f"/api/tasks/{opened['open_tasks'][0]['id']}/complete",

@@ -68,32 +68,33 @@ def _verify_chains(new_uow, province_code: str | None, since: date | None, batch
     after = 0
     while True:
         with new_uow() as uow:
-            dossier_ids = uow.audit.dossiers_after(after, batch, province_code, moment)
-            if not dossier_ids:
+            heads = dict(uow.audit.dossiers_after(after, batch, province_code, moment))
+            if not heads:
                 return None
-            broken = _verify_batch(dossier_ids, uow.audit.chains_of(dossier_ids), result)
+            broken = _verify_batch(heads, uow.audit.chains_of(list(heads)), result)
         if broken:
             return broken
-        after = dossier_ids[-1]
+        after = max(heads)
 
 
-def _verify_batch(dossier_ids: list[int], rows, result: Verification) -> BrokenLink | None:
-    """Walk the rows (by dossier, then id) of these dossiers, in the order of `dossier_ids`."""
+def _verify_batch(heads: dict[int, str | None], rows, result: Verification) -> BrokenLink | None:
+    """Walk the rows (by dossier, then id) of these dossiers, in the order of their ids, each to the head its
+    dossier keeps."""
     chains = groupby(rows, key=attrgetter("dossier_id"))
     current = next(chains, None)
-    for dossier_id in dossier_ids:
+    for dossier_id, head in heads.items():
         if current is None or current[0] != dossier_id:
             return BrokenLink(MISSING, "hồ sơ không còn hàng nhật ký nào (mọi hồ sơ có ít nhất hàng mở hồ sơ).",
                               dossier_id)
-        broken = _verify_chain(dossier_id, current[1], result)
+        broken = _verify_chain(dossier_id, current[1], head, result)
         if broken:
             return broken
         current = next(chains, None)
     return None
 
 
-def _verify_chain(dossier_id: int, rows, result: Verification) -> BrokenLink | None:
-    expected, known = chain.GENESIS, {chain.GENESIS}
+def _verify_chain(dossier_id: int, rows, head: str | None, result: Verification) -> BrokenLink | None:
+    expected, known, last_id = chain.GENESIS, {chain.GENESIS}, None
     for row in rows:
         where = " (trong kho lưu trữ)" if row.archived else ""
         if chain.row_hash(row, row.previous_hash) != row.row_hash:
@@ -106,8 +107,11 @@ def _verify_chain(dossier_id: int, rows, result: Verification) -> BrokenLink | N
             return BrokenLink(MISSING, f"thiếu hàng ngay trước hàng này{where}: hàng mà nó nối tới đã bị xoá "
                                        "(hoặc bị sửa).", dossier_id, row.id)
         known.add(row.row_hash)
-        expected = row.row_hash
+        expected, last_id = row.row_hash, row.id
         result.rows += 1
+    if expected != head:
+        return BrokenLink(HEAD, "chuỗi không kết thúc ở hàng cuối mà hồ sơ ghi nhận: hàng cuối của chuỗi đã bị xoá "
+                                "(hoặc đầu chuỗi trên hồ sơ bị sửa).", dossier_id, last_id)
     return None
 
 

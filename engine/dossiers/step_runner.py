@@ -49,7 +49,7 @@ def start(uow: UnitOfWork, by: Official, version: ProcessVersionRow, proposer: U
                  "commune": dossier.commune_code, "branch": dossier.branch_code, **(context or {})}
     instance = running.Instance.start(definition(version), variables, decisions_for(uow, dossier), facts(uow), now)
     opened = _run_on(uow, dossier, instance, already_open=set())
-    record(uow, by, dossier.id, "start", {"process": version.process_id, "version": version.version, **values})
+    record(uow, by, dossier, "start", {"process": version.process_id, "version": version.version, **values})
     return dossier, opened
 
 
@@ -104,16 +104,16 @@ def move(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVer
     return None
 
 
-def record(uow: UnitOfWork, by: Official, dossier_id: int, action: str, payload: dict,
+def record(uow: UnitOfWork, by: Official, dossier: DossierRow, action: str, payload: dict,
            task: HumanTaskRow | None = None) -> None:
     """An entry in the history (the append-only audit), also for what happens to a dossier without moving it:
-    chained to the dossier's previous entry. The caller holds the dossier's row lock (or has just made the
-    dossier), so no other writer can take the same link and the chain needs no lock of its own."""
-    row = AuditRow(dossier_id=dossier_id, at=uow.clock.now(), username=by.username, role=by.role,
+    chained to the dossier's previous entry, whose hash the dossier keeps. The caller holds the dossier's row lock (or
+    has just made the dossier), so no other writer can take the same link and the chain needs no lock of its own."""
+    row = AuditRow(dossier_id=dossier.id, at=uow.clock.now(), username=by.username, role=by.role,
                    unit_code=by.unit_code, action=action, task_id=task.id if task else None,
                    step=task.name if task else None, payload=chain.as_stored(payload),
-                   previous_hash=uow.audit.head_hash(dossier_id) or chain.GENESIS)
-    row.row_hash = chain.row_hash(row, row.previous_hash)
+                   previous_hash=dossier.audit_head or chain.GENESIS)
+    row.row_hash = dossier.audit_head = chain.row_hash(row, row.previous_hash)
     uow.audit.add(row)
 
 
@@ -139,7 +139,7 @@ def _advance(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
     open_before = {step.task_id for step in instance.open_steps()}
     details = act(instance, open_before)
     opened = _run_on(uow, dossier, instance, open_before)
-    record(uow, by, dossier.id, action, details(opened) if callable(details) else details, task)
+    record(uow, by, dossier, action, details(opened) if callable(details) else details, task)
     return opened
 
 
@@ -201,4 +201,4 @@ def _call(uow: UnitOfWork, dossier: DossierRow, service: str, params: dict) -> N
     if service not in SERVICES:
         raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
     SERVICES[service](ServiceCall(uow, dossier, params, open_dossier=partial(start, uow, SYSTEM),
-                                  record=partial(record, uow, SYSTEM, dossier.id)))
+                                  record=partial(record, uow, SYSTEM, dossier)))

@@ -75,6 +75,6 @@ def _postpone(uow: UnitOfWork, dossier_id: int, reason: str) -> None:
             return
         dossier, _ = locked
         dossier.timer_due_at = now + RETRY_AFTER
-        step_runner.record(uow, TIMER, dossier.id, "timer_failed", {"reason": reason,
-                                                                    "retry_at": dossier.timer_due_at.isoformat()})
+        step_runner.record(uow, TIMER, dossier, "timer_failed", {"reason": reason,
+                                                                 "retry_at": dossier.timer_due_at.isoformat()})
         uow.commit()

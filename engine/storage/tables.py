@@ -174,6 +174,9 @@ class DossierRow(Base):
     timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.
     revision: Mapped[int] = mapped_column(default=1)
+    # The hash of the dossier's last audit row: the next row's link, read without a query under the row lock, and the
+    # head `audit verify` expects its chain to end in (a removed last row shows).
+    audit_head: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -1,7 +1,8 @@
 """The audit through the CLI, as an administrator checks it: `flask audit anchor`, `verify`, `archive`. Each kind of
-tampering (a row's payload edited, a middle row deleted, the tail deleted after its day was anchored, an anchor edited
-or deleted, an archived row edited) is written past the triggers, as an intruder with database access would, and must
-be the first broken link `verify` names, with exit code 1."""
+tampering (a row's payload edited, a middle row deleted, the tail deleted, the tail deleted and the head the dossier
+keeps rewound after its day was anchored, an anchor edited or deleted, an archived row edited) is written past the
+triggers, as an intruder with database access would, and must be the first broken link `verify` names, with exit
+code 1."""
 import pytest
 from sqlalchemy import select
 
@@ -37,7 +38,8 @@ def test_a_clean_audit_verifies_with_what_it_counted(runner, audited):
     assert again.exit_code == 0 and "Không có ngày nào cần neo" in again.output
 
 
-# Each tampering: the SQL (given the rows' ids of the first and second dossier), then what verify must name.
+# Each tampering: the SQL, one statement or several (given the rows' ids of the first and second dossier), then what
+# verify must name.
 TAMPERING = {
     "payload edited": (lambda first, second: f"UPDATE audit_log SET payload = '{{\"decision\": \"reject\"}}' "
                                              f"WHERE id = {first[2]}",
@@ -45,8 +47,14 @@ TAMPERING = {
     "middle row deleted": (lambda first, second: f"DELETE FROM audit_log WHERE id = {first[1]}",
                            lambda first, second: f"(row missing): hồ sơ {FIRST}, hàng {first[2]}: thiếu hàng ngay "
                                                  "trước"),
-    "tail deleted after its day was anchored": (
+    "tail deleted": (
         lambda first, second: f"DELETE FROM audit_log WHERE id = {second[1]}",
+        lambda first, second: f"(head missing): hồ sơ {SECOND}, hàng {second[0]}: chuỗi không kết thúc ở hàng cuối mà "
+                              "hồ sơ ghi nhận"),
+    "tail deleted and the dossier's head rewound, after its day was anchored": (
+        lambda first, second: (f"DELETE FROM audit_log WHERE id = {second[1]}",
+                               f"UPDATE dossiers SET audit_head = (SELECT row_hash FROM audit_log WHERE id = {second[0]})"
+                               f" WHERE id = (SELECT dossier_id FROM audit_log WHERE id = {second[0]})"),
         lambda first, second: f"(head missing): hồ sơ {SECOND}, hàng {second[1]}: hàng cuối của hồ sơ trong ngày "
                               "20/11/2026 không còn"),
     "anchor edited": (lambda first, second: "UPDATE audit_anchors SET heads = '{}' WHERE province_code = '01'",
@@ -61,8 +69,9 @@ FIRST, SECOND = "{first}", "{second}"
 @pytest.mark.parametrize("tampering", TAMPERING)
 def test_tampering_is_the_first_broken_link(runner, audited, database_url, tampering):
     (first, first_rows), (second, second_rows) = audited.items()
-    statement, expected = TAMPERING[tampering]
-    write_past_triggers(database_url, statement(first_rows, second_rows))
+    statements, expected = TAMPERING[tampering]
+    for statement in (lambda s: (s,) if isinstance(s, str) else s)(statements(first_rows, second_rows)):
+        write_past_triggers(database_url, statement)
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1, result.output
     assert expected(first_rows, second_rows).format(first=first, second=second) in result.output

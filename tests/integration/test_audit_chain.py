@@ -37,7 +37,7 @@ def test_a_row_hashed_before_the_insert_verifies_after_reading_it_back(new_uow, 
     dossier_id, _ = to_commune(new_uow, officials)
     clock.advance(microseconds=123457)
     with new_uow() as uow:
-        step_runner.record(uow, officials.commune, dossier_id, "note", AWKWARD)
+        step_runner.record(uow, officials.commune, uow.dossiers.get(dossier_id), "note", AWKWARD)
         uow.commit()
     with new_uow() as uow:
         rows = uow.audit.for_dossier(dossier_id)
@@ -68,7 +68,7 @@ def test_anchors_archive_and_verify_on_a_clean_audit(new_uow, officials, clock):
     assert verifying.verify_audit(new_uow, "01", since=made[1].day).rows == 2
     # A row written after the archive run chains onto the archived rows: the first dossier's own rows all left.
     with new_uow() as uow:
-        step_runner.record(uow, officials.commune, first, "note", {})
+        step_runner.record(uow, officials.commune, uow.dossiers.get(first), "note", {})
         uow.commit()
     assert verifying.verify_audit(new_uow).broken is None
     with new_uow() as uow:

@@ -168,25 +168,17 @@ class AuditRepository(Repository[AuditRow]):
         return [row for table in (AuditArchiveRow, AuditRow)
                 for row in self.session.scalars(select(table).where(table.dossier_id == dossier_id).order_by(table.id))]
 
-    def head_hash(self, dossier_id: int) -> str | None:
-        """The hash of the dossier's last row, live or (if every row was archived) archived; None before its first."""
-        for table in (AuditRow, AuditArchiveRow):
-            query = select(table.row_hash).where(table.dossier_id == dossier_id).order_by(table.id.desc()).limit(1)
-            found = self.session.scalar(query)
-            if found is not None:
-                return found
-        return None
-
     def dossiers_after(self, after: int, limit: int, province_code: str | None,
-                       since: datetime | None) -> list[int]:
-        """A page of dossier ids after `after`: all, of one province, or with a row written at or after `since`."""
-        query = select(DossierRow.id).where(DossierRow.id > after)
+                       since: datetime | None) -> list[tuple[int, str | None]]:
+        """A page of dossiers after `after` (id, the head of its chain): all, of one province, or with a row written
+        at or after `since`."""
+        query = select(DossierRow.id, DossierRow.audit_head).where(DossierRow.id > after)
         if province_code is not None:
             query = query.where(DossierRow.province_code == province_code)
         if since is not None:
             query = query.where(or_(*(select(table.id).where(table.dossier_id == DossierRow.id, table.at >= since)
                                       .exists() for table in (AuditRow, AuditArchiveRow))))
-        return list(self.session.scalars(query.order_by(DossierRow.id).limit(limit)))
+        return [tuple(row) for row in self.session.execute(query.order_by(DossierRow.id).limit(limit))]
 
     def chains_of(self, dossier_ids: Sequence[int]):
         """The rows of these dossiers, archived and live, by dossier then id: Core rows with every column."""

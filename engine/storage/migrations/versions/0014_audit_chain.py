@@ -1,5 +1,5 @@
 """The audit becomes tamper-evident: each dossier's rows form a hash chain (previous_hash, row_hash; the rows
-written before are chained here, in id order per dossier), an archive table takes old rows, daily anchors per
+written before are chained here, in id order per dossier, and each dossier keeps its chain's head), an archive table takes old rows, daily anchors per
 province record the chains' heads. audit_log still refuses updates, and a delete now only of a row whose copy (same id
 and hash) is in the archive; the archive and the anchors refuse both.
 
@@ -44,6 +44,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("province_code", "previous_hash", name="uq_audit_anchors_link"),
     )
     _chain_existing_rows()
+    op.add_column("dossiers", sa.Column("audit_head", sa.String(64), nullable=True))
+    op.execute("UPDATE dossiers SET audit_head = (SELECT a.row_hash FROM audit_log a WHERE a.dossier_id = dossiers.id "
+               "ORDER BY a.id DESC LIMIT 1)")
     if _postgres():
         for name in ("previous_hash", "row_hash"):
             op.alter_column("audit_log", name, server_default=None)
@@ -52,6 +55,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _drop_triggers()
+    op.execute("ALTER TABLE dossiers DROP COLUMN audit_head")
     op.execute("INSERT INTO audit_log SELECT * FROM audit_log_archive")
     op.drop_table("audit_anchors")
     op.drop_index("ix_audit_log_archive_at", "audit_log_archive")
