@@ -37,7 +37,7 @@ INBOX_PAGE = 100
 def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: int = INBOX_PAGE) -> InboxPage:
     """A page of the open tasks of the official's unit and role, newest first; `after` is a page's next_page."""
     cursor = _parse_cursor(after) if after else None
-    with uow:
+    with uow.reading():
         return _inbox_page(uow, official, size, cursor)
 
 
@@ -48,9 +48,9 @@ class Desk:
 
 
 def desk(official: Official, uow: UnitOfWork, after: str | None = None) -> Desk:
-    """What the inbox page shows, in one transaction: a page of open tasks and the processes the official may start."""
+    """What the inbox page shows: a page of open tasks and the processes the official may start."""
     cursor = _parse_cursor(after) if after else None
-    with uow:
+    with uow.reading():
         return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor), startable_in(uow, official))
 
 
@@ -74,7 +74,7 @@ def _parse_cursor(text: str) -> tuple[datetime, str]:
 
 def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
     """A task of the official's own unit and role, with its form and the dossier it belongs to."""
-    with uow:
+    with uow.reading():
         return _task_view(uow, _own_task(uow, task_id, official))[0]
 
 

@@ -8,7 +8,7 @@ from engine.storage.unit_of_work import UnitOfWork
 
 def get_dossier(dossier_id: int, official: Official, uow: UnitOfWork) -> DossierView:
     """A dossier the official's unit may see (its branch, commune, province, or the ministry)."""
-    with uow:
+    with uow.reading():
         dossier = uow.dossiers.visible(official, dossier_id)
         if dossier is None:
             raise DossierNotFound(dossier_id)

@@ -71,7 +71,7 @@ def sign_in(username: str, password: str, uow: UnitOfWork) -> Session | None:
 
 def signed_in(secret: str, uow: UnitOfWork) -> Official | None:
     """The official of a live session (not signed out, not ended by a password change, account enabled)."""
-    with uow:
+    with uow.reading():
         user = uow.users.signed_in(secret_hash(secret))
         return _official(user) if user else None
 

@@ -83,7 +83,7 @@ def verify_token(presented: str, accepted: tuple[str, ...], uow: UnitOfWork) -> 
     token_id, secret = _parts(presented)
     if token_id is None:
         return None
-    with uow:
+    with uow.reading():
         found = uow.tokens.with_owner(token_id)
         if found is None:
             return None

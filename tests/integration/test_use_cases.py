@@ -106,6 +106,24 @@ def test_a_failure_half_way_rolls_everything_back(new_uow, officials, monkeypatc
     assert snapshot(new_uow) == before
 
 
+@pytest.mark.postgres
+def test_a_reading_use_case_sends_no_begin_and_hands_its_connection_back_transactional(new_uow, officials):
+    """A reading unit of work's statements each stand alone on PostgreSQL (the server's transaction starts with the
+    statement, not before the one earlier); a writing one still runs in one transaction, and the connection a reading
+    one used is transactional again once back in the pool."""
+    def second_statement_shares_a_transaction(uow) -> bool:
+        uow.tasks.count_open_for(officials.commune)
+        return not uow.session.execute(text("SELECT now() = statement_timestamp()")).scalar()
+
+    with new_uow().reading() as uow:
+        assert not second_statement_shares_a_transaction(uow)
+        connection = uow.session.connection().connection.dbapi_connection
+        assert connection.autocommit
+    assert not connection.autocommit
+    with new_uow() as uow:
+        assert second_statement_shares_a_transaction(uow)
+
+
 def test_bad_start_data_is_refused(new_uow, officials):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as caught:
