@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "bench-" + secrets.token_urlsafe(12)
 LISTS = itertools.count()
 RUN = secrets.token_hex(3)  # names new in this run, when the database is reused
-KINDS = ("open", "inbox", "propose", "verify", "approve")
+KINDS = ("open", "inbox", "propose", "verify", "approve", "wrong token")
 
 
 class Client:
@@ -158,24 +158,44 @@ def accounts_for(url: str, branches: list[str]) -> list[tuple[Official, ...]]:
     return cast
 
 
-def run_clients(port: int, cast, kind: str, seconds: float) -> tuple[float, int, dict]:
+def token_of(official: Official) -> str:
+    factory = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
+    return tokens.create_token(official, "bench", ["read", "act"], 1, UnitOfWork(factory)).secret
+
+
+def run_clients(port: int, cast, kind: str, seconds: float, burst: int = 0) -> tuple[float, int, dict]:
+    """Each official of `cast` walking dossiers for `seconds`; with `burst` more clients meanwhile sending the inbox
+    request with a wrong token (a real token's id, a wrong secret: the server looks it up and compares)."""
     latencies = defaultdict(list)
     people = []
     for officials in cast:
         if kind == "token":
-            factory = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
-            people.append(tuple(Client(port, {"Authorization": "Bearer " + tokens.create_token(
-                official, "bench", ["read", "act"], 1, UnitOfWork(factory)).secret}, latencies, official.unit_code)
-                for official in officials))
+            people.append(tuple(Client(port, {"Authorization": "Bearer " + token_of(official)}, latencies,
+                                       official.unit_code) for official in officials))
         else:
             people.append(tuple(signed_in(port, official, latencies) for official in officials))
     # Each worker builds its specs, forms and tables on its first requests: a few dossiers first, not measured.
     in_parallel(people, lambda p: walk(p, time.perf_counter() + 60, 3))
     latencies.clear()
     counts, until = [], time.perf_counter() + seconds
+    wrong = token_of(cast[0][0]).rsplit("_", 1)[0] + "_" + secrets.token_urlsafe(32)
+    intruders = [Client(port, {"Authorization": f"Bearer {wrong}"}, latencies, "") for _ in range(burst)]
     started = time.perf_counter()
-    in_parallel(people, lambda p: counts.append(walk(p, until)))
+    in_parallel(people + intruders, lambda p: counts.append(walk(p, until) if isinstance(p, tuple)
+                                                            else refused(p, until)))
     return time.perf_counter() - started, sum(counts), latencies
+
+
+def refused(client: Client, until: float) -> int:
+    """Wrong-token requests until the deadline, each of which must be a 401; returns 0 (no completions)."""
+    while time.perf_counter() < until:
+        started = time.perf_counter()
+        answer = client.raw("GET", "/api/tasks")
+        answer.read()
+        client.latencies["wrong token"].append((time.perf_counter() - started) * 1000)
+        if answer.status != 401:
+            raise RuntimeError(f"a wrong token got {answer.status}")
+    return 0
 
 
 def in_parallel(people: list, work) -> None:
@@ -241,6 +261,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--kind", choices=["token", "session", "both"], default="both")
+    parser.add_argument("--burst", type=int, default=8, metavar="CLIENTS",
+                        help="then token clients again beside this many sending wrong tokens (0: not)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--port", type=int, default=8391)
@@ -257,6 +279,9 @@ def main() -> None:
         for kind in ("token", "session") if args.kind == "both" else (args.kind,):
             elapsed, completions, latencies = run_clients(args.port, cast, kind, args.seconds)
             report(kind, elapsed, completions, latencies, bare_rate(url))
+        if args.burst and args.kind != "session":
+            elapsed, completions, latencies = run_clients(args.port, cast, "token", args.seconds, args.burst)
+            report(f"token (beside {args.burst} wrong-token)", elapsed, completions, latencies, bare_rate(url))
     finally:
         server.terminate()
         server.wait()
