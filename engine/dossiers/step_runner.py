@@ -2,7 +2,6 @@
 a newer version), run it on, bring its rows in line (tasks opened and closed, services the diagram called, status,
 stored state, trail) and write its history. Every use case that moves a dossier calls this module, in the caller's
 transaction; nothing else runs a workflow, serializes one or writes an audit row (tests/unit/test_layout.py)."""
-import json
 from collections.abc import Callable
 from functools import partial
 
@@ -11,7 +10,7 @@ from engine.dossiers import forms
 from engine.dossiers.service_call import ServiceCall
 from engine.dossiers.services import SERVICES
 from engine.dossiers.stored_state import UPGRADE_COMMAND
-from engine.dossiers.workflows import decisions_for, definition, facts, tables_in_force, version_key
+from engine.dossiers.workflows import decisions_for, definition, facts, step_form, tables_in_force
 from engine.errors import TaskAlreadyDone, WorkflowFailed
 from engine.model import (MINISTRY_CODE, ROLE_LABELS, SYSTEM, DossierStatus, Official, ReportKind, Role, TaskStatus,
                           UnitLevel, role_for_step)
@@ -63,7 +62,8 @@ def complete(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
         # Lists stay out of the workflow: Spiff merges lists, so a shortened candidate list would come back.
         instance.complete(task.id, {k: v for k, v in values.items() if not isinstance(v, (list, dict))})
         task.status, task.completed_at, task.completed_by = TaskStatus.COMPLETED, uow.clock.now(), by.username
-        return _without_personal(version, task, values)
+        # The audit keeps what the step's form marks personal only as a reference to the dossier's data.
+        return forms.without_personal(step_form(version, task.form).schema, values)
 
     return _advance(uow, by, dossier, version, "complete", act, task)
 
@@ -115,20 +115,6 @@ def record(uow: UnitOfWork, by: Official, dossier: DossierRow, action: str, payl
                    previous_hash=dossier.audit_head or chain.GENESIS)
     row.row_hash = dossier.audit_head = chain.row_hash(row, row.previous_hash)
     uow.audit.add(row)
-
-
-def _without_personal(version: ProcessVersionRow, task: HumanTaskRow, values: dict) -> dict:
-    """The completed values as the audit keeps them: the fields the step's form marks personal only referenced."""
-    if task.form is None:
-        return values
-    key = (version_key(version), task.form)
-    if key not in _SCHEMAS:
-        _SCHEMAS[key] = json.loads(version.files[task.form])
-    return forms.without_personal(_SCHEMAS[key], values)
-
-
-# Form schemas by version and name, parsed once: reading the personal fields must not cost a parse per completion.
-_SCHEMAS: dict[tuple[str, str], dict] = {}
 
 
 def _advance(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVersionRow, action: str,

@@ -10,7 +10,7 @@ from engine.dossiers.forms import Field
 from engine.dossiers.starting import startable_in
 from engine.dossiers.submission_checks import check_submission
 from engine.dossiers.viewing import dossier_view, open_task
-from engine.dossiers.workflows import definition, version_key
+from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import DossierStatus, Official, OpenTask, ProcessInfo, TaskStatus, TaskView
 from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow
@@ -81,7 +81,7 @@ def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
 def _task_view(uow: UnitOfWork, task: HumanTaskRow) -> tuple[TaskView, forms.Form]:
     dossier = uow.dossiers.get(task.dossier_id)
     version = uow.processes.get(dossier.process_version_id)
-    form = _step_form(version, task.form)
+    form = step_form(version, task.form)
     step = definition(version).steps()[task.bpmn_id]
     view = TaskView(task=open_task(task, dossier.title, version.process_id), status=task.status,
                     documentation=step.documentation, form_title=form.title or task.name,
@@ -137,7 +137,7 @@ def _locked_open_task(uow: UnitOfWork, task_id: str,
 
 def _complete(uow: UnitOfWork, official: Official, task: HumanTaskRow, dossier: DossierRow,
               version: ProcessVersionRow, submitted: dict, uploads: dict[str, list[Upload]]) -> Completed:
-    form = _step_form(version, task.form)
+    form = step_form(version, task.form)
     values = form.validate(attachments.with_files(uow, dossier, form, submitted, uploads, official))
     values = {**values, **check_submission(uow, dossier, version, task.bpmn_id, values)}
     opened = step_runner.complete(uow, official, dossier, version, task, values)
@@ -167,19 +167,6 @@ def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWor
         return ListImport(view, {field.name: spreadsheets.read_list(content, field, form)}, {})
     except InvalidInput as error:
         return ListImport(view, view.values, error.errors)
-
-
-_FORMS: dict[tuple[str, str], forms.Form] = {}
-
-
-def _step_form(version: ProcessVersionRow, name: str | None) -> forms.Form:
-    """A step's form, loaded once per version (a step without one submits nothing)."""
-    if name is None:
-        return forms.EMPTY
-    key = (version_key(version), name)
-    if key not in _FORMS:
-        _FORMS[key] = forms.Form(forms.load_schema(name, version.files[name]))
-    return _FORMS[key]
 
 
 def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:

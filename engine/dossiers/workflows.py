@@ -1,6 +1,7 @@
-"""What a dossier runs with: its version's workflow definition, the decision tables pinned on it when it started,
-and the facts a table may ask besides the dossier's data."""
+"""What a dossier runs with: its version's workflow definition and step forms, the decision tables pinned on it when
+it started, and the facts a table may ask besides the dossier's data."""
 from engine.clock import today_in_vietnam
+from engine.dossiers import forms
 from engine.errors import Conflict
 from engine.storage.tables import DossierRow, ProcessVersionRow
 from engine.storage.unit_of_work import UnitOfWork
@@ -15,6 +16,19 @@ def version_key(version: ProcessVersionRow) -> str:
 
 def definition(version: ProcessVersionRow) -> running.Definition:
     return running.Definition(version_key(version), lambda: version.spec)
+
+
+_FORMS: dict[tuple[str, str], forms.Form] = {}
+
+
+def step_form(version: ProcessVersionRow, name: str | None) -> forms.Form:
+    """A step's form, loaded once per version (a step without one submits nothing)."""
+    if name is None:
+        return forms.EMPTY
+    key = (version_key(version), name)
+    if key not in _FORMS:
+        _FORMS[key] = forms.Form(forms.load_schema(name, version.files[name]))
+    return _FORMS[key]
 
 
 def decisions_for(uow: UnitOfWork, dossier: DossierRow) -> running.Decisions:
