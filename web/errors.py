@@ -27,29 +27,30 @@ def init_app(app) -> None:
 
     @app.errorhandler(TooManyRequests)
     def too_many(error: TooManyRequests):
-        """Throttled: the reason and when to try again, JSON for programs, the error page for people."""
-        if request.path.startswith(("/api/", "/engine-rest/")):
-            return jsonify({"error": error.description}), 429
-        return render_template("error.html", message=error.description, code=429), 429
+        """Throttled: the reason and when to try again."""
+        return _refused(error.description, 429)
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(error: RequestEntityTooLarge):
         """A body past a limit, naming which: Werkzeug's own refusal says neither the limit nor the part."""
-        message = error.description
-        if message == RequestEntityTooLarge.description:
-            message = _which_limit()
-        if request.path.startswith(("/api/", "/engine-rest/")):
-            return jsonify({"error": message}), 413
-        return render_template("error.html", message=message, code=413), 413
+        werkzeugs = error.description == RequestEntityTooLarge.description
+        return _refused(_which_limit() if werkzeugs else error.description, 413)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        """Any other HTTP refusal (a body past its limit, a path that names nothing, a method not allowed): JSON
+        """Any other HTTP refusal (a path that names nothing, a method not allowed): JSON
         with its reason under /api, as the API's description says; the default page elsewhere."""
         if request.path.startswith("/api/"):
             headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]  # e.g. Allow
             return jsonify({"error": error.description}), error.code, headers
         return error
+
+
+def _refused(message: str, code: int):
+    """A refusal as its reader needs it: JSON for programs (/api, /engine-rest), the error page for people."""
+    if request.path.startswith(("/api/", "/engine-rest/")):
+        return jsonify({"error": message}), code
+    return render_template("error.html", message=message, code=code), code
 
 
 def _which_limit() -> str:
