@@ -8,6 +8,7 @@ CSRF header); each kind is reported apart, beside SpiffWorkflow running the same
     python bench/http_api.py --clients 4 --kind token --workers 2 --threads 4
 """
 import argparse
+import functools
 import http.client
 import itertools
 import json
@@ -158,8 +159,14 @@ def accounts_for(url: str, branches: list[str]) -> list[tuple[Official, ...]]:
     return cast
 
 
+@functools.cache
+def _factory(url: str):
+    return make_session_factory(make_engine(url))
+
+
 def token_of(official: Official) -> str:
-    factory = make_session_factory(make_engine(os.environ["DATABASE_URL"]))
+    """A new read-and-act token of the official's (one engine for them all)."""
+    factory = _factory(os.environ["DATABASE_URL"])
     return tokens.create_token(official, "bench", ["read", "act"], 1, UnitOfWork(factory)).secret
 
 
