@@ -43,7 +43,6 @@ def start(uow: UnitOfWork, by: Official, version: ProcessVersionRow, proposer: U
         province_code=proposer.province_code or proposer.code, data=values, state=b"", state_version=0,
         decision_tables=tables_in_force(uow, version, values["title"], proposer.province_code),
         created_by=by.username, created_at=now, updated_at=now)
-    uow.dossiers.add(dossier)
     variables = {"year": dossier.year, "title": dossier.title, "province": dossier.province_code,
                  "commune": dossier.commune_code, "branch": dossier.branch_code, **(context or {})}
     instance = running.Instance.start(definition(version), variables, decisions_for(uow, dossier), facts(uow), now)
@@ -141,18 +140,10 @@ def _load(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow) -> r
 
 def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
             already_open: set[str]) -> list[HumanTaskRow]:
-    """Bring the dossier's rows in line with its workflow (new open tasks, services, status, stored state);
-    return the tasks that opened. `already_open` are the task ids that had open rows before this step."""
+    """Bring the dossier's rows in line with its workflow (status, stored state, new open tasks, services); return
+    the tasks that opened. `already_open` are the task ids that had open rows before this step. A new dossier is
+    inserted here, with its state: one INSERT, not an INSERT and an UPDATE."""
     now = uow.clock.now()
-    open_steps = instance.open_steps()
-    for gone in already_open - {step.task_id for step in open_steps}:
-        row = uow.tasks.get(gone)
-        if row.status == TaskStatus.OPEN:
-            row.status = TaskStatus.CANCELLED
-    opened = [_task_row(dossier, open_step, now) for open_step in open_steps if open_step.task_id not in already_open]
-    uow.tasks.add_all(opened)
-    for service, params in instance.requested_services:
-        _call(uow, dossier, service, params)
     if instance.finished:
         # A report ends when its last step is done; only a recognition is recognised or rejected.
         recognition = dossier.title not in set(ReportKind)
@@ -163,6 +154,19 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
     dossier.state = instance.dump()
     dossier.state_version = serializing.STATE_VERSION
     dossier.updated_at = now
+    if dossier.id is None:
+        uow.dossiers.add(dossier)
+    open_steps = instance.open_steps()
+    for gone in already_open - {step.task_id for step in open_steps}:
+        row = uow.tasks.get(gone)
+        if row.status == TaskStatus.OPEN:
+            row.status = TaskStatus.CANCELLED
+    opened = [_task_row(dossier, open_step, now) for open_step in open_steps if open_step.task_id not in already_open]
+    uow.tasks.add_all(opened)
+    # The dossier's row is written once, at commit: a service's queries must not flush it half-way.
+    with uow.session.no_autoflush:
+        for service, params in instance.requested_services:
+            _call(uow, dossier, service, params)
     return opened
 
 

@@ -84,19 +84,18 @@ def verify_token(presented: str, accepted: tuple[str, ...], uow: UnitOfWork) -> 
     if token_id is None:
         return None
     with uow.reading():
-        found = uow.tokens.with_owner(token_id)
-        if found is None:
+        token = uow.tokens.credentials(token_id)
+        if token is None:
             return None
-        token, user = found
         now = uow.clock.now()
-        alive = token.revoked_at is None and token.expires_at > now and user.disabled_at is None
+        alive = token.revoked_at is None and token.expires_at > now and token.disabled_at is None
         in_scope = bool(set(accepted) & set(token.scopes.split()))
         if not (hmac.compare_digest(token.secret_hash, secret_hash(secret)) and alive and in_scope):
             return None
         if token.last_used_at is None or now - token.last_used_at > LAST_USE_EVERY:
-            token.last_used_at = now
+            uow.tokens.touch(token_id, now)
             uow.commit()
-        return Official(user.username, Role(user.role), user.unit_code)
+        return Official(token.username, Role(token.role), token.unit_code)
 
 
 def _check_request(name: str, scopes: list[str], days: int) -> None:

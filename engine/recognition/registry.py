@@ -40,13 +40,13 @@ def record_titles(call: ServiceCall) -> None:
         raise WorkflowFailed(f"Cấp quyết định '{params['deciding_level']}' không hợp lệ (province hoặc commune).")
     decision = _recognition_decision(uow, dossier, deciding_unit, data)
     valid_until = date(dossier.year + VALIDITY_YEARS[dossier.title], 12, 31)
-    uow.titles.add_all([
-        TitleRow(title=dossier.title, subject_name=subject.name, subject_key=subject.key, score=subject.score,
-                 level=subject.level, year=dossier.year, branch_code=dossier.branch_code,
-                 commune_code=dossier.commune_code, province_code=dossier.province_code, deciding_unit=deciding_unit,
-                 dossier_id=dossier.id, decision_id=decision.id, decision_number=decision.number,
-                 decision_date=decision.decided_on, signer=f"{decision.signer_name}, {decision.signer_office}",
-                 valid_until=valid_until, recorded_at=uow.clock.now())
+    uow.titles.insert_all([
+        dict(title=dossier.title, subject_name=subject.name, subject_key=subject.key, score=subject.score,
+             level=subject.level, year=dossier.year, branch_code=dossier.branch_code,
+             commune_code=dossier.commune_code, province_code=dossier.province_code, deciding_unit=deciding_unit,
+             dossier_id=dossier.id, decision_id=decision.id, decision_number=decision.number,
+             decision_date=decision.decided_on, signer=f"{decision.signer_name}, {decision.signer_office}",
+             valid_until=valid_until, recorded_at=uow.clock.now())
         for subject in subjects])
 
 

@@ -107,11 +107,15 @@ class TaskRepository(Repository[HumanTaskRow]):
         return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
                 HumanTaskRow.role == official.role)
 
-    def inbox_for(self, official: Official, limit: int,
-                  before: tuple[datetime, str] | None = None) -> list[tuple[HumanTaskRow, str, str]]:
+    def inbox_for(self, official: Official, limit: int, before: tuple[datetime, str] | None = None
+                  ) -> tuple[list[tuple[HumanTaskRow, str, str]], int | None]:
         """A page of the official's open tasks with their dossier's title and process, newest first, after the
-        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded."""
-        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id)
+        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded. With it, on
+        the first page, how many open tasks the official has in all (a window over the same rows: no second
+        query); None on a later page, whose rows are only those after the cursor."""
+        counted = before is None
+        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id,
+                        *([func.count().over()] if counted else []))
                  .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
                  .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
                  .where(*self._open_for(official)))
@@ -120,7 +124,10 @@ class TaskRepository(Repository[HumanTaskRow]):
             query = query.where(or_(HumanTaskRow.created_at < moment,
                                     and_(HumanTaskRow.created_at == moment, HumanTaskRow.id > task_id)))
         query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
-        return [tuple(row) for row in self.session.execute(query)]
+        rows = self.session.execute(query).all()
+        if not counted:
+            return [tuple(row) for row in rows], None
+        return [tuple(row[:3]) for row in rows], rows[0][3] if rows else 0
 
     def count_open_for(self, official: Official) -> int:
         return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))

@@ -1,7 +1,7 @@
 """Queries on units and accounts."""
 
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 
 from engine.model import UnitLevel
 from engine.storage.repositories.base import Repository
@@ -58,8 +58,25 @@ class UserRepository(Repository[UserRow]):
         return list(self.session.scalars(query.order_by(UserRow.username).limit(limit)))
 
 
+# A program's every request reads its token: the statement is built once, and reads only what the check needs
+# (no ORM objects to build, no password hash fetched).
+_CREDENTIALS = (select(ApiTokenRow.scopes, ApiTokenRow.secret_hash, ApiTokenRow.expires_at, ApiTokenRow.revoked_at,
+                       ApiTokenRow.last_used_at, UserRow.username, UserRow.role, UserRow.unit_code,
+                       UserRow.disabled_at)
+                .join(UserRow, UserRow.id == ApiTokenRow.user_id).where(ApiTokenRow.id == bindparam("token_id")))
+_TOUCH = update(ApiTokenRow).where(ApiTokenRow.id == bindparam("token_id")).values(last_used_at=bindparam("at"))
+
+
 class TokenRepository(Repository[ApiTokenRow]):
     row = ApiTokenRow
+
+    def credentials(self, token_id: int) -> Row | None:
+        """What checking a token needs: its scopes, secret's hash, expiry, revocation and last use, and its owner's
+        username, role, unit and whether the account is disabled."""
+        return self.session.execute(_CREDENTIALS, {"token_id": token_id}).first()
+
+    def touch(self, token_id: int, at) -> None:
+        self.session.execute(_TOUCH, {"token_id": token_id, "at": at})
 
     def with_owner(self, token_id: int) -> tuple[ApiTokenRow, UserRow] | None:
         found = self.session.execute(select(ApiTokenRow, UserRow).join(UserRow, UserRow.id == ApiTokenRow.user_id)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -32,6 +32,12 @@ class RecognitionDecisionRepository(Repository[RecognitionDecisionRow]):
 
 class TitleRepository(Repository[TitleRow]):
     row = TitleRow
+
+    def insert_all(self, titles: list[dict]) -> None:
+        """Insert titles given as column values, in one batch of one short statement (no ids read back: nothing
+        needs them in the transaction that records them)."""
+        if titles:
+            self.session.execute(insert(TitleRow), titles)
 
     def _custom_plans(self) -> None:
         """PostgreSQL plans the rest of this transaction's statements for their own values: a generic plan of a
