@@ -4,7 +4,9 @@
     python bench/throughput.py -n 2000 --database-url sqlite:////tmp/bench.sqlite
     python bench/throughput.py -n 20000 --process citizen       # learning citizens, each with a 20 KB evidence file
 
-No web layer: each step is one use case in its own transaction, as a request would run it.
+No web layer: each step is one use case in its own transaction, as a request would run it. Then, on the database the
+run filled, where a use-case completion's time goes (`--profile` dossiers walked under the profiler, as
+bench/http_api.py does over HTTP).
 """
 import argparse
 import multiprocessing
@@ -18,6 +20,7 @@ from sqlalchemy import create_engine, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import request_profile  # noqa: E402
 from engine.designing import deployments  # noqa: E402
 from engine.dossiers import starting, tasks  # noqa: E402
 from engine.dossiers.attachments import Upload  # noqa: E402
@@ -209,6 +212,8 @@ def main() -> None:
     parser.add_argument("--inbox-samples", type=int, default=1000)
     parser.add_argument("--database-url", default=f"{PG_SERVER}/lm_bench")
     parser.add_argument("--reuse", action="store_true", help="measure the inbox and sizes of an existing database")
+    parser.add_argument("--profile", type=int, default=100, metavar="DOSSIERS",
+                        help="then walk this many candidate-list dossiers to the end under the profiler (0: not)")
     args = parser.parse_args()
     if args.reuse:
         report_sizes(args, existing_branches(args.database_url))
@@ -234,6 +239,28 @@ def main() -> None:
     print(f"dossiers completed end to end per second: {finished / elapsed:.1f}")
 
     report_sizes(args, branches)
+    if args.profile:
+        profile_use_cases(url, branches, args.profile, args.candidates)
+
+
+def profile_use_cases(url: str, branches: list[str], dossiers: int, candidates: int) -> None:
+    """Where a use-case completion's time goes: dossiers walked start to approval in this process, one transaction
+    per use case, under the profiler (starts included, counted per completion as over HTTP)."""
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    people = officials_for(branches[0], factory)
+    households = [{"name": f"Hộ hồ sơ đo {k}", "score": 70 + k % 30} for k in range(candidates)]
+
+    def walk(count: int, first: int) -> int:
+        return sum(run_dossier(lambda: UnitOfWork(factory), people, "finish",
+                               [{**h, "name": f"{h['name']} - {first + i}"} for h in households])
+                   for i in range(count))
+
+    walk(3, 0)  # warm: specs, forms and tables built once per process
+    seconds, counts, completions = request_profile.profile(lambda: walk(dossiers, 3), engine)
+    request_profile.print_profile("where a use case's time goes (start, propose, verify, approve; counted per "
+                                  "completion)", seconds, counts, completions)
+    engine.dispose()
 
 
 def existing_branches(url: str) -> list[str]:
