@@ -33,6 +33,8 @@ def create_app(config=None) -> Flask:
         (description if isinstance(blueprint, openapi.Blueprint) else app).register_blueprint(blueprint)
     for blueprint in CSRF_EXEMPT:
         extensions.csrf.exempt(blueprint)
+        # Only signing in is throttled: the limiter's check of every program's request found nothing to count.
+        extensions.limiter.exempt(blueprint)
     errors.init_app(app)
     cli.init_app(app)
     templating.init_app(app)

@@ -47,7 +47,7 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        self.session.rollback()
+        # Closing rolls back whatever was not committed and hands the connection back, in one pass.
         self.session.close()
 
     def commit(self) -> None:
