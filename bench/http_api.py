@@ -170,9 +170,31 @@ def token_of(official: Official) -> str:
     return tokens.create_token(official, "bench", ["read", "act"], 1, UnitOfWork(factory)).secret
 
 
-def run_clients(port: int, cast, kind: str, seconds: float, burst: int = 0) -> tuple[float, int, dict]:
+def cpu_seconds(server: int) -> dict[str, float]:
+    """CPU time (user + system) used so far by the server (gunicorn and its workers), PostgreSQL's processes and
+    this client process (Linux's /proc): what a completion costs each, whatever the machine's speed at the time."""
+    tick, used = os.sysconf("SC_CLK_TCK"), defaultdict(float)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name = (entry / "comm").read_text().strip()
+        except (OSError, IndexError):
+            continue  # not a process, or one that has just ended
+        pid, parent = int(entry.name), int(fields[1])
+        group = ("server" if server in (pid, parent) else "PostgreSQL" if name == "postgres"
+                 else "client" if pid == os.getpid() else None)
+        if group:
+            used[group] += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def run_clients(server: int, port: int, cast, kind: str, seconds: float, burst: int = 0) -> tuple[float, int, dict,
+                                                                                                dict]:
     """Each official of `cast` walking dossiers for `seconds`; with `burst` more clients meanwhile sending the inbox
-    request with a wrong token (a real token's id, a wrong secret: the server looks it up and compares)."""
+    request with a wrong token (a real token's id, a wrong secret: the server looks it up and compares). Returns the
+    time, the completions, the latencies and the CPU seconds each group of processes used meanwhile."""
     latencies = defaultdict(list)
     people = []
     for officials in cast:
@@ -187,10 +209,11 @@ def run_clients(port: int, cast, kind: str, seconds: float, burst: int = 0) -> t
     counts, until = [], time.perf_counter() + seconds
     wrong = token_of(cast[0][0]).rsplit("_", 1)[0] + "_" + secrets.token_urlsafe(32)
     intruders = [Client(port, {"Authorization": f"Bearer {wrong}"}, latencies, "") for _ in range(burst)]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), cpu_seconds(server)
     in_parallel(people + intruders, lambda p: counts.append(walk(p, until) if isinstance(p, tuple)
                                                             else refused(p, until)))
-    return time.perf_counter() - started, sum(counts), latencies
+    cpu = {group: spent - cpu_before.get(group, 0.0) for group, spent in cpu_seconds(server).items()}
+    return time.perf_counter() - started, sum(counts), latencies, cpu
 
 
 def refused(client: Client, until: float) -> int:
@@ -252,10 +275,14 @@ def serve(url: str, workers: int, threads: int, port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start")
 
 
-def report(kind: str, elapsed: float, completions: int, latencies: dict, bare: float) -> None:
+def report(kind: str, elapsed: float, completions: int, latencies: dict, cpu: dict, bare: float) -> None:
     rate = max(completions, 1) / elapsed
     print(f"\n{kind} clients: {completions} task completions in {elapsed:.1f} s = {rate:.1f} completions/s "
           f"(SpiffWorkflow in memory: {bare:.0f}/s, {bare / rate:.0f}× faster)")
+    busy = sum(cpu.values()) / elapsed
+    print("  CPU per completion: " + ", ".join(f"{group} {spent / max(completions, 1) * 1000:.1f} ms"
+                                               for group, spent in sorted(cpu.items(), key=lambda item: -item[1]))
+          + f"; {busy:.2f} of the machine's {os.cpu_count()} cores busy with them")
     print(f"  {'request':<9} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for name in KINDS:
         if latencies[name]:
@@ -284,11 +311,10 @@ def main() -> None:
     server = serve(url, args.workers, args.threads, args.port)
     try:
         for kind in ("token", "session") if args.kind == "both" else (args.kind,):
-            elapsed, completions, latencies = run_clients(args.port, cast, kind, args.seconds)
-            report(kind, elapsed, completions, latencies, bare_rate(url))
+            report(kind, *run_clients(server.pid, args.port, cast, kind, args.seconds), bare_rate(url))
         if args.burst and args.kind != "session":
-            elapsed, completions, latencies = run_clients(args.port, cast, "token", args.seconds, args.burst)
-            report(f"token (beside {args.burst} wrong-token)", elapsed, completions, latencies, bare_rate(url))
+            report(f"token (beside {args.burst} wrong-token)",
+                   *run_clients(server.pid, args.port, cast, "token", args.seconds, args.burst), bare_rate(url))
     finally:
         server.terminate()
         server.wait()

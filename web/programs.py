@@ -1,12 +1,12 @@
 """One authenticator for programs, shared by /api (scripts) and /engine-rest (Camunda Modeler): a scoped token sent as
-`Authorization: Bearer …`, checked without any slow hash; HTTP Basic only where a blueprint still takes it (older
-Camunda Modeler setups). No answer ever challenges for Basic, so no browser caches an official's password for this
-site and replays it for a page on another origin. Each blueprint only says how its refusal reads."""
+`Authorization: Bearer …`, checked without any slow hash. A password is checked only at sign-in: HTTP Basic is taken
+nowhere (a slow hash per request would be a lever for load and for guessing past the sign-in throttle), and no answer
+challenges for it, so no browser caches an official's password for this site and replays it for a page on another
+origin. Each blueprint only says how its refusal reads."""
 from collections.abc import Callable
 
 from flask import Response, g, jsonify, request
 
-from engine.organisation.accounts import authenticate
 from engine.organisation.tokens import verify_token
 from web.engine_access import uow
 
@@ -21,18 +21,15 @@ def sends_credentials() -> bool:
     return request.authorization is not None
 
 
-def sign_in(scopes: tuple[str, ...], refusal: Refusal, basic: bool = False) -> Response | None:
-    """Check the request's token (one of `scopes`), or its Basic credentials where `basic` allows them, once, and
-    set g.official; None when they are right, else a 401 with the blueprint's `refusal` body."""
+def sign_in(scopes: tuple[str, ...], refusal: Refusal) -> Response | None:
+    """Check the request's token (one of `scopes`) once and set g.official; None when it is right, else a 401 with
+    the blueprint's `refusal` body."""
     credentials = request.authorization
-    if credentials.type == "bearer" and credentials.token:
-        g.official = verify_token(credentials.token, scopes, uow())
-    elif credentials.type == "basic" and basic:
-        g.official = authenticate(credentials.username or "", credentials.password or "", uow())
-    else:
+    if credentials.type != "bearer" or not credentials.token:
         g.official = None
-        return unauthorised(refusal("Gửi mã truy cập: Authorization: Bearer <mã>"
-                                    + (" (hoặc HTTP Basic)." if basic else "; HTTP Basic không còn dùng ở đây.")))
+        return unauthorised(refusal("Gửi mã truy cập: Authorization: Bearer <mã>; HTTP Basic không còn dùng ở đây "
+                                    "(tạo mã ở trang Mã truy cập)."))
+    g.official = verify_token(credentials.token, scopes, uow())
     return None if g.official is not None else unauthorised(refusal(REFUSED))
 
 

@@ -44,13 +44,6 @@ def create_user(username: str, password: str, role: str, unit_code: str | None, 
     return Official(username, role, unit_code)
 
 
-def authenticate(username: str, password: str, uow: UnitOfWork) -> Official | None:
-    """The official if the password matches an enabled account, else None (the same answer for an unknown user)."""
-    with uow:
-        user = _checked(uow, username, password)
-        return _official(user) if user else None
-
-
 @dataclass(frozen=True)
 class Session:
     official: Official

@@ -4,7 +4,7 @@ import threading
 from engine.designing import deployments
 from engine.dossiers import starting, timers, viewing
 from engine.model import Official, Role
-from engine.organisation.accounts import authenticate
+from engine.organisation.accounts import sign_in
 from tests.support.builders import due_at
 from tests.support.diagrams import deadline_diagram
 from web import embedded
@@ -24,7 +24,7 @@ def test_add_branch_prints_its_code_and_users_can_be_created(runner, new_uow):
     created = runner.invoke(args=["users", "create", "--username", "dong", "--role", "branch", "--unit", "00070-01"],
                             input="hoa-sen-mua-thu\nhoa-sen-mua-thu\n")
     assert created.exit_code == 0, created.output
-    assert authenticate("dong", "hoa-sen-mua-thu", new_uow()).unit_code == "00070-01"
+    assert sign_in("dong", "hoa-sen-mua-thu", new_uow()).official.unit_code == "00070-01"
 
 
 def test_bad_cli_input_says_what_is_wrong(runner):
@@ -48,7 +48,7 @@ def test_demo_seeds_accounts_and_a_waiting_dossier(runner, new_uow):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "xa-hoankiem" in result.output and "đang chờ xã 00070" in result.output
-    official = authenticate("xa-hoankiem", "hoctap-2026", new_uow())
+    official = sign_in("xa-hoankiem", "hoctap-2026", new_uow()).official
     from engine.dossiers.tasks import inbox
     assert [t.step for t in inbox(official, new_uow()).tasks] == ["verify"]
     assert "Đã mở kỳ báo cáo năm 2026 cho 34 tỉnh" in result.output
@@ -63,7 +63,7 @@ def test_demo_refuses_a_database_with_accounts_of_its_own(runner, officials, new
     """The demo's accounts (an administrator among them) share a published password: never in a real database."""
     refused = runner.invoke(args=["demo"])
     assert refused.exit_code != 0 and "đã có tài khoản khác" in refused.output
-    assert authenticate("quantri", "hoctap-2026", new_uow()) is None
+    assert sign_in("quantri", "hoctap-2026", new_uow()) is None
 
 
 def test_deploy_command_refuses_a_broken_file(runner, tmp_path):

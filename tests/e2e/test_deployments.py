@@ -1,13 +1,16 @@
 """Deploying from an external modeller: the designers' upload page and the Camunda-7-compatible REST endpoint that
-Camunda Modeler's Deploy button calls. Bad inputs tried: no credentials, a wrong password, an official who is not a
-designer, a page upload without its CSRF token, a file that is not XML, a diagram whose condition imports os, a file
+Camunda Modeler's Deploy button calls with a deploy token. Bad inputs tried: no credentials, a password (HTTP Basic,
+right or wrong), an official who is not a designer (no deploy token to be had), a page upload without its CSRF token, a file that is not XML, a diagram whose condition imports os, a file
 of another kind, no file at all; each stores nothing."""
 import io
 from pathlib import Path
 
+import pytest
+
 from engine.dossiers import starting, viewing
 from tests.support import BPMN
-from tests.support.builders import PROCESS, basic, csrf_token, snapshot, to_commune
+from engine.organisation import tokens
+from tests.support.builders import PASSWORD, PROCESS, basic, csrf_token, snapshot, to_commune
 from tests.support.diagrams import drawn_in_camunda_modeler, line_of
 
 MODELER_FILE = Path(__file__).parents[1] / "fixtures" / "camunda_modeler_family.bpmn"
@@ -18,69 +21,78 @@ UNSAFE = MODELER_FILE.read_bytes().replace(
     b'<bpmn:conditionExpression>__import__("os").system("id")</bpmn:conditionExpression></bpmn:sequenceFlow>')
 
 
-def modeler_deploy(client, who, files, name="hoc-tap"):
+@pytest.fixture
+def designer(officials, new_uow) -> dict:
+    """The header Camunda Modeler sends with the designer's deploy token."""
+    secret = tokens.create_token(officials.designer, "Camunda Modeler", ["deploy"], 30, new_uow()).secret
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def modeler_deploy(client, credentials, files, name="hoc-tap"):
     """What Camunda Modeler sends: the deployment's name and source, and each file as a part named after it."""
     data = {"deployment-name": name, "deployment-source": "Camunda Modeler", "deploy-changed-only": "true",
             **{file_name: (io.BytesIO(content), file_name) for file_name, content in files.items()}}
-    return client.post(CREATE, data=data, headers=basic(who), content_type="multipart/form-data")
+    return client.post(CREATE, data=data, headers=credentials, content_type="multipart/form-data")
 
 
-def test_camunda_modeler_deploys_and_a_dossier_runs_on_the_new_process(client, officials, new_uow):
-    assert client.get("/engine-rest/deployment?maxResults=0", headers=basic(officials.designer)).json == []
-    assert client.get("/engine-rest/version", headers=basic(officials.designer)).json == {"version": "7.21.0"}
-    answer = modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+def test_camunda_modeler_deploys_and_a_dossier_runs_on_the_new_process(client, officials, new_uow, designer):
+    assert client.get("/engine-rest/deployment?maxResults=0", headers=designer).json == []
+    assert client.get("/engine-rest/version", headers=designer).json == {"version": "7.21.0"}
+    answer = modeler_deploy(client, designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
     assert answer.status_code == 200, answer.json
     (definition,) = answer.json["deployedProcessDefinitions"].values()
     assert (answer.json["name"], answer.json["source"]) == ("hoc-tap", "Camunda Modeler")
     assert (definition["key"], definition["version"], definition["created"]) == ("family_from_modeler", 1, True)
-    again = modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+    again = modeler_deploy(client, designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
     assert [d["created"] for d in again.json["deployedProcessDefinitions"].values()] == [False]
 
     started = starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     assert [t.step_name for t in started.open_tasks] == ["Lập danh sách"]
-    listed = client.get("/engine-rest/deployment", headers=basic(officials.designer)).json
+    listed = client.get("/engine-rest/deployment", headers=designer).json
     assert "family_from_modeler:1" in [d["id"] for d in listed]
 
 
-def test_the_modeller_s_file_comes_back_as_drawn(client, login_as, officials, new_uow):
-    modeler_deploy(client, officials.designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
+def test_the_modeller_s_file_comes_back_as_drawn(client, login_as, officials, new_uow, designer):
+    modeler_deploy(client, designer, {MODELER_FILE.name: MODELER_FILE.read_bytes()})
     started = starting.start_dossier("family_from_modeler", officials.branch, {"year": 2026}, new_uow())
     login_as(officials.branch)
     assert client.get(f"/dossiers/{started.id}/diagram.bpmn").data == MODELER_FILE.read_bytes()
 
 
 def test_the_modeller_is_told_which_file_line_and_element_is_refused_and_nothing_is_stored(client, officials,
-                                                                                           new_uow):
+                                                                                           new_uow, designer):
     before = snapshot(new_uow)
-    refused = modeler_deploy(client, officials.designer, {"family.bpmn": UNSAFE})
+    refused = modeler_deploy(client, designer, {"family.bpmn": UNSAFE})
     assert refused.status_code == 400 and refused.json["type"] == "ParseException"
     (problem,) = refused.json["details"]["family.bpmn"]["errors"]
     assert (problem["line"], problem["mainElementId"], problem["elementIds"]) == (
         line_of(UNSAFE, '__import__("os")'), "Flow_0a3", ["Flow_0a3"])
     assert "__import__" in problem["message"]
-    broken = modeler_deploy(client, officials.designer, {"family.bpmn": b"<bpmn:definitions"})
+    broken = modeler_deploy(client, designer, {"family.bpmn": b"<bpmn:definitions"})
     assert broken.status_code == 400 and broken.json["message"].startswith("family.bpmn, dòng 1: XML không hợp lệ")
     (not_xml,) = broken.json["details"]["family.bpmn"]["errors"]
     assert (not_xml["line"], not_xml["mainElementId"], not_xml["elementIds"]) == (1, None, [])
-    other = modeler_deploy(client, officials.designer, {"family.form": b"{}"})
+    other = modeler_deploy(client, designer, {"family.form": b"{}"})
     assert other.status_code == 400 and "chỉ triển khai được tệp" in other.json["message"]
-    empty = client.post(CREATE, data={"deployment-name": "x"}, headers=basic(officials.designer),
+    empty = client.post(CREATE, data={"deployment-name": "x"}, headers=designer,
                         content_type="multipart/form-data")
     assert empty.status_code == 400 and "không có tệp nào" in empty.json["message"]
     assert snapshot(new_uow) == before
 
 
-def test_only_designers_and_administrators_deploy_through_the_rest_endpoint(client, officials, new_uow):
+def test_only_a_deploy_token_deploys_through_the_rest_endpoint_and_no_password_is_taken(client, officials, new_uow):
     before = snapshot(new_uow)
     files = {MODELER_FILE.name: MODELER_FILE.read_bytes()}
     anonymous = client.post(CREATE, data={"deployment-name": "x"}, content_type="multipart/form-data")
     # Never a Basic challenge: a browser would ask for the designer's password, cache it, and send it for any page.
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"] == 'Bearer realm="learning-models"'
-    wrong = client.post(CREATE, data={"deployment-name": "x"}, headers=basic(officials.designer, "sai-mat-khau"),
-                        content_type="multipart/form-data")
-    assert wrong.status_code == 401
-    commune = modeler_deploy(client, officials.commune, files)
-    assert commune.status_code == 403 and commune.json["type"] == "AuthorizationException"
+    # A password is checked only at sign-in (a slow hash on every request would be a brute-force and load lever).
+    for password in (PASSWORD, "sai-mat-khau"):
+        refused = modeler_deploy(client, basic(officials.designer, password), files)
+        assert refused.status_code == 401 and "HTTP Basic không còn dùng" in refused.json["message"]
+    act = tokens.create_token(officials.commune, "script", ["read", "act"], 30, new_uow()).secret
+    commune = modeler_deploy(client, {"Authorization": f"Bearer {act}"}, files)
+    assert commune.status_code == 401 and commune.json["type"] == "AuthenticationException"
     assert snapshot(new_uow) == before
 
 

@@ -2,7 +2,7 @@
 no way to change a password or disable an account). Bad inputs tried: a cookie replayed after logout, after a
 password change made in another browser, after the account was disabled; a wrong current password; a new password
 that is too short, holds the username or is a common one."""
-from engine.organisation.accounts import authenticate
+from engine.organisation.accounts import sign_in
 from tests.support.builders import PASSWORD, csrf_token
 
 
@@ -37,8 +37,8 @@ def test_changing_the_password_ends_the_other_sessions_but_not_this_one(app, cli
     assert answer.status_code == 302
     assert desk.get("/inbox").status_code == 200
     assert replayed(app, phone).status_code == 302
-    assert authenticate(officials.commune.username, "mot-mat-khau-moi-dai", new_uow()) is not None
-    assert authenticate(officials.commune.username, PASSWORD, new_uow()) is None
+    assert sign_in(officials.commune.username, "mot-mat-khau-moi-dai", new_uow()) is not None
+    assert sign_in(officials.commune.username, PASSWORD, new_uow()) is None
 
 
 def test_a_password_change_is_refused_with_what_is_wrong_and_changes_nothing(client, login_as, officials, new_uow):
@@ -52,7 +52,7 @@ def test_a_password_change_is_refused_with_what_is_wrong_and_changes_nothing(cli
         answer = client.post("/password", data={"csrf_token": token, "current_password": current,
                                                 "new_password": new})
         assert answer.status_code == 422 and why in answer.get_data(as_text=True), (new, field)
-    assert authenticate(officials.commune.username, PASSWORD, new_uow()) is not None
+    assert sign_in(officials.commune.username, PASSWORD, new_uow()) is not None
 
 
 def test_a_disabled_account_signs_in_no_more_and_its_sessions_end(app, client, runner, login_as, officials, api):

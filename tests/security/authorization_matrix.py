@@ -6,7 +6,7 @@ answer (page, JSON, every cell of an .xlsx, the text of a PDF, the headers) show
 How to read a table: one per blueprint area, a column per caller, a row per request ("METHOD rule?query").
 - Callers: `anonymous`; an official of each role signed in to the pages (their session also calls /api, sending the
   CSRF token in X-CSRFToken on writes); `token:read` and `token:act` (Chi hội tổ 1's tokens, so they act as the
-  branch); `token:deploy` (the designer's); `basic:designer` and `basic:commune` (HTTP Basic, /engine-rest only).
+  branch); `token:deploy` (the designer's); `basic:designer` and `basic:commune` (HTTP Basic with the right password: refused everywhere).
 - Whose object: a rule with an object id in its path (or `{unit}` in its query) has a row per owner: `own` (the
   caller's unit: for a task, one in the caller's own inbox), `near` (Phường Cửa Nam 00073, another commune of the
   caller's province Hà Nội) and `far` (Huế 46, another province). A caller without tasks of its own (administrator,
@@ -166,15 +166,16 @@ API = {
     "GET /api/registry/expiring?year=2027&unit={unit}": API_REGISTRY,
 }
 
-# Camunda Modeler's slice: a designer's (or administrator's) deploy token or Basic; a session is no credential here.
-ENGINE_READ = (*[401] * 9, 200, 200, 403)
+# Camunda Modeler's slice: a designer's (or administrator's) deploy token only; a session or a password (HTTP Basic,
+# a slow hash on every request) is no credential here.
+ENGINE_READ = (*[401] * 9, 200, 401, 401)
 ENGINE = {
     # request                          anonymous, 6 sessions, read, act: 401; deploy, basic:designer, basic:commune
     "OPTIONS":                         ENGINE_READ,
     "GET /engine-rest/version":        ENGINE_READ,
     "GET /engine-rest/deployment":     ENGINE_READ,
     # A deployment of no files: Camunda's InvalidRequestException.
-    "POST /engine-rest/deployment/create": (*[401] * 9, 400, 400, 403),
+    "POST /engine-rest/deployment/create": (*[401] * 9, 400, 401, 401),
 }
 
 TABLES = {"pages": (PAGE_CALLERS, PAGES), "api": (API_CALLERS, API), "engine": (ENGINE_CALLERS, ENGINE)}

@@ -2,5 +2,5 @@
 from web.views import api, designers, dossiers, engine_rest, inbox, organisation, registry, reports
 
 BLUEPRINTS = (organisation.bp, inbox.bp, dossiers.bp, registry.bp, reports.bp, designers.bp, api.bp, engine_rest.bp)
-# Programs sign in by HTTP Basic (or send the token in a header), so form CSRF does not apply.
+# Programs send a token in a header (a session sends its CSRF token in one too), so form CSRF does not apply.
 CSRF_EXEMPT = (api.bp, engine_rest.bp)

@@ -1,5 +1,5 @@
 """The slice of Camunda 7's REST API that Camunda Modeler's Deploy button uses, so a designer deploys from the
-modeller (endpoint `<this server>/engine-rest`, HTTP Basic with a designer's or an administrator's account). The
+modeller (endpoint `<this server>/engine-rest`, "Bearer token" with a designer's or an administrator's deploy token). The
 deployment is validated and versioned exactly as from the CLI or the designers' page; a refusal answers as Camunda's
 ParseException does, naming file, line and element, so the modeller shows it."""
 from flask import Blueprint, g, jsonify, request
@@ -18,11 +18,10 @@ API_VERSION = "7.21.0"
 
 @bp.before_request
 def identify():
-    """Only a designer's or an administrator's: a deploy-scoped token (the modeller's "Bearer token"), or HTTP Basic
-    for older setups."""
+    """Only a designer's or an administrator's deploy-scoped token (the modeller's "Bearer token")."""
     if not programs.sends_credentials():
         return programs.unauthorised(_refusal("Cần mã truy cập có quyền deploy (Bearer token trong Camunda Modeler)."))
-    refused = programs.sign_in(("deploy",), _refusal, basic=True)
+    refused = programs.sign_in(("deploy",), _refusal)
     if refused is None:
         deployments.check_deployer(g.official)
     return refused
