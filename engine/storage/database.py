@@ -49,8 +49,18 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 def upgrade_schema(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to an Alembic revision, the latest by default (creates every table on an empty database)."""
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade_schema(engine: Engine, revision: str) -> None:
+    """Take the schema back down to an Alembic revision, as rolling a release back does (each migration's way down
+    is tested)."""
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, move, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        move(config, revision)

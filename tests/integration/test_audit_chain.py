@@ -6,19 +6,17 @@ import unicodedata
 from datetime import date, timedelta
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import select, text
 
 from engine.auditing import anchors, archiving, chain, verifying
 from engine.dossiers import starting, step_runner, tasks, viewing
 from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
-from engine.storage.database import MIGRATIONS, make_engine, make_session_factory, upgrade_schema
+from engine.storage.database import downgrade_schema, make_engine, make_session_factory, upgrade_schema
 from engine.storage.tables import AuditAnchorRow, AuditArchiveRow, AuditRow
 from engine.storage.unit_of_work import UnitOfWork
 from tests.support.builders import only_task, to_commune
-from tests.support.databases import on_both_databases, write_past_triggers
+from tests.support.databases import database_at, on_both_databases, write_past_triggers
 
 # What JSON and the databases could each give back differently: floats, a float that is whole, an integer past a
 # double's precision, Vietnamese text composed and decomposed, nesting, null, and a key that is not a string.
@@ -203,15 +201,7 @@ BEFORE_THE_CHAIN = [
 
 @on_both_databases  # the migration's SQL on each
 def test_rows_written_before_the_chain_are_chained_by_the_migration(database_url, tmp_path, clock):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if database_url.startswith("sqlite") else database_url
-    engine = make_engine(url)
-    if not url.startswith("sqlite"):
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade_schema(engine, "0013")
-    with engine.begin() as connection:
-        for statement in BEFORE_THE_CHAIN:
-            connection.execute(text(statement))
+    _, engine = database_at(database_url, tmp_path, "0013", BEFORE_THE_CHAIN)
     upgrade_schema(engine)
     new_uow = lambda: UnitOfWork(make_session_factory(engine), clock)  # noqa: E731 - as the fixture makes them
     assert verifying.verify_audit(new_uow) == verifying.Verification(rows=8, anchors=0, broken=None)
@@ -221,11 +211,7 @@ def test_rows_written_before_the_chain_are_chained_by_the_migration(database_url
     # Down again: archived rows come back to the live table, and 0002's triggers refuse every delete.
     clock.advance(days=1)
     assert archiving.archive_audit(date(2026, 11, 21), new_uow, batch=3) == 8
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0013")
+    downgrade_schema(engine, "0013")
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM audit_log")).scalar() == 8
         with pytest.raises(Exception, match="append-only"):

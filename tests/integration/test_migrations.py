@@ -1,22 +1,12 @@
 """The schema's migration track: an existing database upgrades with its rows kept and filled in."""
 import pytest
-from alembic import command
 from alembic.autogenerate import compare_metadata
-from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, text
 
-from engine.storage.database import MIGRATIONS, make_engine, upgrade_schema
+from engine.storage.database import downgrade_schema, make_engine, upgrade_schema
 from engine.storage.tables import Base
-from tests.support.databases import on_both_databases
-
-
-def alembic_to(engine, revision, move=command.upgrade):
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        move(config, revision)
+from tests.support.databases import database_at, on_both_databases
 
 
 ROWS = [
@@ -40,16 +30,8 @@ ROWS = [
 
 def old_database(database_url, tmp_path, revision):
     """A database of its own, stopped at revision 0002 with a title in it, then brought to `revision`."""
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if database_url.startswith("sqlite") else database_url
-    engine = make_engine(url)
-    if not url.startswith("sqlite"):
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    alembic_to(engine, "0002")
-    with engine.begin() as connection:
-        for statement in ROWS:
-            connection.execute(text(statement))
-    alembic_to(engine, revision)
+    url, engine = database_at(database_url, tmp_path, "0002", ROWS)
+    upgrade_schema(engine, revision)
     return url, engine
 
 
@@ -88,7 +70,7 @@ def test_annual_figures_accepted_before_0008_become_values_and_come_back_on_down
     assert values == [("00070", "recognised_clan", 2), ("00070", "recognised_family", 120),
                       ("00070", "registered_clan", 3), ("00070", "registered_family", 150),
                       ("00070", "total_clan", 4), ("00070", "total_family", 200)]
-    alembic_to(engine, "0007", command.downgrade)
+    downgrade_schema(engine, "0007")
     with create_engine(url).connect() as connection:
         figures = connection.execute(text("SELECT model, registered, recognised, total FROM report_figures "
                                           "ORDER BY model")).all()

@@ -14,11 +14,11 @@ from sqlalchemy import MetaData, create_engine, insert, select, text
 from engine.dossiers import starting, stored_state, tasks
 from engine.errors import WorkflowFailed
 from engine.model import DossierStatus, Official, Role
-from engine.storage.database import make_engine, make_session_factory, upgrade_schema
+from engine.storage.database import downgrade_schema, make_engine, make_session_factory, upgrade_schema
 from engine.storage.tables import DossierRow
 from engine.storage.unit_of_work import UnitOfWork
 from engine.workflow import serializing, state_upgrades
-from tests.support.databases import on_both_databases
+from tests.support.databases import database_at, on_both_databases
 
 PROCESS = "candidate_list_recognition"
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "stored_state_1.sqlite"
@@ -192,10 +192,7 @@ def copy_fixture(database_url: str, tmp_path) -> str:
         path = tmp_path / "release_before.sqlite"
         shutil.copy(FIXTURE, path)
         return f"sqlite:///{path}"
-    target = create_engine(database_url)
-    with target.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    upgrade_schema(make_engine(database_url), "0010")
+    _, target = database_at(database_url, tmp_path, "0010")
     source, tables = create_engine(f"sqlite:///{FIXTURE}"), MetaData()
     tables.reflect(target)
     with source.connect() as read, target.begin() as write:
@@ -237,10 +234,6 @@ DEMO_OFFICIALS = {(role, unit): Official(name, role, unit) for name, role, unit 
 
 @on_both_databases
 def test_the_serializer_s_name_becomes_a_state_version_and_comes_back_on_downgrade(database_url, tmp_path):
-    from alembic import command
-    from alembic.config import Config
-
-    from engine.storage.database import MIGRATIONS
     url = copy_fixture(database_url, tmp_path)
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -250,11 +243,7 @@ def test_the_serializer_s_name_becomes_a_state_version_and_comes_back_on_downgra
         assert dict(connection.execute(text("SELECT state_version, count(*) FROM dossiers GROUP BY 1")).all()) == {
             0: 1, 1: 40}
         assert connection.execute(text("SELECT DISTINCT state_version FROM process_versions")).scalars().all() == [1]
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, "0010")
+    downgrade_schema(engine, "0010")
     with engine.connect() as connection:
         assert dict(connection.execute(text("SELECT serializer_version, count(*) FROM dossiers GROUP BY 1")).all()) == {
             "": 1, "spiff-3.2.0/1.5/compact-1": 40}

@@ -4,6 +4,7 @@ the app, a server, the CLI) or PostgreSQL (for what only PostgreSQL does: row lo
 import os
 import shutil
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,21 @@ def postgres_reachable() -> bool:
         return True
     except Exception:  # noqa: BLE001 - any failure means: no server to test against
         return False
+
+
+def database_at(database_url: str, tmp_path: Path, revision: str, rows: Sequence[str] = ()) -> tuple[str, Engine]:
+    """A database of the test's own (an SQLite file in `tmp_path`, or the PostgreSQL test database emptied), its schema
+    stopped at Alembic `revision`, holding `rows` (INSERTs written for that revision's tables): its url and engine."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}" if database_url.startswith("sqlite") else database_url
+    engine = make_engine(url)
+    if not url.startswith("sqlite"):
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade_schema(engine, revision)
+    with engine.begin() as connection:
+        for statement in rows:
+            connection.execute(text(statement))
+    return url, engine
 
 
 def postgres_url(name: str) -> str:
