@@ -58,7 +58,7 @@ def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[da
     rows, total = uow.tasks.inbox_for(official, size + 1, cursor)
     page = [open_task(task, title, process) for task, title, process in rows[:size]]
     next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
-    return InboxPage(page, uow.tasks.count_open_for(official) if total is None else total, next_page)
+    return InboxPage(page, total, next_page)
 
 
 def _parse_cursor(text: str) -> tuple[datetime, str]:

@@ -108,11 +108,11 @@ class TaskRepository(Repository[HumanTaskRow]):
                 HumanTaskRow.role == official.role)
 
     def inbox_for(self, official: Official, limit: int, before: tuple[datetime, str] | None = None
-                  ) -> tuple[list[tuple[HumanTaskRow, str, str]], int | None]:
+                  ) -> tuple[list[tuple[HumanTaskRow, str, str]], int]:
         """A page of the official's open tasks with their dossier's title and process, newest first, after the
-        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded. With it, on
-        the first page, how many open tasks the official has in all (a window over the same rows: no second
-        query); None on a later page, whose rows are only those after the cursor."""
+        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded. With it, how
+        many open tasks the official has in all: on the first page a window over the same rows (no second query);
+        a later page's rows are only those after the cursor, so it counts them apart."""
         counted = before is None
         query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id,
                         *([func.count().over()] if counted else []))
@@ -126,7 +126,7 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
         rows = self.session.execute(query).all()
         if not counted:
-            return [tuple(row) for row in rows], None
+            return [tuple(row) for row in rows], self.count_open_for(official)
         return [tuple(row[:3]) for row in rows], rows[0][3] if rows else 0
 
     def count_open_for(self, official: Official) -> int:
