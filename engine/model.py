@@ -94,6 +94,15 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"  # the process moved on without it (e.g. an interrupting event)
 
 
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # in the outbox: waiting for a worker, or to be tried again
+    DONE = "done"
+    DEAD = "dead"  # failed for good (or too often): on the dead-letter list until an administrator retries it
+
+
+JOB_STATUS_LABELS = {JobStatus.QUEUED: "Đang chờ", JobStatus.DONE: "Đã xong", JobStatus.DEAD: "Lỗi, đã dừng"}
+
+
 class Title(StrEnum):
     FAMILY = "family"
     CLAN = "clan"

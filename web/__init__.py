@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine.dossiers import stored_state
-from web import cli, errors, extensions, openapi, templating
+from web import background, cli, errors, extensions, openapi, templating
 from web.config import Config, instance_secret_key
 from web.engine_access import Engine
 from web.views import BLUEPRINTS, CSRF_EXEMPT
@@ -25,6 +25,7 @@ def create_app(config=None) -> Flask:
     app.json.ensure_ascii = False  # Vietnamese stays readable in API answers
     app.extensions["engine"] = Engine(app.config["DATABASE_URL"], app.config.get("CLOCK"))
     _check_stored_state(app)
+    background.init_app(app)
 
     extensions.init_app(app)
     description = openapi.init_app(app)

@@ -14,7 +14,8 @@ from engine.clock import VIETNAM
 from engine.designing import deployments, moving_dossiers
 from engine.dossiers import stored_state, timers
 from engine.errors import EngineError, InvalidInput
-from engine.model import SYSTEM, BranchKind, ReportKind, Role
+from engine.jobs import dead_letters, outbox
+from engine.model import SYSTEM, BranchKind, JobStatus, ReportKind, Role
 from engine.organisation import accounts, tokens, units
 from engine.recognition import decision_tables
 from engine.reporting import figures, periods
@@ -26,6 +27,7 @@ units_cli = AppGroup("units", help="Đơn vị: tỉnh, xã, chi hội.")
 decisions_cli = AppGroup("decisions", help="Bảng quyết định (DMN): toàn quốc hoặc của từng tỉnh.")
 tokens_cli = AppGroup("tokens", help="Mã truy cập cho chương trình (Authorization: Bearer).")
 reports_cli = AppGroup("reports", help="Kỳ báo cáo: Bộ mở kỳ, mỗi tỉnh nhận hồ sơ báo cáo có hạn nộp.")
+jobs_cli = AppGroup("jobs", help="Việc nền: danh sách (việc lỗi trước hết), chạy lại, chuyển việc còn chờ cho worker.")
 audit_cli = AppGroup("audit", help="Nhật ký kiểm toán: chuỗi băm từng hồ sơ, mốc neo hằng ngày của từng tỉnh, lưu trữ.")
 
 
@@ -214,7 +216,9 @@ def run_timers_command(every):
         sweep = timers.run_due_timers(engine.uow)
         click.echo(f"Đã kích hoạt mốc thời gian của {sweep.fired} hồ sơ, mở {sweep.opened} việc"
                    + (f"; {len(sweep.failed)} hồ sơ lỗi, thử lại sau: {sweep.failed}" if sweep.failed else "") + ".")
-        # The worker also anchors each day's audit once the day is over: no other process need be scheduled.
+        # The worker also relays jobs a crash left in the outbox and anchors each day's audit once the day is over: no
+        # other process need be scheduled where no broker is.
+        outbox.relay_left_behind(engine.uow, engine.dispatcher)
         _echo_anchored(anchors.anchor_past_days(engine.uow))
         if every is None:
             return
@@ -293,6 +297,34 @@ def archive_audit_command(before):
     click.echo(f"Đã chuyển {moved} hàng nhật ký ghi trước {before:%d/%m/%Y} sang kho lưu trữ.")
 
 
+@jobs_cli.command("list")
+@click.option("--status", type=click.Choice([*JobStatus, "all"]), default=JobStatus.DEAD, show_default=True)
+@with_appcontext
+def list_jobs_command(status):
+    """Liệt kê việc nền (mặc định: danh sách lỗi), mới nhất trước."""
+    for job in dead_letters.list_jobs(SYSTEM, app_engine().uow(), None if status == "all" else status):
+        click.echo(f"{job.id}\t{job.kind}\t{job.status}\t{job.attempts} lần\t{job.created_at:%Y-%m-%d %H:%M}\t"
+                   f"{job.error or job.result or ''}")
+
+
+@jobs_cli.command("retry")
+@click.argument("job_id", type=int)
+@with_appcontext
+@engine_errors
+def retry_job_command(job_id):
+    """Chạy lại một việc ở danh sách lỗi."""
+    dead_letters.retry_job(job_id, SYSTEM, app_engine().uow())
+    click.echo(f"Việc nền {job_id} đã vào hàng chờ.")
+
+
+@jobs_cli.command("relay")
+@with_appcontext
+def relay_jobs_command():
+    """Chuyển cho worker các việc nền còn nằm trong hộp thư đi (sau một sự cố, khi bộ chuyển tin lỗi)."""
+    engine = app_engine()
+    click.echo(f"Đã chuyển {outbox.relay_left_behind(engine.uow, engine.dispatcher)} việc nền.")
+
+
 def init_app(app) -> None:
     for command in (init_db_command, deploy_command, migrate_command, demo_command, run_timers_command,
                     upgrade_state_command):
@@ -303,3 +335,4 @@ def init_app(app) -> None:
     app.cli.add_command(reports_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(jobs_cli)

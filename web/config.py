@@ -33,6 +33,11 @@ class Config:
     # The embedded default (web.embedded) sweeps due timers every this many seconds (0: leave it to
     # `flask run-timers --every N`).
     TIMER_SWEEP_SECONDS = int(os.environ.get("TIMER_SWEEP_SECONDS", "60"))
+    # Background jobs go to Celery workers through this broker, e.g. amqp://guest:guest@127.0.0.1:5672// (RabbitMQ).
+    # Unset: they run in a thread of the web process (the embedded default; see web/background.py).
+    BROKER_URL = os.environ.get("BROKER_URL", "")
+    # The broker's queue for this deployment's jobs (two deployments on one broker keep apart by it).
+    JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "learning-models")
     # A step's files together (each at most engine.dossiers.attachments.MAX_FILE_BYTES); larger requests get a 413.
     MAX_CONTENT_LENGTH = 60_000_000
     # The JSON API's OpenAPI description (flask-smorest), served at /api/openapi.json; no docs UI (the CSP allows no

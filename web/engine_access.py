@@ -15,10 +15,12 @@ class Engine:
         self.database = make_engine(database_url)
         self.session_factory = make_session_factory(self.database)
         self.clock = clock or SystemClock()
+        # What runs the jobs a use case asks for (web.background sets it; None leaves them in the outbox).
+        self.dispatcher = None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work on this engine's database and clock."""
-        return UnitOfWork(self.session_factory, self.clock)
+        return UnitOfWork(self.session_factory, self.clock, self.dispatcher)
 
 
 class SignedIn(UserMixin):

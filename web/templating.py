@@ -5,8 +5,16 @@ from datetime import datetime
 from flask_login import current_user
 
 from engine.clock import VIETNAM
-from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, REPORT_LABELS, ROLE_LABELS, TITLE_LABELS,
-                          Role)
+from engine.model import (
+    BRANCH_KIND_LABELS,
+    DEPLOYERS,
+    DOSSIER_STATUS_LABELS,
+    JOB_STATUS_LABELS,
+    REPORT_LABELS,
+    ROLE_LABELS,
+    TITLE_LABELS,
+    Role,
+)
 from engine.reporting.periods import OPENERS
 from web.engine_access import app_engine
 
@@ -20,6 +28,7 @@ def init_app(app) -> None:
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()},
+        JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()},
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})
     app.context_processor(page_context)
 
@@ -29,7 +38,7 @@ def page_context() -> dict:
     role = current_user.official.role if current_user.is_authenticated else None
     return {"now": app_engine().clock.now(), "can_read_reports": role in REPORT_READERS,
             "can_open_periods": role in OPENERS, "can_deploy": role in DEPLOYERS,
-            "manages_branches": role == Role.COMMUNE}
+            "manages_branches": role == Role.COMMUNE, "watches_jobs": role == Role.ADMIN}
 
 
 def local_time(moment: datetime | None) -> str:

@@ -1,12 +1,14 @@
-"""A thread that fires due timers every TIMER_SWEEP_SECONDS and anchors each past day's audit, so the embedded
-default (one process on SQLite, the demo) needs no worker. A deployment with several processes sets it to 0 and runs
-`flask run-timers --every N`; sweeps in several processes at once are safe anyway (see engine.dossiers.timers)."""
+"""A thread that fires due timers every TIMER_SWEEP_SECONDS, relays the jobs a crash left in the outbox and anchors
+each past day's audit, so the embedded default (one process on SQLite, the demo) needs no worker. A deployment with
+several processes leaves this to Celery beat and its workers (or `flask run-timers --every N`); sweeps in several
+processes at once are safe anyway (see engine.dossiers.timers)."""
 import threading
 
 from flask import Flask
 
 from engine.auditing import anchors
 from engine.dossiers import timers
+from engine.jobs import outbox
 
 
 def start_timer_sweeper(app: Flask) -> threading.Event | None:
@@ -25,6 +27,7 @@ def _sweep_until(app: Flask, every: int, stop: threading.Event) -> None:
     while not stop.wait(every):
         try:
             timers.run_due_timers(engine.uow)
+            outbox.relay_left_behind(engine.uow, engine.dispatcher)
             anchors.anchor_past_days(engine.uow)
         except Exception:  # noqa: BLE001 - e.g. the database is down: the thread must live to sweep again
             app.logger.exception("Quét mốc thời gian lỗi; sẽ quét lại.")

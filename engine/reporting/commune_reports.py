@@ -1,16 +1,18 @@
-"""Services of a province's report: each commune gets its own report dossier (the fan-out), and units are reminded
-before their deadline."""
+"""Services of a province's report: each commune gets its own report dossier (the fan-out, a job:
+engine.reporting.fan_out), and units are reminded before their deadline."""
 from datetime import date, timedelta
 
 from engine.clock import VIETNAM, end_of_office_day
 from engine.dossiers.service_call import ServiceCall
 from engine.errors import InvalidInput, WorkflowFailed
-from engine.reporting import figures
+from engine.jobs import outbox
+from engine.model import SYSTEM
 
 
 def open_commune_dossiers(call: ServiceCall) -> None:
-    """Fan out: one dossier of `process` for each commune of the dossier's province, due at the end of office
-    hours on `deadline` (a date) and reminded `reminder_days` before, pre-filled with what the registry knows."""
+    """Fan out: ask for one dossier of `process` for each commune of the dossier's province, due at the end of office
+    hours on `deadline` (a date) and reminded `reminder_days` before. The deadline is checked here, so the province
+    hears at once what is wrong with it."""
     uow, dossier, params = call.uow, call.dossier, call.params
     version = uow.processes.latest(params["process"])
     if version is None:
@@ -26,13 +28,11 @@ def open_commune_dossiers(call: ServiceCall) -> None:
     if period is not None and deadline > period.province_deadline:
         raise InvalidInput({"commune_deadline": f"Hạn của xã phải trước hạn của tỉnh "
                                                 f"({period.province_deadline.astimezone(VIETNAM):%d/%m/%Y})."})
-    known = figures.from_registry(uow, dossier.title, dossier.province_code, dossier.year)
-    for commune in uow.units.communes_of(dossier.province_code):
-        values = {"year": dossier.year, "title": dossier.title, "period": dossier.data.get("period"),
-                  "parent": dossier.id, **known.get(commune.code, {})}
-        call.open_dossier(version, commune, values,
-                          context={"period": dossier.data.get("period"), "commune_deadline": deadline.isoformat(),
-                                   "reminder_at": reminder.isoformat()})
+    # The communes' reports open in a job (one per province report), so the province's step does not wait on them.
+    outbox.enqueue(uow, "open_commune_reports", {"dossier": dossier.id, "version": version.id,
+                                                 "deadline": deadline.isoformat(),
+                                                 "reminder_at": reminder.isoformat()},
+                   SYSTEM, key=f"open_commune_reports:{dossier.id}")
 
 
 def remind(call: ServiceCall) -> None:

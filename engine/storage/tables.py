@@ -2,8 +2,19 @@
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -384,3 +395,30 @@ class TitleRow(Base):
     signer: Mapped[str] = mapped_column(String(200))
     valid_until: Mapped[date] = mapped_column(Date)
     recorded_at: Mapped[datetime]
+
+
+class JobRow(Base):
+    """Background work (engine.jobs): written in the transaction of the change that asks for it (the outbox), relayed
+    to the workers after commit, marked done in the transaction of its effect."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        # The relay and the health check look for queued jobs by age; the dead-letter list for dead ones.
+        Index("ix_jobs_status_created", "status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    # The same key asked for twice is one job (e.g. one fan-out per province report).
+    key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    params: Mapped[dict[str, Any]]
+    requested_by: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(16))  # engine.model.JobStatus
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None]
+    worker: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    relayed_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

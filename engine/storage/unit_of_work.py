@@ -1,24 +1,38 @@
 """One use case, one transaction: leaving the block without commit() rolls everything back. A use case that only
 reads enters `uow.reading()`: on PostgreSQL each statement stands alone, with no BEGIN and ROLLBACK round trips around
 them (a token check, the inbox: two of their three or four round trips)."""
+import logging
+
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
 from engine.errors import Conflict
-from engine.storage.repositories.dossiers import (AttachmentRepository, AuditRepository, DossierRepository,
-                                                  TaskRepository)
+from engine.storage.repositories.dossiers import (
+    AttachmentRepository,
+    AuditRepository,
+    DossierRepository,
+    TaskRepository,
+)
+from engine.storage.repositories.jobs import JobRepository
 from engine.storage.repositories.organisation import TokenRepository, UnitRepository, UserRepository
 from engine.storage.repositories.processes import DecisionTableRepository, ProcessRepository
 from engine.storage.repositories.registry import RecognitionDecisionRepository, TitleRepository
 from engine.storage.repositories.reporting import ReportingPeriodRepository, ReportValueRepository, TargetRepository
 
+log = logging.getLogger(__name__)
+
 
 class UnitOfWork:
-    def __init__(self, session_factory: sessionmaker[Session], clock=None):
+    def __init__(self, session_factory: sessionmaker[Session], clock=None, dispatcher=None):
         self.session_factory = session_factory
         self.clock = clock or SystemClock()
         self.read_only = False
+        # What runs the jobs this transaction asks for (engine.jobs.outbox.Dispatcher); None leaves them queued for
+        # the periodic relay.
+        self.dispatcher = dispatcher
+        self.jobs_to_relay: list[int] = []
+        self._committed_jobs: list[int] = []
 
     def reading(self) -> "UnitOfWork":
         """This unit of work for a use case that reads (a single-row write such as a token's last use may still be
@@ -44,14 +58,26 @@ class UnitOfWork:
         self.periods = ReportingPeriodRepository(self.session)
         self.report_values = ReportValueRepository(self.session)
         self.targets = TargetRepository(self.session)
+        self.jobs = JobRepository(self.session)
+        self.jobs_to_relay = []
         return self
 
     def __exit__(self, *exc_info) -> None:
         # Closing rolls back whatever was not committed and hands the connection back, in one pass.
         self.session.close()
+        # Relayed once the transaction is over: a job never runs before what asked for it is committed.
+        committed, self._committed_jobs = self._committed_jobs, []
+        if committed and self.dispatcher is not None:
+            try:
+                self.dispatcher.relay(committed)
+            # The use case's work is committed and must not fail now: the jobs stay queued for the periodic relay.
+            except Exception:  # noqa: BLE001
+                log.exception("Chưa chuyển được việc nền %s cho bộ xử lý; sẽ chuyển lại sau.", committed)
 
     def commit(self) -> None:
         self.session.commit()
+        self._committed_jobs += self.jobs_to_relay
+        self.jobs_to_relay = []
 
 
 def commit_or_conflict(uow: UnitOfWork, message: str) -> None:

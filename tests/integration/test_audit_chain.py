@@ -12,6 +12,7 @@ from engine.auditing import anchors, archiving, chain, verifying
 from engine.dossiers import starting, step_runner, tasks, viewing
 from engine.dossiers.attachments import Upload
 from engine.errors import InvalidInput
+from engine.jobs.dispatchers import inline_units_of_work
 from engine.storage.database import downgrade_schema, make_engine, make_session_factory, upgrade_schema
 from engine.storage.tables import AuditAnchorRow, AuditArchiveRow, AuditRow
 from engine.storage.unit_of_work import UnitOfWork
@@ -203,7 +204,7 @@ BEFORE_THE_CHAIN = [
 def test_rows_written_before_the_chain_are_chained_by_the_migration(database_url, tmp_path, clock):
     _, engine = database_at(database_url, tmp_path, "0013", BEFORE_THE_CHAIN)
     upgrade_schema(engine)
-    new_uow = lambda: UnitOfWork(make_session_factory(engine), clock)  # noqa: E731 - as the fixture makes them
+    new_uow = inline_units_of_work(make_session_factory(engine), clock)  # as the fixture makes them
     assert verifying.verify_audit(new_uow) == verifying.Verification(rows=8, anchors=0, broken=None)
     with new_uow() as uow:
         assert [row.id for row in uow.audit.for_dossier(2)] == [2, 4, 6, 8]

@@ -1,6 +1,5 @@
 """Two officials completing the same task at the same moment: exactly one wins, the other gets a clear conflict."""
 import json
-import threading
 import urllib.error
 import urllib.request
 
@@ -9,30 +8,10 @@ import pytest
 from engine.dossiers import starting, tasks, viewing
 from engine.errors import TaskAlreadyDone
 from engine.organisation import tokens
-from tests.support.builders import CANDIDATES, PROCESS, only_task, snapshot
+from tests.support.builders import CANDIDATES, PROCESS, only_task, race, snapshot
 from tests.support.databases import on_both_databases
 
 ROUNDS = 5
-
-
-def race(count, action):
-    """Run `action(i)` in `count` threads released together; return what each returned or raised."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def worker(index):
-        barrier.wait()
-        try:
-            results[index] = action(index)
-        except Exception as error:  # noqa: BLE001 - the outcome under test is which error each thread got
-            results[index] = error
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
 
 
 def dossier_at_commune(new_uow, officials):

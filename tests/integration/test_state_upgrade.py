@@ -13,10 +13,10 @@ from sqlalchemy import MetaData, create_engine, insert, select, text
 
 from engine.dossiers import starting, stored_state, tasks
 from engine.errors import WorkflowFailed
+from engine.jobs.dispatchers import inline_units_of_work
 from engine.model import DossierStatus, Official, Role
 from engine.storage.database import downgrade_schema, make_engine, make_session_factory, upgrade_schema
 from engine.storage.tables import DossierRow
-from engine.storage.unit_of_work import UnitOfWork
 from engine.workflow import serializing, state_upgrades
 from tests.support.databases import database_at, on_both_databases
 
@@ -218,7 +218,7 @@ def test_a_database_of_the_release_before_is_upgraded_and_walked_to_the_end(data
     assert result.exit_code == 0, result.output
     assert "nâng cấp 0, đã ở phiên bản 1 51, lỗi 0." in result.output  # 41 dossiers and 10 specs, already version 1
     factory = make_session_factory(make_engine(url))
-    new_uow = lambda: UnitOfWork(factory, clock)  # noqa: E731
+    new_uow = inline_units_of_work(factory, clock)
     with new_uow() as uow:
         recognitions = list(uow.session.scalars(select(DossierRow.id).where(DossierRow.title != "annual_models")))
     assert len(recognitions) == 6  # at the branch, the commune (2), the province, returned, recognised

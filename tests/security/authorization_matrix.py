@@ -101,6 +101,12 @@ PAGES = {
     # Moving the dossiers of a process with one version: none to move.
     "POST /deployments/<process_id>/migration":   (LOGIN,    403,    403,     403,      403,  *["302→/deployments/"
                                                    f"{PROCESS}/migration"] * 2),
+    "GET /jobs":                                  seen_by("admin", others=403),
+    "GET /jobs?status=all":                       seen_by("admin", others=403),
+    # No such job: the administrator hears so; a job's id names nothing of a unit.
+    "POST /jobs/<int:job_id>/retry":              (LOGIN,    403,    403,     403,      403,      404,   403),
+    # Public, for load balancers: it names no dossier, unit or official.
+    "GET /health":                                (200,) * 7,
     "GET /branches":                              seen_by("commune", others=403),
     "GET /branches.xlsx":                         seen_by("commune", others=403),
     # A name the commune already has: its branches again with the reason (422). An administrator's own unit (the
@@ -189,6 +195,7 @@ BODIES = {
     "POST /deployments": {},
     "POST /deployments/<process_id>/migration": {},
     "POST /branches": {"name": "Chi hội tổ 1"},
+    "POST /jobs/<int:job_id>/retry": {},
     "POST /login": {"username": "", "password": ""},
     "POST /logout": {},
     "POST /password": {},
@@ -200,7 +207,7 @@ BODIES = {
 }
 ENDS_SESSION = {"POST /logout"}
 # Path values that name no one's object.
-PLAIN_VALUES = {"kind": "annual_models", "year": 2026, "process_id": PROCESS}
+PLAIN_VALUES = {"kind": "annual_models", "year": 2026, "process_id": PROCESS, "job_id": 999999}
 OBJECTS = {"dossier_id": "dossier", "attachment_id": "attachment", "title_id": "title", "decision_id": "decision"}
 UNIT_QUERY = {OWN: "", NEAR: "00073", FAR: "46"}
 

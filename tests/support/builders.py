@@ -1,6 +1,8 @@
 """Builders the tests share: a candidate list brought to the commune, the one open task, a snapshot of every record,
-reporting periods brought to a step, and what a browser or a script sends (CSRF token, HTTP Basic, an .xlsx file)."""
+reporting periods brought to a step, what a browser or a script sends (CSRF token, HTTP Basic, an .xlsx file), and
+actions raced in threads."""
 import base64
+import threading
 from collections.abc import Iterable
 from io import BytesIO
 from zipfile import ZIP_DEFLATED, ZipFile
@@ -11,8 +13,16 @@ from sqlalchemy import func, select
 from engine.dossiers import starting, tasks
 from engine.dossiers.attachments import Upload
 from engine.reporting import figures, periods
-from engine.storage.tables import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, ProcessVersionRow,
-                                   RecognitionDecisionRow, TitleRow)
+from engine.storage.tables import (
+    AttachmentRow,
+    AuditRow,
+    DossierRow,
+    HumanTaskRow,
+    JobRow,
+    ProcessVersionRow,
+    RecognitionDecisionRow,
+    TitleRow,
+)
 
 PASSWORD = "mat-khau-thu-nghiem"
 PROCESS = "candidate_list_recognition"
@@ -44,7 +54,7 @@ def snapshot(new_uow):
     with new_uow() as uow:
         rows = {}
         for table in (DossierRow, HumanTaskRow, AuditRow, TitleRow, ProcessVersionRow, AttachmentRow,
-                      RecognitionDecisionRow):
+                      RecognitionDecisionRow, JobRow):
             rows[table.__tablename__] = uow.session.scalar(select(func.count()).select_from(table))
         rows["dossiers_state"] = [(d.id, d.revision, d.status, d.state, d.data)
                                   for d in uow.session.scalars(select(DossierRow).order_by(DossierRow.id))]
@@ -150,3 +160,23 @@ def xlsx_with_part(name: str, chunks: Iterable[bytes]) -> bytes:
                 for chunk in (chunks if part == name else [source.read(part)]):
                     stream.write(chunk)
     return out.getvalue()
+
+
+def race(count, action):
+    """Run `action(i)` in `count` threads released together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def worker(index):
+        barrier.wait()
+        try:
+            results[index] = action(index)
+        except Exception as error:  # noqa: BLE001 - the outcome under test is which error each thread got
+            results[index] = error
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results

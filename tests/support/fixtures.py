@@ -15,11 +15,11 @@ import pytest
 from werkzeug.serving import make_server
 
 from engine.clock import MovableClock
+from engine.jobs.dispatchers import inline_units_of_work
 from engine.model import Official, Role
 from engine.organisation import accounts, passwords, tokens, units
 from engine.storage.database import make_engine, make_session_factory
-from engine.storage.unit_of_work import UnitOfWork
-from tests.support import databases
+from tests.support import databases, processes
 from tests.support.builders import PASSWORD, csrf_token
 
 MEMORY = "sqlite://"
@@ -55,6 +55,19 @@ def postgres_template():
     name = databases.postgres_template()
     yield name
     databases.drop_postgres(name)
+
+
+@pytest.fixture
+def broker():
+    """RabbitMQ at 127.0.0.1:5672 with a queue of the test's own (deleted afterwards): (broker URL, queue). Skipped
+    when no broker answers, failed in CI."""
+    if not processes.broker_reachable():
+        if os.environ.get("CI"):
+            pytest.fail(f"RabbitMQ is not reachable at {processes.BROKER_URL}; CI must test on it")
+        pytest.skip(f"RabbitMQ is not reachable at {processes.BROKER_URL}")
+    queue = f"lm-test-{uuid.uuid4().hex[:10]}"
+    yield processes.BROKER_URL, queue
+    processes.delete_queue(queue)
 
 
 def _kind(request) -> str:
@@ -100,8 +113,9 @@ def clock():
 
 @pytest.fixture
 def new_uow(session_factory, clock):
-    """Makes a unit of work: each use case takes a fresh one, as each request does."""
-    return lambda: UnitOfWork(session_factory, clock)
+    """Makes a unit of work: each use case takes a fresh one, as each request does. The jobs a use case asks for run
+    as soon as it commits, in the test's thread."""
+    return inline_units_of_work(session_factory, clock)
 
 
 @pytest.fixture

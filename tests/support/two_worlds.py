@@ -15,13 +15,13 @@ from sqlalchemy import select
 
 from engine.dossiers import starting, tasks, viewing
 from engine.dossiers.attachments import Upload
+from engine.jobs.dispatchers import inline_units_of_work
 from engine.model import Official, Role
 from engine.organisation import accounts, tokens, units
 from engine.recognition import registry
 from engine.reporting import periods
 from engine.storage.database import make_engine, make_session_factory
 from engine.storage.tables import Base
-from engine.storage.unit_of_work import UnitOfWork
 from tests.support import databases
 from tests.support.builders import FIGURES, PASSWORD, PROCESS, only_task
 from tests.support.fixtures import Officials
@@ -57,11 +57,7 @@ class World:
 def build(template: Path, directory: Path, password_hash: str, clock) -> World:
     """Copy the template database and fill both worlds, every step through a use case."""
     url = databases.sqlite_copy(template, directory)
-    factory = make_session_factory(make_engine(url))
-
-    def new_uow():
-        return UnitOfWork(factory, clock)
-
+    new_uow = inline_units_of_work(make_session_factory(make_engine(url)), clock)
     with pytest.MonkeyPatch.context() as patch:
         # One hash of the shared password for every account (a scrypt hash costs about 50 ms; signing in checks it).
         patch.setattr(accounts, "hash_password", lambda password: password_hash)

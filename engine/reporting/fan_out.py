@@ -1,0 +1,24 @@
+"""The job of a province's report that opens its communes' reports: one dossier per commune of the province, asked
+for by the province's report (its service `open_commune_dossiers`) and run by a worker, so that the province's step
+does not wait on a hundred dossiers."""
+
+from engine.dossiers import step_runner
+from engine.model import SYSTEM
+from engine.reporting import figures
+from engine.storage.unit_of_work import UnitOfWork
+
+
+def open_commune_reports(uow: UnitOfWork, params: dict) -> dict:
+    """Open each commune's report (due at `deadline`, reminded at `reminder_at`), pre-filled with what the registry
+    knows. Runs in the job's transaction: every commune's report or none."""
+    report = uow.dossiers.get(params["dossier"])
+    version = uow.processes.get(params["version"])
+    known = figures.from_registry(uow, report.title, report.province_code, report.year)
+    context = {"period": report.data.get("period"), "commune_deadline": params["deadline"],
+               "reminder_at": params["reminder_at"]}
+    communes = uow.units.communes_of(report.province_code)
+    for commune in communes:
+        values = {"year": report.year, "title": report.title, "period": report.data.get("period"),
+                  "parent": report.id, **known.get(commune.code, {})}
+        step_runner.start(uow, SYSTEM, version, commune, values, context)
+    return {"opened": len(communes)}
