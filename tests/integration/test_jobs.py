@@ -5,6 +5,9 @@ Faults tried: a transaction that rolls back after asking, a job delivered twice 
 at once), a job that fails half-way, a database error on every attempt, an unknown kind, a relay that never came."""
 from datetime import timedelta
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
@@ -12,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from engine.dossiers import tasks
 from engine.errors import Conflict, Forbidden, NotFound
 from engine.jobs import dead_letters, health, kinds, outbox, running
+from engine.jobs.dispatchers import InThread
 from engine.model import SYSTEM, JobStatus
 from engine.reporting import periods
 from engine.storage.tables import DossierRow, JobRow
@@ -43,7 +47,7 @@ def counting_kind(monkeypatch):
     calls = []
 
     def count(uow, params):
-        calls.append(params)
+        calls.append(threading.current_thread().name)
         uow.jobs.add(JobRow(kind="marker", params={}, requested_by="test", status=JobStatus.DONE, attempts=0,
                             created_at=uow.clock.now()))
         return {"calls": len(calls)}
@@ -86,6 +90,20 @@ def test_a_job_delivered_twice_takes_effect_once(queued_only, counting_kind):
     assert running.run_job(job_id, queued_only, "w2") == running.SKIPPED
     done = job(queued_only, job_id)
     assert (done.status, done.attempts, done.result, markers(queued_only)) == (JobStatus.DONE, 1, {"calls": 1}, 1)
+
+
+def test_the_embedded_default_runs_jobs_in_a_thread_of_its_own_after_the_commit(database_url, session_factory, clock,
+                                                                                counting_kind):
+    new_uow = lambda: UnitOfWork(session_factory, clock, dispatcher)  # noqa: E731
+    dispatcher = InThread(new_uow)
+    job_id = ask(new_uow)
+    for _ in range(100):
+        if job(new_uow, job_id).status == JobStatus.DONE:
+            break
+        time.sleep(0.05)
+    done = job(new_uow, job_id)
+    assert (done.status, done.worker.startswith("thread@"), done.relayed_at is not None) == (JobStatus.DONE, True, True)
+    assert counting_kind[0].startswith("jobs") and counting_kind[0] != threading.current_thread().name
 
 
 def test_the_same_key_asked_twice_is_one_job(queued_only, counting_kind):
