@@ -4,14 +4,18 @@ Reading is all or nothing: any wrong row means nothing is imported, and each err
 Reading is bounded: a file is refused, naming the limit, before a parser holds more than the limits allow.
 """
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
+from itertools import chain, islice
 from xml.parsers.expat import ExpatError, ParserCreate
 from zipfile import BadZipFile, ZipFile
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from engine.dossiers.forms import Field, Form
@@ -65,6 +69,33 @@ def write(*sheets: Sheet) -> bytes:
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def write_large(title: str, headers: list[str], rows: Iterable[list]) -> bytes:
+    """One sheet of any number of rows (read once, as they stream), as `write` lays it out: the memory it holds is
+    that of the file, not of every row as cells (openpyxl's write-only mode); widths from the first 500 rows."""
+    book = Workbook(write_only=True)
+    page = book.create_sheet(title[:31])
+    rows = iter(rows)
+    first = list(islice(rows, 500))
+    for index, header in enumerate(headers, start=1):
+        longest = max([len(str(header))] + [len(_shown(row[index - 1])) for row in first])
+        page.column_dimensions[get_column_letter(index)].width = min(60, longest + 2)
+    page.freeze_panes = "A2"
+    page.append([_cell(page, header, Font(bold=True)) for header in headers])
+    for row in chain(first, rows):
+        page.append([_cell(page, value) for value in row])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(page, value, font: Font | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(page, value)
+    if font is not None:
+        cell.font = font
+    _format(cell)
+    return cell
 
 
 def _format(cell) -> None:

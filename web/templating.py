@@ -15,6 +15,7 @@ from engine.model import (
     TITLE_LABELS,
     Role,
 )
+from engine.jobs.kinds import JOB_KIND_LABELS
 from engine.reporting.periods import OPENERS
 from web.engine_access import app_engine
 
@@ -28,7 +29,7 @@ def init_app(app) -> None:
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()},
-        JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()},
+        JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()}, JOB_KIND_LABELS=JOB_KIND_LABELS,
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})
     app.context_processor(page_context)
 
@@ -38,7 +39,7 @@ def page_context() -> dict:
     role = current_user.official.role if current_user.is_authenticated else None
     return {"now": app_engine().clock.now(), "can_read_reports": role in REPORT_READERS,
             "can_open_periods": role in OPENERS, "can_deploy": role in DEPLOYERS,
-            "manages_branches": role == Role.COMMUNE, "watches_jobs": role == Role.ADMIN}
+            "manages_branches": role == Role.COMMUNE}
 
 
 def local_time(moment: datetime | None) -> str:

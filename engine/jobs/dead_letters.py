@@ -34,7 +34,7 @@ def list_jobs(official: Official, uow: UnitOfWork, status: str | None = JobStatu
     """The newest jobs of a status (the dead-letter list by default; None: every status), at most 200."""
     check_administrator(official)
     with uow.reading():
-        return [_view(job) for job in uow.jobs.listed(status, LISTED)]
+        return [view_of(job) for job in uow.jobs.listed(status, LISTED)]
 
 
 def retry_job(job_id: int, official: Official, uow: UnitOfWork) -> JobView:
@@ -49,9 +49,9 @@ def retry_job(job_id: int, official: Official, uow: UnitOfWork) -> JobView:
         job.status, job.attempts, job.relayed_at, job.finished_at = JobStatus.QUEUED, 0, None, None
         uow.jobs_to_relay.append(job.id)
         uow.commit()
-        return _view(job)
+        return view_of(job)
 
 
-def _view(job: JobRow) -> JobView:
+def view_of(job: JobRow) -> JobView:
     return JobView(job.id, job.kind, job.params, job.status, job.attempts, job.error, job.result, job.requested_by,
                    job.worker, job.created_at, job.finished_at)

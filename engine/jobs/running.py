@@ -11,7 +11,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, EngineError
-from engine.jobs.kinds import KINDS
+from engine.jobs.kinds import KINDS, JobCall
 from engine.model import JobStatus
 from engine.storage.unit_of_work import UnitOfWork
 
@@ -55,7 +55,7 @@ def _take_effect(job_id: int, new_uow: Callable[[], UnitOfWork]) -> Outcome:
             return SKIPPED
         if job.kind not in KINDS:
             raise EngineError(f"Không có loại việc '{job.kind}'; có: {', '.join(KINDS)}.")
-        job.result = KINDS[job.kind](uow, job.params)
+        job.result = KINDS[job.kind](JobCall(uow, job))
         job.status, job.finished_at, job.error = JobStatus.DONE, uow.clock.now(), None
         uow.commit()
     return DONE

@@ -115,3 +115,12 @@ def _checked(uow: UnitOfWork, username: str, password: str) -> UserRow | None:
 def _official(user: UserRow) -> Official:
     return Official(user.username, Role(user.role), user.unit_code)
 
+
+
+def active_official(uow: UnitOfWork, username: str) -> Official:
+    """The official of an enabled account, as they stand now (in the caller's transaction): work done for them in
+    the background runs with their current role and unit, and not at all once the account is disabled."""
+    user = uow.users.get(username)
+    if user is None or user.disabled_at is not None:
+        raise Forbidden(f"Tài khoản '{username}' không còn hoạt động: việc của tài khoản này không chạy nữa.")
+    return _official(user)

@@ -1,4 +1,5 @@
 """Certificates (giấy công nhận): one A4 landscape page per recognised subject, in Vietnamese, as PDF."""
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,12 +29,24 @@ class Issuer:
 
 def certificate_pdf(title: RecognisedTitle, issuer: Issuer) -> bytes:
     """The certificate of one recognised subject."""
+    return certificates_pdf([(title, issuer)])
+
+
+def certificates_pdf(certificates: Iterable[tuple[RecognisedTitle, Issuer]]) -> bytes:
+    """Certificates, one page each, in one document to print at once (a recognition decision's batch)."""
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(f"Giấy công nhận {TITLE_LABELS.get(title.title, title.title)} - {title.subject_name}")
     pdf.set_creator("learning-models")
     pdf.add_font("DejaVu", "", FONTS / "DejaVuSans.ttf")
     pdf.add_font("DejaVu", "B", FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_auto_page_break(False)
+    for title, issuer in certificates:
+        if pdf.page == 0:
+            pdf.set_title(f"Giấy công nhận {TITLE_LABELS.get(title.title, title.title)} - {title.subject_name}")
+        _page(pdf, title, issuer)
+    return bytes(pdf.output())
+
+
+def _page(pdf: FPDF, title: RecognisedTitle, issuer: Issuer) -> None:
     pdf.add_page()
     pdf.set_draw_color(11, 79, 138)
     pdf.set_line_width(1.2)
@@ -52,7 +65,6 @@ def certificate_pdf(title: RecognisedTitle, issuer: Issuer) -> bytes:
     _line(pdf, f"{issuer.deciding_unit}, {_long_day(title.decision_date)}", 11, y=156, x=150, width=130)
     _line(pdf, issuer.signer_office.upper(), 11, "B", y=164, x=150, width=130)
     _line(pdf, issuer.signer_name, 12, "B", y=186, x=150, width=130)
-    return bytes(pdf.output())
 
 
 def _line(pdf: FPDF, text: str, size: int, style: str = "", *, y: float, x: float = 10, width: float = 277):

@@ -1,5 +1,6 @@
 """The registry of recognised titles: recording an approved dossier's subjects, and reading them back
 as far as the official's unit reaches."""
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -7,7 +8,7 @@ from engine.clock import today_in_vietnam
 from engine.dossiers.service_call import ServiceCall
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, UnitNotFound, WorkflowFailed
 from engine.model import TITLE_LABELS, Official, RecognisedTitle, RecognitionDecisionView, Role
-from engine.recognition.certificates import Issuer, certificate_pdf
+from engine.recognition.certificates import Issuer, certificate_pdf, certificates_pdf
 from engine.recognition.subjects import CANDIDATES, SUBJECT_PROPERTY, check_subjects, subjects_of
 from engine.storage.tables import DossierRow, RecognitionDecisionRow, TitleRow, UnitRow
 from engine.storage.unit_of_work import UnitOfWork
@@ -90,8 +91,8 @@ def recognised_titles(official: Official, uow: UnitOfWork, year: int | None = No
                       unit_code: str | None = None) -> list[RecognisedTitle]:
     """Titles recognised under `unit_code` (default: the official's unit), which must lie within the official's unit."""
     with uow:
-        unit = _unit_in_reach(uow, official, unit_code)
-        return [_recognised(row) for row in uow.titles.under(unit, year)]
+        unit = unit_in_reach(uow, official, unit_code)
+        return [recognised(row) for row in uow.titles.under(unit, year)]
 
 
 def expiring_titles(official: Official, uow: UnitOfWork, year: int | None = None,
@@ -103,8 +104,8 @@ def expiring_titles(official: Official, uow: UnitOfWork, year: int | None = None
     if not 2000 <= year <= this_year + 5:
         raise InvalidInput({"year": f"Năm hết hạn phải từ 2000 đến {this_year + 5}."})
     with uow:
-        unit = _unit_in_reach(uow, official, unit_code)
-        return [_recognised(row) for row in uow.titles.expiring_under(unit, date(year, 1, 1), date(year, 12, 31))]
+        unit = unit_in_reach(uow, official, unit_code)
+        return [recognised(row) for row in uow.titles.expiring_under(unit, date(year, 1, 1), date(year, 12, 31))]
 
 
 def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str, bytes]:
@@ -114,11 +115,23 @@ def certificate(title_id: int, official: Official, uow: UnitOfWork) -> tuple[str
         row = uow.titles.get(title_id)
         if row is None or not _within(uow, uow.units.get(row.branch_code), official):
             raise NotFound(f"Không có danh hiệu số {title_id}.")
-        decision = uow.decisions.get(row.decision_id)
-        place = ", ".join(uow.units.get(code).name
-                          for code in dict.fromkeys((row.branch_code, row.commune_code, row.province_code)))
-        issuer = Issuer(uow.units.get(row.deciding_unit).name, place, decision.signer_office, decision.signer_name)
-        return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(_recognised(row), issuer)
+        return f"giay-cong-nhan-{row.year}-{row.id}.pdf", certificate_pdf(recognised(row), _issuer(uow, row))
+
+
+def decision_certificates(decision_id: int, official: Official, uow: UnitOfWork) -> tuple[str, bytes]:
+    """Every certificate of a recognition decision within the official's reach, one page each, as one PDF to print
+    (file name, PDF): a batch job makes it, a decision may recognise thousands."""
+    with uow:
+        rows = decision_titles(uow, decision_id, official)
+        return f"giay-cong-nhan-qd-{decision_id}.pdf", certificates_pdf((recognised(row), _issuer(uow, row))
+                                                                         for row in rows)
+
+
+def _issuer(uow: UnitOfWork, row: TitleRow) -> Issuer:
+    decision = uow.decisions.get(row.decision_id)
+    place = ", ".join(uow.units.get(code).name
+                      for code in dict.fromkeys((row.branch_code, row.commune_code, row.province_code)))
+    return Issuer(uow.units.get(row.deciding_unit).name, place, decision.signer_office, decision.signer_name)
 
 
 def recognition_decision(decision_id: int, official: Official, uow: UnitOfWork) -> RecognitionDecisionView:
@@ -126,18 +139,25 @@ def recognition_decision(decision_id: int, official: Official, uow: UnitOfWork) 
     officials (and those above) see every subject, a commune or branch only its own."""
     with uow:
         decision = uow.decisions.get(decision_id)
-        subjects = [] if decision is None else [
-            row for row in uow.titles.of_decision(decision_id) if _within(uow, uow.units.get(row.branch_code), official)]
-        if not subjects:
-            raise NotFound(f"Không có quyết định công nhận số {decision_id} trong phạm vi của bạn.")
+        subjects = decision_titles(uow, decision_id, official)
         return RecognitionDecisionView(
             id=decision.id, number=decision.number, decided_on=decision.decided_on,
             deciding_unit=decision.deciding_unit, signer_name=decision.signer_name,
             signer_office=decision.signer_office, title=decision.title,
-            subjects=tuple(_recognised(row) for row in subjects))
+            subjects=tuple(recognised(row) for row in subjects))
 
 
-def _recognised(row: TitleRow) -> RecognisedTitle:
+def decision_titles(uow: UnitOfWork, decision_id: int, official: Official) -> list[TitleRow]:
+    """The decision's titles within the official's reach (in the caller's transaction); none is answered as a
+    decision that does not exist."""
+    rows = [row for row in uow.titles.of_decision(decision_id) if _within(uow, uow.units.get(row.branch_code),
+                                                                          official)]
+    if not rows:
+        raise NotFound(f"Không có quyết định công nhận số {decision_id} trong phạm vi của bạn.")
+    return rows
+
+
+def recognised(row: TitleRow) -> RecognisedTitle:
     return RecognisedTitle(id=row.id, title=row.title, subject_name=row.subject_name, score=row.score, year=row.year,
                            branch_code=row.branch_code, commune_code=row.commune_code,
                            province_code=row.province_code, dossier_id=row.dossier_id,
@@ -156,8 +176,8 @@ def registry_view(official: Official, uow: UnitOfWork, year: int | None = None,
                   unit_code: str | None = None) -> RegistryView:
     """The registry page under a unit within reach: its titles and how many each commune got, in one transaction."""
     with uow:
-        unit = _unit_in_reach(uow, official, unit_code)
-        return RegistryView([_recognised(row) for row in uow.titles.under(unit, year)],
+        unit = unit_in_reach(uow, official, unit_code)
+        return RegistryView([recognised(row) for row in uow.titles.under(unit, year)],
                             [TitleCount(*row) for row in uow.titles.counts_under(unit, year)])
 
 
@@ -165,11 +185,23 @@ def title_counts(official: Official, uow: UnitOfWork, year: int | None = None,
                  unit_code: str | None = None) -> list[TitleCount]:
     """How many titles each commune got, per year and title, under a unit within the official's reach."""
     with uow:
-        unit = _unit_in_reach(uow, official, unit_code)
+        unit = unit_in_reach(uow, official, unit_code)
         return [TitleCount(*row) for row in uow.titles.counts_under(unit, year)]
 
 
-def _unit_in_reach(uow: UnitOfWork, official: Official, unit_code: str | None) -> UnitRow:
+def titles_streamed(official: Official, uow: UnitOfWork, year: int | None = None,
+                    unit_code: str | None = None) -> Iterator[RecognisedTitle]:
+    """Titles under a unit within reach as the database streams them, in one transaction held while they are read:
+    an export of any size holds a batch of rows at a time, never all of them."""
+    with uow:
+        unit = unit_in_reach(uow, official, unit_code)
+        for row in uow.titles.streamed_under(unit, year):
+            yield recognised(row)
+
+
+def unit_in_reach(uow: UnitOfWork, official: Official, unit_code: str | None) -> UnitRow:
+    """The unit (the official's own by default), refused when outside the official's reach (in the caller's
+    transaction)."""
     unit = uow.units.get(unit_code or official.unit_code)
     if unit is None:
         raise UnitNotFound(unit_code)

@@ -1,16 +1,16 @@
 """The job of a province's report that opens its communes' reports: one dossier per commune of the province, asked
 for by the province's report (its service `open_commune_dossiers`) and run by a worker, so that the province's step
 does not wait on a hundred dossiers."""
-
 from engine.dossiers import step_runner
+from engine.jobs.job_call import JobCall
 from engine.model import SYSTEM
 from engine.reporting import figures
-from engine.storage.unit_of_work import UnitOfWork
 
 
-def open_commune_reports(uow: UnitOfWork, params: dict) -> dict:
+def open_commune_reports(call: JobCall) -> dict:
     """Open each commune's report (due at `deadline`, reminded at `reminder_at`), pre-filled with what the registry
     knows. Runs in the job's transaction: every commune's report or none."""
+    uow, params = call.uow, call.params
     report = uow.dossiers.get(params["dossier"])
     version = uow.processes.get(params["version"])
     known = figures.from_registry(uow, report.title, report.province_code, report.year)

@@ -405,6 +405,8 @@ class JobRow(Base):
     __table_args__ = (
         # The relay and the health check look for queued jobs by age; the dead-letter list for dead ones.
         Index("ix_jobs_status_created", "status", "created_at"),
+        # An official's own jobs, the newest first.
+        Index("ix_jobs_requested_by", "requested_by", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -422,3 +424,16 @@ class JobRow(Base):
     relayed_at: Mapped[datetime | None]
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+
+
+class JobFileRow(Base):
+    """The file a job made (a batch of certificates, a large export), for whoever asked for it."""
+
+    __tablename__ = "job_files"
+
+    job_id: Mapped[int] = mapped_column(BigId, ForeignKey("jobs.id"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]

@@ -1,6 +1,8 @@
 """One use case, one transaction: leaving the block without commit() rolls everything back. A use case that only
 reads enters `uow.reading()`: on PostgreSQL each statement stands alone, with no BEGIN and ROLLBACK round trips around
-them (a token check, the inbox: two of their three or four round trips)."""
+them (a token check, the inbox: two of their three or four round trips). A use case given a unit of work that is
+already in its block joins that transaction (a job composing the use cases it runs): only the outermost block
+commits, rolls back and ends it."""
 import logging
 
 from sqlalchemy.exc import IntegrityError
@@ -33,14 +35,18 @@ class UnitOfWork:
         self.dispatcher = dispatcher
         self.jobs_to_relay: list[int] = []
         self._committed_jobs: list[int] = []
+        self._depth = 0  # blocks entered and not left: above 1, a use case joined the caller's transaction
 
     def reading(self) -> "UnitOfWork":
         """This unit of work for a use case that reads (a single-row write such as a token's last use may still be
         committed: it stands alone too). SQLite keeps its transaction: its BEGIN costs no round trip."""
-        self.read_only = True
+        self.read_only = self.read_only or not self._depth
         return self
 
     def __enter__(self) -> "UnitOfWork":
+        self._depth += 1
+        if self._depth > 1:
+            return self
         self.session = self.session_factory()
         if self.read_only and self.session.get_bind().dialect.name == "postgresql":
             self.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
@@ -63,6 +69,9 @@ class UnitOfWork:
         return self
 
     def __exit__(self, *exc_info) -> None:
+        self._depth -= 1
+        if self._depth:
+            return
         # Closing rolls back whatever was not committed and hands the connection back, in one pass.
         self.session.close()
         # Relayed once the transaction is over: a job never runs before what asked for it is committed.
@@ -75,6 +84,8 @@ class UnitOfWork:
                 log.exception("Chưa chuyển được việc nền %s cho bộ xử lý; sẽ chuyển lại sau.", committed)
 
     def commit(self) -> None:
+        if self._depth > 1:
+            return  # the outermost block commits the whole transaction, or none of it
         self.session.commit()
         self._committed_jobs += self.jobs_to_relay
         self.jobs_to_relay = []

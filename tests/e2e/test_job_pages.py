@@ -20,7 +20,7 @@ def dead_job(new_uow, monkeypatch):
 
 def mend(monkeypatch):
     """The cause is mended: the kind exists now."""
-    monkeypatch.setitem(kinds.KINDS, "export_registry", lambda uow, params: {"rows": 3})
+    monkeypatch.setitem(kinds.KINDS, "export_registry", lambda call: {"rows": 3})
 
 
 def job_of(new_uow, job_id):
@@ -33,7 +33,7 @@ def test_an_administrator_sees_a_dead_job_and_retries_it_from_the_page(client, l
     admin = accounts.create_user("quantri", PASSWORD, Role.ADMIN, None, new_uow())
     login_as(admin)
     page = client.get("/jobs").get_data(as_text=True)
-    assert f"<td>{dead_job}</td><td>export_registry</td>" in page
+    assert f">{dead_job}</a></td><td>export_registry</td>" in page
     assert "Không có loại việc &#39;export_registry&#39;" in page and "Chạy lại" in page
     assert client.post(f"/jobs/{dead_job}/retry").status_code == 400  # no CSRF token
     assert job_of(new_uow, dead_job).status == JobStatus.DEAD
@@ -43,7 +43,7 @@ def test_an_administrator_sees_a_dead_job_and_retries_it_from_the_page(client, l
     done = job_of(new_uow, dead_job)
     assert (done.status, done.result, done.attempts) == (JobStatus.DONE, {"rows": 3}, 1)
     everything = client.get("/jobs?status=all").get_data(as_text=True)
-    assert f"<td>{dead_job}</td>" in everything and "<td>Đã xong</td>" in everything
+    assert f">{dead_job}</a></td>" in everything and "<td>Đã xong</td>" in everything
     assert "<code>{\"rows\": 3}</code>" in everything
     again = client.post(f"/jobs/{dead_job}/retry", data={"csrf_token": csrf_token(page)})
     assert again.status_code == 409 and "không ở danh sách lỗi" in again.get_data(as_text=True)

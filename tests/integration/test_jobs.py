@@ -46,10 +46,10 @@ def counting_kind(monkeypatch):
     """A kind of job that writes a row (a job of the outbox itself, as a marker) and counts its calls."""
     calls = []
 
-    def count(uow, params):
+    def count(call):
         calls.append(threading.current_thread().name)
-        uow.jobs.add(JobRow(kind="marker", params={}, requested_by="test", status=JobStatus.DONE, attempts=0,
-                            created_at=uow.clock.now()))
+        call.uow.jobs.add(JobRow(kind="marker", params={}, requested_by="test", status=JobStatus.DONE, attempts=0,
+                                 created_at=call.uow.clock.now()))
         return {"calls": len(calls)}
 
     monkeypatch.setitem(kinds.KINDS, "count", count)
@@ -121,8 +121,8 @@ def test_a_job_failing_half_way_leaves_nothing_of_its_effect_and_goes_to_the_dea
 
 
 def _raising(error, effect):
-    def job_that_fails_after_its_effect(uow, params):
-        effect(uow, {})
+    def job_that_fails_after_its_effect(call):
+        effect(call)
         raise error
     return job_that_fails_after_its_effect
 

@@ -42,9 +42,9 @@ API_CALLERS = (*PAGE_CALLERS, "token:read", "token:act", "token:deploy")
 ENGINE_CALLERS = (*API_CALLERS, "basic:designer", "basic:commune")
 
 
-def seen_by(*readers, others=404, anonymous=LOGIN, callers=PAGE_CALLERS) -> tuple:
-    """A row: `readers` get 200, the anonymous `anonymous`, every other caller `others`."""
-    return tuple(anonymous if c == "anonymous" else 200 if c in readers else others for c in callers)
+def seen_by(*readers, others=404, anonymous=LOGIN, callers=PAGE_CALLERS, answer=200) -> tuple:
+    """A row: `readers` get `answer` (200), the anonymous `anonymous`, every other caller `others`."""
+    return tuple(anonymous if c == "anonymous" else answer if c in readers else others for c in callers)
 
 
 # A dossier and what hangs off it (its files, its titles' certificates, its decision): its branch, commune and
@@ -52,8 +52,11 @@ def seen_by(*readers, others=404, anonymous=LOGIN, callers=PAGE_CALLERS) -> tupl
 UNITS_ABOVE = {OWN: ("branch", "commune", "province", "ministry", "admin"), NEAR: ("province", "ministry", "admin"),
                FAR: ("ministry", "admin")}
 DOSSIER = {side: seen_by(*readers) for side, readers in UNITS_ABOVE.items()}
+# A file of them asked for in the background: to the job's page (302), or as above.
+ASKED = {side: seen_by(*readers, answer=302) for side, readers in UNITS_ABOVE.items()}
 # The registry under a unit (?unit=): out of reach is refused (403: the unit code is the caller's own query).
 REGISTRY = {side: seen_by(*readers, others=403) for side, readers in UNITS_ABOVE.items()}
+REGISTRY_ASKED = {side: seen_by(*readers, others=403, answer=302) for side, readers in UNITS_ABOVE.items()}
 # A task: only the unit and role it waits for (403 to any other: a task id is a random UUID, nothing to probe).
 NOT_YOURS = seen_by(others=403)
 
@@ -85,6 +88,8 @@ PAGES = {
     "GET /decisions/<int:decision_id>":           DOSSIER,
     "GET /decisions/<int:decision_id>.xlsx":      DOSSIER,
     "GET /titles/<int:title_id>/certificate.pdf": DOSSIER,
+    "POST /decisions/<int:decision_id>/certificates": ASKED,
+    "POST /registry/export?year=2026&unit={unit}": REGISTRY_ASKED,
     "GET /registry?year=2026&unit={unit}":        REGISTRY,
     "GET /registry.xlsx?year=2026&unit={unit}":   REGISTRY,
     "GET /expiring?year=2027&unit={unit}":        REGISTRY,
@@ -101,10 +106,13 @@ PAGES = {
     # Moving the dossiers of a process with one version: none to move.
     "POST /deployments/<process_id>/migration":   (LOGIN,    403,    403,     403,      403,  *["302→/deployments/"
                                                    f"{PROCESS}/migration"] * 2),
-    "GET /jobs":                                  seen_by("admin", others=403),
-    "GET /jobs?status=all":                       seen_by("admin", others=403),
+    # An administrator: every job; anyone else: their own.
+    "GET /jobs":                                  seen_by(*SESSIONS),
+    "GET /jobs?status=all":                       seen_by(*SESSIONS),
     # No such job: the administrator hears so; a job's id names nothing of a unit.
     "POST /jobs/<int:job_id>/retry":              (LOGIN,    403,    403,     403,      403,      404,   403),
+    "GET /jobs/<int:job_id>":                     seen_by(),
+    "GET /jobs/<int:job_id>/file":                seen_by(),
     # Public, for load balancers: it names no dossier, unit or official.
     "GET /health":                                (200,) * 7,
     "GET /branches":                              seen_by("commune", others=403),
@@ -196,6 +204,8 @@ BODIES = {
     "POST /deployments/<process_id>/migration": {},
     "POST /branches": {"name": "Chi hội tổ 1"},
     "POST /jobs/<int:job_id>/retry": {},
+    "POST /decisions/<int:decision_id>/certificates": {},
+    "POST /registry/export?year=2026&unit={unit}": {},
     "POST /login": {"username": "", "password": ""},
     "POST /logout": {},
     "POST /password": {},

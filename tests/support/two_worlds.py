@@ -32,7 +32,8 @@ CITIZEN = "learning_citizen_recognition"
 YEAR = 2026
 ID_NUMBERS = {OWN: "001090000001", NEAR: "001090000002", FAR: "046090000003"}
 # Rows that change when someone merely reads or signs in: sessions, and a token's last use.
-VOLATILE = {"sign_ins": None, "api_tokens": ("last_used_at",)}
+# Asking for a file adds a job and, once run, its file: a read made in the background.
+VOLATILE = {"sign_ins": None, "api_tokens": ("last_used_at",), "jobs": None, "job_files": None}
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """The registry of recognised titles: by unit and year, expiring titles, recognition decisions, certificates."""
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.clock import today_in_vietnam
-from engine.recognition import registry
+from engine.recognition import batch_files, registry
+from engine.recognition.registry_sheets import counts_sheet, titles_sheet
 from web import exports, forms
 from web.engine_access import app_engine, official, uow
 
@@ -25,7 +26,7 @@ def registry_page():
 def registry_xlsx():
     """The registry page's titles and counts as an .xlsx file."""
     view = registry.registry_view(official(), uow(), *_registry_filter())
-    return exports.download("so-danh-hieu", exports.registry(view.titles), exports.counts(view.counts))
+    return exports.download("so-danh-hieu", titles_sheet(view.titles), counts_sheet(view.counts))
 
 
 def _registry_filter() -> tuple[int | None, str | None]:
@@ -39,7 +40,7 @@ def expiring():
     year = forms.ascii_int(request.args.get("year")) or today_in_vietnam(app_engine().clock).year
     titles = registry.expiring_titles(official(), uow(), year, request.args.get("unit") or None)
     if request.args.get("format") == "xlsx":
-        return exports.download(f"het-han-{year}", exports.registry(titles))
+        return exports.download(f"het-han-{year}", titles_sheet(titles))
     return render_template("expiring.html", titles=titles, year=year)
 
 
@@ -55,7 +56,23 @@ def recognition_decision(decision_id: int):
 def recognition_decision_xlsx(decision_id: int):
     """A recognition decision's subjects as an .xlsx file."""
     decision = registry.recognition_decision(decision_id, official(), uow())
-    return exports.download(f"quyet-dinh-{decision_id}", exports.registry(list(decision.subjects)))
+    return exports.download(f"quyet-dinh-{decision_id}", titles_sheet(decision.subjects))
+
+
+@bp.route("/decisions/<int:decision_id>/certificates", methods=["POST"])
+@login_required
+def decision_certificates(decision_id: int):
+    """Ask for every certificate of the decision as one PDF, made in the background."""
+    return redirect(url_for("jobs.job_page", job_id=batch_files.ask_for_certificates(decision_id, official(), uow())))
+
+
+@bp.route("/registry/export", methods=["POST"])
+@login_required
+def registry_export():
+    """Ask for the registry page's titles as an .xlsx file of any size, made in the background."""
+    year, unit = forms.ascii_int(request.values.get("year")), request.values.get("unit") or None
+    return redirect(url_for("jobs.job_page", job_id=batch_files.ask_for_registry_export(official(), uow(), year,
+                                                                                           unit)))
 
 
 @bp.route("/titles/<int:title_id>/certificate.pdf")

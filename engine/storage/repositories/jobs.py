@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select, update
 
 from engine.model import JobStatus
 from engine.storage.repositories.base import Repository
-from engine.storage.tables import JobRow
+from engine.storage.tables import JobFileRow, JobRow
 
 
 class JobRepository(Repository[JobRow]):
@@ -56,3 +56,20 @@ class JobRepository(Repository[JobRow]):
                                                                     JobRow.created_at < created_before)).one()
         dead = self.session.scalar(select(func.count()).where(JobRow.status == JobStatus.DEAD))
         return waiting, oldest, dead
+
+    def keep_file(self, job_id: int, name: str, media_type: str, content: bytes, at: datetime) -> None:
+        self.session.merge(JobFileRow(job_id=job_id, name=name, media_type=media_type, content=content,
+                                      size=len(content), created_at=at))
+
+    def file_of(self, job_id: int) -> JobFileRow | None:
+        return self.session.get(JobFileRow, job_id)
+
+    def file_sizes(self, job_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """(name, size) of the files of these jobs, without their content."""
+        return {job_id: (name, size) for job_id, name, size in self.session.execute(
+            select(JobFileRow.job_id, JobFileRow.name, JobFileRow.size).where(JobFileRow.job_id.in_(job_ids)))}
+
+    def of_requester(self, username: str, limit: int) -> Sequence[JobRow]:
+        """The newest jobs an official asked for."""
+        return self.session.scalars(select(JobRow).where(JobRow.requested_by == username)
+                                    .order_by(JobRow.id.desc()).limit(limit)).all()

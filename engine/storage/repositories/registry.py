@@ -1,5 +1,5 @@
 """Queries on recognition decisions and the titles they recognised."""
-
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import func, insert, select, text
@@ -9,6 +9,8 @@ from sqlalchemy.orm import aliased
 from engine.model import MINISTRY_CODE, UnitLevel
 from engine.storage.repositories.base import Repository
 from engine.storage.tables import RecognitionDecisionRow, TitleRow, UnitRow
+
+STREAMED_BATCH = 2000  # titles an export holds at once
 
 
 class RecognitionDecisionRepository(Repository[RecognitionDecisionRow]):
@@ -88,6 +90,15 @@ class TitleRepository(Repository[TitleRow]):
         """Titles recognised within a unit (the whole country for the ministry), optionally for one year."""
         query = self._within(select(TitleRow), unit, year)
         return list(self.session.scalars(query.order_by(TitleRow.year.desc(), TitleRow.commune_code, TitleRow.id)))
+
+    def streamed_under(self, unit: UnitRow, year: int | None) -> Iterator[TitleRow]:
+        """`under`'s titles as the database streams them, a batch at a time (a server-side cursor on PostgreSQL)."""
+        query = self._within(select(TitleRow), unit, year).order_by(TitleRow.year.desc(), TitleRow.commune_code,
+                                                                    TitleRow.id)
+        return iter(self.session.scalars(query.execution_options(yield_per=STREAMED_BATCH)))
+
+    def count_under(self, unit: UnitRow, year: int | None) -> int:
+        return self.session.scalar(self._within(select(func.count()).select_from(TitleRow), unit, year))
 
     def counts_under(self, unit: UnitRow, year: int | None) -> list[tuple[int, str, str, str, int]]:
         """(year, title, province, commune, count) of titles within a unit, counted in the database."""

@@ -1,5 +1,5 @@
 """Background jobs: the outbox a use case writes in its own transaction, relayed to the workers after commit, and
-the dead-letter list.
+the dead-letter list; the files jobs make.
 
 Revision ID: 0015
 Revises: 0014
@@ -33,8 +33,21 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_jobs_status_created", "jobs", ["status", "created_at"])
+    op.create_index("ix_jobs_requested_by", "jobs", ["requested_by", "id"])
+    op.create_table(
+        "job_files",
+        sa.Column("job_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), sa.ForeignKey("jobs.id"),
+                  primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("media_type", sa.String(100), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("job_files")
+    op.drop_index("ix_jobs_requested_by", "jobs")
     op.drop_index("ix_jobs_status_created", "jobs")
     op.drop_table("jobs")
