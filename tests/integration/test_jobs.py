@@ -221,3 +221,21 @@ def test_two_workers_given_the_same_job_at_once_open_the_communes_reports_once(d
     with new_uow() as uow:
         communes = len(uow.units.communes_of("01"))
     assert commune_reports(new_uow) == communes
+
+
+def test_a_use_case_given_a_unit_of_work_in_its_block_joins_that_transaction(new_uow, officials):
+    """A job composes use cases in its own transaction: theirs neither commit nor end it, and its rollback takes
+    everything back, what they asked for included."""
+    with new_uow() as uow:
+        outer = uow.session
+        with uow:
+            assert uow.session is outer
+            outbox.enqueue(uow, "count", {}, SYSTEM)
+            uow.commit()  # the inner use case's commit: only the outermost block commits
+        assert uow.session is outer and uow.jobs_to_relay != []
+    assert dead_letters.list_jobs(SYSTEM, new_uow(), None) == []  # the outer block left without commit
+    with new_uow() as uow:
+        with uow.reading():
+            outbox.enqueue(uow, "count", {}, SYSTEM)
+        uow.commit()
+    assert [job.kind for job in dead_letters.list_jobs(SYSTEM, new_uow(), None)] == ["count"]
