@@ -1,14 +1,16 @@
 """A real browser (Debian's headless Chromium, driven by Playwright) going through the pages as officials do."""
 import os
 from datetime import date
+from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from engine.dossiers import starting, tasks
 from engine.organisation import accounts, units
 from engine.reporting import periods
-from tests.support.builders import PASSWORD, to_commune
+from tests.support.builders import APPROVAL, CANDIDATES, PASSWORD, to_commune
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -193,3 +195,33 @@ def test_the_pages_run_their_scripts_under_the_content_security_policy(browser, 
     visit(f"/dossiers/{dossier_id}", "#diagram[data-ready=true]")
     visit("/reports/annual_models/2026", "#report-chart[data-ready='34']")
     assert [line for line in console if "Content Security Policy" in line or "pageerror" in line] == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_a_commune_prints_a_decision_s_certificates_through_a_background_job(browser, live_server, officials,
+                                                                            new_uow, viewport):
+    _, verify = to_commune(new_uow, officials)
+    approve = tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()).next_tasks[0]
+    tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
+    page = browser.new_page(viewport=viewport, accept_downloads=True)
+    sign_in(page, live_server, officials.commune.username)
+    page.goto(f"{live_server}/registry?year=2026")
+    page.click("a:has-text('125/QĐ-UBND')")
+    page.click("button:has-text('In tất cả giấy công nhận')")
+    page.wait_for_selector("text=Đã xong")
+    assert overflowing(page) == []
+    with page.expect_download() as download:
+        page.click("a:has-text('Tải giay-cong-nhan-qd-')")
+    pdf = Path(download.value.path()).read_bytes()
+    assert pdf.startswith(b"%PDF") and len(PdfReader(BytesIO(pdf)).pages) == len(CANDIDATES)
+    page.goto(f"{live_server}/jobs")
+    assert page.locator("td:has-text('In giấy công nhận')").count() == 1
+    assert overflowing(page) == []
+
+
+def overflowing(page) -> list[str]:
+    """What in the page's content reaches past the window's right edge (on a phone: what needs a sideways scroll)."""
+    return page.evaluate("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
+                         "innerWidth + 1).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect()"
+                         ".right)}`)")
