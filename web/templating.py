@@ -5,17 +5,9 @@ from datetime import datetime
 from flask_login import current_user
 
 from engine.clock import VIETNAM
-from engine.model import (
-    BRANCH_KIND_LABELS,
-    DEPLOYERS,
-    DOSSIER_STATUS_LABELS,
-    JOB_STATUS_LABELS,
-    REPORT_LABELS,
-    ROLE_LABELS,
-    TITLE_LABELS,
-    Role,
-)
 from engine.jobs.kinds import JOB_KIND_LABELS
+from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, JOB_STATUS_LABELS, REPORT_LABELS,
+                          ROLE_LABELS, TITLE_LABELS, Role)
 from engine.reporting.periods import OPENERS
 from web.engine_access import app_engine
 

@@ -10,12 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine.clock import SystemClock
 from engine.errors import Conflict
-from engine.storage.repositories.dossiers import (
-    AttachmentRepository,
-    AuditRepository,
-    DossierRepository,
-    TaskRepository,
-)
+from engine.storage.repositories.dossiers import (AttachmentRepository, AuditRepository, DossierRepository,
+                                                  TaskRepository)
 from engine.storage.repositories.jobs import JobRepository
 from engine.storage.repositories.organisation import TokenRepository, UnitRepository, UserRepository
 from engine.storage.repositories.processes import DecisionTableRepository, ProcessRepository

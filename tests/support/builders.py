@@ -13,16 +13,8 @@ from sqlalchemy import func, select
 from engine.dossiers import starting, tasks
 from engine.dossiers.attachments import Upload
 from engine.reporting import figures, periods
-from engine.storage.tables import (
-    AttachmentRow,
-    AuditRow,
-    DossierRow,
-    HumanTaskRow,
-    JobRow,
-    ProcessVersionRow,
-    RecognitionDecisionRow,
-    TitleRow,
-)
+from engine.storage.tables import (AttachmentRow, AuditRow, DossierRow, HumanTaskRow, JobRow, ProcessVersionRow,
+                                   RecognitionDecisionRow, TitleRow)
 
 PASSWORD = "mat-khau-thu-nghiem"
 PROCESS = "candidate_list_recognition"
