@@ -3,7 +3,7 @@ runner lets it do besides changing rows (open other dossiers, write the dossier'
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from engine.storage.tables import DossierRow
+from engine.storage.tables import DossierRow, HumanTaskRow
 from engine.storage.unit_of_work import UnitOfWork
 
 
@@ -16,3 +16,5 @@ class ServiceCall:
     open_dossier: Callable[..., tuple]
     # record(action, payload): an entry in this dossier's history, written by the system
     record: Callable[[str, dict], None]
+    # The tasks this step opened: not yet written, so a query of the open tasks does not find them.
+    opened: tuple[HumanTaskRow, ...] = ()

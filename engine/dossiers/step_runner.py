@@ -166,7 +166,7 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
     # The dossier's row is written once, at commit: a service's queries must not flush it half-way.
     with uow.session.no_autoflush:
         for service, params in instance.requested_services:
-            _call(uow, dossier, service, params)
+            _call(uow, dossier, service, params, opened)
     return opened
 
 
@@ -186,9 +186,9 @@ def _unit_for(role: Role, dossier: DossierRow) -> str:
             Role.PROVINCE: dossier.province_code, Role.MINISTRY: MINISTRY_CODE}[role]
 
 
-def _call(uow: UnitOfWork, dossier: DossierRow, service: str, params: dict) -> None:
+def _call(uow: UnitOfWork, dossier: DossierRow, service: str, params: dict, opened: list[HumanTaskRow]) -> None:
     """Run a service the diagram asked for; what it opens or records is the system's doing."""
     if service not in SERVICES:
         raise WorkflowFailed(f"Quy trình gọi dịch vụ '{service}' không có; có: {', '.join(SERVICES)}.")
     SERVICES[service](ServiceCall(uow, dossier, params, open_dossier=partial(start, uow, SYSTEM),
-                                  record=partial(record, uow, SYSTEM, dossier)))
+                                  record=partial(record, uow, SYSTEM, dossier), opened=tuple(opened)))

@@ -39,7 +39,10 @@ def remind(call: ServiceCall) -> None:
     """A reminder timer fired: the dossier's open steps that have a deadline show they were reminded, and the
     history says so (a unit that already did its step is not reminded)."""
     now = call.uow.clock.now()
-    reminded = [task for task in call.uow.tasks.open_for_dossier(call.dossier.id) if task.due_at is not None]
+    # A report opened after its reminder fell due (a late deadline, a fan-out job behind a backlog) is reminded at
+    # once: its task opened in this very step.
+    open_tasks = {task.id: task for task in (*call.uow.tasks.open_for_dossier(call.dossier.id), *call.opened)}
+    reminded = [task for task in open_tasks.values() if task.due_at is not None]
     for task in reminded:
         task.reminded_at = now
     if reminded:

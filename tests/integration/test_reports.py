@@ -277,3 +277,15 @@ def test_a_target_for_a_unit_that_is_not_a_province_is_refused(new_uow, official
         periods.set_target("99", "family", 2030, 0.9, officials.ministry, new_uow())
     with pytest.raises(InvalidInput, match="Không có tỉnh mã 00070"):
         periods.set_target("00070", "family", 2030, 0.9, officials.ministry, new_uow())
+
+
+def test_a_commune_report_opened_after_its_reminder_fell_due_is_reminded_at_once(new_uow, officials, clock):
+    """A deadline closer than the reminder days (or a fan-out job run late): the reminder is not lost."""
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials, day="2026-11-22", reminder_days=3)  # reminder 19/11, today 20/11
+    task = commune_task(new_uow, officials.commune)
+    with new_uow() as uow:
+        (row,) = uow.tasks.open_for_dossier(task.dossier_id)
+        assert row.reminded_at == clock.now()
+    history = viewing.get_dossier(task.dossier_id, officials.commune, new_uow()).history
+    assert sorted(entry.action for entry in history) == ["reminder", "start"]
