@@ -5,13 +5,18 @@ outbox holds it, the health endpoint says so)."""
 import signal
 import subprocess
 import sys
+from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 
 from engine.dossiers import tasks
+from engine.jobs import running
 from engine.model import JobStatus, Role
 from tests.support import processes
 from tests.support.deployment import Deployment
+from web import background, create_app
+from web.config import TestConfig
 
 # A web process that dies the moment its transaction has committed and the relay would send the job to the broker.
 KILLED_BEFORE_RELAY = """
@@ -95,3 +100,21 @@ def test_with_the_broker_down_the_app_takes_work_and_the_health_endpoint_says_so
         assert health["broker"]["error"]
     finally:
         node.stop()
+
+
+def test_a_worker_asks_celery_to_try_a_transient_failure_again_after_its_back_off(database_url, monkeypatch):
+    """The Celery task as a worker runs it (eagerly here, on Celery's in-memory transport): a job the engine says to
+    try again goes back to Celery with its back-off as countdown; a done job answers its status."""
+    class WithBroker(TestConfig):
+        DATABASE_URL, BROKER_URL = database_url, "memory://"
+
+    app = create_app(WithBroker)
+    outcomes = [running.Outcome("retry", timedelta(seconds=20)), running.DONE]
+    monkeypatch.setattr(running, "run_job", lambda job_id, new_uow, worker: outcomes.pop(0))
+    retried = []
+    monkeypatch.setattr(background.run_job, "retry", lambda **options: retried.append(options) or Retry())
+    with app.app_context():
+        first, second = background.run_job.apply(args=[7]), background.run_job.apply(args=[7])
+    assert (first.state, retried) == ("RETRY", [{"countdown": 20.0, "max_retries": None}])
+    assert (second.state, second.get()) == ("SUCCESS", "done")
+    assert isinstance(app.extensions["engine"].dispatcher, background.CeleryDispatcher)
