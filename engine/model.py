@@ -167,6 +167,18 @@ SYSTEM = Official("system", Role.ADMIN, MINISTRY_CODE)
 
 
 @dataclass(frozen=True)
+class InboxFilter:
+    """What an official narrows their inbox to; every part optional."""
+
+    text: str = ""  # a dossier's number, or words of its name or its subjects' names (accents ignored)
+    title: str | None = None
+    year: int | None = None
+    step: str | None = None  # the step's id in its diagram
+    unit: str | None = None  # the proposing branch or its commune, below the official's unit
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
 class OpenTask:
     """A step waiting for an official, as the inbox and the API show it."""
 
@@ -181,6 +193,8 @@ class OpenTask:
     unit_code: str
     created_at: datetime
     due_at: datetime | None = None
+    dossier_name: str | None = None  # in the inbox: the name its proposer gave the dossier
+    proposer: str | None = None  # in the inbox: the proposing unit's name
 
 
 @dataclass(frozen=True)

@@ -79,6 +79,13 @@ class InboxQuery(ma.Schema):
                                                                      error=f"Cỡ trang phải từ 1 đến {MAX_PAGE}."),
                     error_messages={"invalid": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
     after = fields.String(metadata={"description": "Trang sau: giá trị từ header Link (rel=next)."})
+    q = fields.String(metadata={"description": "Số hồ sơ, hoặc chữ trong tên hồ sơ hay tên đối tượng (không dấu cũng "
+                                               "được: nguyen van an)."})
+    title = fields.String(metadata={"description": "Danh hiệu (family, clan, ..., annual_models)."})
+    year = AsciiInt(error_messages={"invalid": "Năm phải là số, ví dụ 2026."})
+    step = fields.String(metadata={"description": "Mã bước trong sơ đồ (step của việc)."})
+    unit = fields.String(metadata={"description": "Đơn vị đề nghị (chi hội) hoặc xã của nó."})
+    overdue = fields.Boolean(metadata={"description": "Chỉ việc quá hạn."})
 
 
 class RegistryQuery(ma.Schema):
@@ -113,6 +120,8 @@ class OpenTask(ma.Schema):
     lane = fields.String(required=True)
     role = fields.String(required=True)
     unit_code = fields.String(required=True)
+    dossier_name = fields.String(allow_none=True, metadata={"description": "Tên hồ sơ (trong hộp việc)."})
+    proposer = fields.String(allow_none=True, metadata={"description": "Tên đơn vị đề nghị (trong hộp việc)."})
     created_at = fields.DateTime(required=True)
     due_at = fields.DateTime(required=True, allow_none=True)
 

@@ -20,8 +20,10 @@ def download(name: str, *sheets: Sheet) -> Response:
 
 
 def inbox(tasks: list[OpenTask]) -> Sheet:
-    return Sheet("Hộp việc", ["Hồ sơ", "Danh hiệu", "Bước", "Vai trò", "Đơn vị", "Ngày nhận", "Hạn"], [
-        [t.dossier_id, TITLE_LABELS.get(t.title, t.title), t.step_name, ROLE_LABELS.get(t.role, t.role), t.unit_code,
+    return Sheet("Hộp việc", ["Hồ sơ", "Tên hồ sơ", "Đơn vị đề nghị", "Danh hiệu", "Bước", "Vai trò", "Đơn vị",
+                              "Ngày nhận", "Hạn"], [
+        [t.dossier_id, t.dossier_name, t.proposer, TITLE_LABELS.get(t.title, t.title), t.step_name,
+         ROLE_LABELS.get(t.role, t.role), t.unit_code,
          t.created_at.replace(tzinfo=None), t.due_at.replace(tzinfo=None) if t.due_at else None] for t in tasks])
 
 

@@ -9,6 +9,7 @@ from engine.dossiers import attachments
 from engine.dossiers.attachments import Upload
 from engine.dossiers.forms import Field
 from engine.errors import DeploymentRefused
+from engine.model import InboxFilter
 
 LIST_ROWS_SPARE = 5
 
@@ -78,6 +79,17 @@ def ascii_int(text: str | None) -> int | None:
     """The number in a query or form value, if it is plain ASCII digits ('²' and '٣' are not)."""
     text = (text or "").strip()
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+# The inbox's filter as the page's query string and the API's query names it.
+FILTER_FIELDS = ("q", "title", "year", "step", "unit", "overdue")
+
+
+def inbox_filter(values) -> InboxFilter:
+    """The inbox filter of a query string (q, title, year, step, unit, overdue); an unreadable year is no year."""
+    return InboxFilter(text=(values.get("q") or "").strip(), title=values.get("title") or None,
+                       year=ascii_int(values.get("year")), step=values.get("step") or None,
+                       unit=values.get("unit") or None, overdue=values.get("overdue") in ("1", "on", "true"))
 
 
 def blank_rows(values: list | None) -> int:

@@ -5,6 +5,7 @@ transaction; nothing else runs a workflow, serializes one or writes an audit row
 from collections.abc import Callable
 from functools import partial
 
+from engine import search
 from engine.auditing import chain
 from engine.dossiers import forms
 from engine.dossiers.service_call import ServiceCall
@@ -150,6 +151,8 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
         dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED) if recognition \
             else DossierStatus.CLOSED
     dossier.trail = sorted(set(dossier.trail or ()) | instance.trail)
+    dossier.name = str(dossier.data.get("name") or "")[:200] or None
+    dossier.search_text = search.search_text(dossier.data)
     dossier.timer_due_at = instance.next_timer_due()
     dossier.state = instance.dump()
     dossier.state_version = serializing.STATE_VERSION

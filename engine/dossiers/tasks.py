@@ -12,7 +12,8 @@ from engine.dossiers.submission_checks import check_submission
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
-from engine.model import DossierStatus, Official, OpenTask, ProcessInfo, TaskStatus, TaskView
+from engine.model import (DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, TaskStatus, TaskView,
+                          Title)
 from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
 
@@ -32,13 +33,17 @@ class InboxPage:
 
 
 INBOX_PAGE = 100
+MAX_SEARCH = 200  # characters of a search in the inbox
 
 
-def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: int = INBOX_PAGE) -> InboxPage:
-    """A page of the open tasks of the official's unit and role, newest first; `after` is a page's next_page."""
+def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: int = INBOX_PAGE,
+          narrowed: InboxFilter = InboxFilter()) -> InboxPage:
+    """A page of the open tasks of the official's unit and role that the filter keeps, newest first; `after` is a
+    page's next_page."""
     cursor = _parse_cursor(after) if after else None
+    check_filter(narrowed)
     with uow.reading():
-        return _inbox_page(uow, official, size, cursor)
+        return _inbox_page(uow, official, size, cursor, narrowed)
 
 
 @dataclass(frozen=True)
@@ -47,16 +52,36 @@ class Desk:
     startable: list[ProcessInfo]
 
 
-def desk(official: Official, uow: UnitOfWork, after: str | None = None) -> Desk:
-    """What the inbox page shows: a page of open tasks and the processes the official may start."""
+def desk(official: Official, uow: UnitOfWork, after: str | None = None,
+         narrowed: InboxFilter = InboxFilter()) -> Desk:
+    """What the inbox page shows: a page of open tasks (those the filter keeps) and the processes the official may
+    start."""
     cursor = _parse_cursor(after) if after else None
+    check_filter(narrowed)
     with uow.reading():
-        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor), startable_in(uow, official))
+        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official))
 
 
-def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime, str] | None) -> InboxPage:
-    rows, total = uow.tasks.inbox_for(official, size + 1, cursor)
-    page = [open_task(task, title, process) for task, title, process in rows[:size]]
+def check_filter(narrowed: InboxFilter) -> None:
+    """Refuse a filter no inbox could match, naming the part."""
+    errors = {}
+    if len(narrowed.text) > MAX_SEARCH:
+        errors["q"] = f"Tìm tối đa {MAX_SEARCH} ký tự."
+    if narrowed.title and narrowed.title not in {*Title, *ReportKind}:
+        errors["title"] = "Danh hiệu không có: chọn trong danh sách."
+    if narrowed.year is not None and not 2000 <= narrowed.year <= 2100:
+        errors["year"] = "Năm phải từ 2000 đến 2100."
+    for name, value, longest in (("step", narrowed.step, 100), ("unit", narrowed.unit, 16)):
+        if value and len(value) > longest:
+            errors[name] = f"Tối đa {longest} ký tự."
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime, str] | None,
+                narrowed: InboxFilter) -> InboxPage:
+    rows, total = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, uow.clock.now())
+    page = [open_task(*row) for row in rows[:size]]
     next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
     return InboxPage(page, total, next_page)
 

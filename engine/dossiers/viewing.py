@@ -37,11 +37,14 @@ def dossier_view(uow: UnitOfWork, dossier: DossierRow) -> DossierView:
         attachments=attachments.attachments_of(uow, dossier.id), trail=tuple(dossier.trail or ()))
 
 
-def open_task(task: HumanTaskRow, title: str, process: str) -> OpenTask:
-    """A task as the inbox, the API and the pages show it, with its dossier's title and process id."""
+def open_task(task: HumanTaskRow, title: str, process: str, dossier_name: str | None = None,
+              proposer: str | None = None) -> OpenTask:
+    """A task as the inbox, the API and the pages show it, with its dossier's title and process id (in the inbox,
+    also the dossier's name and its proposing unit's)."""
     return OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title,
                     step=task.bpmn_id, step_name=task.name, lane=task.lane, role=task.role,
-                    unit_code=task.unit_code, created_at=task.created_at, due_at=task.due_at)
+                    unit_code=task.unit_code, created_at=task.created_at, due_at=task.due_at,
+                    dossier_name=dossier_name, proposer=proposer)
 
 
 def history(uow: UnitOfWork, dossier_id: int) -> tuple[HistoryEntry, ...]:

@@ -149,6 +149,9 @@ class DossierRow(Base):
         Index("ix_dossiers_version_status", "process_version_id", "status"),
         # The start-up check reads the oldest and newest state version stored without scanning the table.
         Index("ix_dossiers_state_version", "state_version"),
+        # The inbox's search inside any words of a dossier's names (PostgreSQL's trigrams; SQLite scans).
+        Index("ix_dossiers_search_text", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -170,6 +173,10 @@ class DossierRow(Base):
     # Every element the dossier reached and every flow it took ("source>target"), across all its rounds: drawn on
     # its diagram, and what the scenarios' path coverage counts.
     trail: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The dossier's name as its proposer gave it (shown in every inbox row) and what the inbox's search compares:
+    # that name and its subjects' names, folded (engine.search); kept by the step runner from the dossier's data.
+    name: Mapped[str | None] = mapped_column(String(200))
+    search_text: Mapped[str | None] = mapped_column(Text)
     # When the earliest timer the workflow waits on falls due: the sweeper finds due dossiers by this index alone.
     timer_due_at: Mapped[datetime | None] = mapped_column(index=True)
     # Bumped on every save: a stale copy cannot overwrite a newer one, even without the row lock.

@@ -1,8 +1,7 @@
 """The JSON API through Flask's client: each endpoint, each status code, both ways of signing in."""
-from tests.support.builders import APPROVAL, CANDIDATES, PROCESS, csrf_token
+from engine.dossiers import tasks
+from tests.support.builders import APPROVAL, CANDIDATES, PROCESS, csrf_token, to_commune
 from tests.support.databases import on_both_databases
-
-
 
 
 def start_and_prepare(api, officials):
@@ -103,3 +102,24 @@ def test_the_task_list_pages_with_a_link_header(api, client, officials):
     assert api.get("/api/tasks?after=garbage", officials.commune).status_code == 422
     assert api.get("/api/tasks?size=0", officials.commune).status_code == 422
     assert api.get("/api/tasks?size=501", officials.commune).status_code == 422
+
+
+def test_the_inbox_is_searched_and_filtered_through_the_api_and_its_pages_keep_the_filter(api, officials, new_uow,
+                                                                                           clock):
+    ids = []
+    for _ in range(3):
+        ids.append(to_commune(new_uow, officials)[0])
+        clock.advance(minutes=1)
+    first = api.get("/api/tasks?q=tran thi binh&title=family&year=2026&size=2", officials.commune)
+    assert first.status_code == 200 and first.headers["X-Total-Count"] == "3"
+    assert [(t["dossier_id"], t["dossier_name"], t["proposer"]) for t in first.get_json()] == [
+        (ids[2], "Tổ 1", "Chi hội tổ 1"), (ids[1], "Tổ 1", "Chi hội tổ 1")]
+    link = first.headers["Link"].split(">")[0].lstrip("<")
+    assert "q=tran+thi+binh" in link and "title=family" in link and "year=2026" in link
+    assert [t["dossier_id"] for t in api.get(link, officials.commune).get_json()] == [ids[0]]
+    assert api.get("/api/tasks?q=khong+co+ai", officials.commune).get_json() == []
+    refused = api.get("/api/tasks?title=vip&year=19x", officials.commune)
+    assert refused.status_code == 422 and set(refused.get_json()["errors"]) == {"year"}
+    assert api.get("/api/tasks?title=vip", officials.commune).get_json()["errors"] == {
+        "title": "Danh hiệu không có: chọn trong danh sách."}
+    assert tasks.inbox(officials.commune, new_uow()).total == 3

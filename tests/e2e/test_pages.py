@@ -156,6 +156,9 @@ def test_the_inbox_shows_a_deadline_and_marks_it_overdue_once_past(client, offic
     starting.start_dossier("with_deadline", officials.branch, {"year": 2026}, new_uow())
     login_as(officials.branch)
     page = client.get("/inbox").get_data(as_text=True)
-    assert "15/12/2026 17:00" in page and "quá hạn" not in page
+    overdue = '<strong class="overdue">quá hạn</strong>'
+    assert "15/12/2026 17:00" in page and overdue not in page
+    assert "Không có việc nào khớp bộ lọc" in client.get("/inbox?overdue=1").get_data(as_text=True)
     clock.advance(days=26)
-    assert "quá hạn" in client.get("/inbox").get_data(as_text=True)
+    assert overdue in client.get("/inbox").get_data(as_text=True)
+    assert overdue in client.get("/inbox?overdue=1").get_data(as_text=True)

@@ -12,6 +12,7 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from engine.dossiers import starting, tasks, viewing
+from engine.model import InboxFilter
 from engine.recognition import registry
 from engine.reporting import periods
 from web import api_schemas as schemas
@@ -105,13 +106,18 @@ def get_dossier(dossier_id: int):
 @bp.response(200, schemas.OpenTask(many=True), headers=PAGE_HEADERS)
 @refusals(401, 422)
 def list_tasks(query: dict):
-    """The caller's open tasks, a page at a time: `size` (1 to 500), and `after` from the Link header."""
-    size = query["size"]
-    page = tasks.inbox(g.official, uow(), after=query.get("after"), size=size)
+    """The caller's open tasks, a page at a time: `size` (1 to 500), `after` from the Link header, and a filter (`q`
+    a dossier number or words of its names, accents ignored; `title`, `year`, `step`, `unit`, `overdue`)."""
+    size, after = query.pop("size"), query.pop("after", None)
+    narrowed = InboxFilter(text=query.get("q", "").strip(), title=query.get("title") or None, year=query.get("year"),
+                           step=query.get("step") or None, unit=query.get("unit") or None,
+                           overdue=query.get("overdue", False))
+    page = tasks.inbox(g.official, uow(), after=after, size=size, narrowed=narrowed)
     response = jsonify([plain(t) for t in page.tasks])
     response.headers["X-Total-Count"] = str(page.total)
     if page.next_page:
-        response.headers["Link"] = f'<{url_for("api.list_tasks", after=page.next_page, size=size)}>; rel="next"'
+        link = url_for("api.list_tasks", after=page.next_page, size=size, **query)
+        response.headers["Link"] = f'<{link}>; rel="next"'
     return response
 
 

@@ -27,15 +27,16 @@ def inbox():
 
 def inbox_page(status: int = 200):
     """The inbox page (with `status` 422 when it shows why a dossier could not be opened)."""
-    desk = tasks.desk(official(), uow(), after=request.args.get("after"))
-    return render_template("inbox.html", page=desk.inbox, processes=desk.startable), status
+    desk = tasks.desk(official(), uow(), request.args.get("after"), forms.inbox_filter(request.args))
+    shown = {name: request.args[name] for name in forms.FILTER_FIELDS if request.args.get(name)}
+    return render_template("inbox.html", page=desk.inbox, processes=desk.startable, shown=shown), status
 
 
 @bp.route("/inbox.xlsx")
 @login_required
 def inbox_xlsx():
-    """All my unit's open tasks as an .xlsx file."""
-    page = tasks.inbox(official(), uow(), size=exports.MAX_ROWS)
+    """My unit's open tasks (those the inbox's filter keeps) as an .xlsx file."""
+    page = tasks.inbox(official(), uow(), size=exports.MAX_ROWS, narrowed=forms.inbox_filter(request.args))
     return exports.download("hop-viec", exports.inbox(page.tasks))
 
 

@@ -4,10 +4,11 @@ from datetime import date, datetime
 
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 
-from engine.model import DossierStatus, Official, Role, TaskStatus
+from engine.model import DossierStatus, InboxFilter, Official, Role, TaskStatus
+from engine.search import fold
 from engine.storage.repositories.base import Repository
 from engine.storage.tables import (AttachmentRow, AuditAnchorRow, AuditArchiveRow, AuditRow, DossierRow,
-                                   HumanTaskRow, ProcessVersionRow)
+                                   HumanTaskRow, ProcessVersionRow, UnitRow)
 
 
 def _visible_to(official: Official, province_code, commune_code, branch_code):
@@ -107,18 +108,21 @@ class TaskRepository(Repository[HumanTaskRow]):
         return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
                 HumanTaskRow.role == official.role)
 
-    def inbox_for(self, official: Official, limit: int, before: tuple[datetime, str] | None = None
-                  ) -> tuple[list[tuple[HumanTaskRow, str, str]], int]:
-        """A page of the official's open tasks with their dossier's title and process, newest first, after the
-        cursor `before` (created_at, id) of the previous page: one indexed query, no workflow loaded. With it, how
-        many open tasks the official has in all: on the first page a window over the same rows (no second query);
-        a later page's rows are only those after the cursor, so it counts them apart."""
+    def inbox_for(self, official: Official, limit: int, before: tuple[datetime, str] | None = None,
+                  narrowed: InboxFilter = InboxFilter(), now: datetime | None = None
+                  ) -> tuple[list[tuple[HumanTaskRow, str, str, str | None, str]], int]:
+        """A page of the official's open tasks (those the filter keeps) with their dossier's title, process, name and
+        proposing unit's name, newest first, after the cursor `before` (created_at, id) of the previous page: one
+        indexed query, no workflow loaded. With it, how many such tasks there are in all: on the first page a window
+        over the same rows (no second query); a later page's rows are only those after the cursor, so it counts them
+        apart."""
         counted = before is None
-        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id,
+        query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id, DossierRow.name, UnitRow.name,
                         *([func.count().over()] if counted else []))
                  .join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
                  .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
-                 .where(*self._open_for(official)))
+                 .join(UnitRow, UnitRow.code == DossierRow.branch_code)
+                 .where(*self._open_for(official), *_narrowed(narrowed, now)))
         if before is not None:
             moment, task_id = before
             query = query.where(or_(HumanTaskRow.created_at < moment,
@@ -126,11 +130,16 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
         rows = self.session.execute(query).all()
         if not counted:
-            return [tuple(row) for row in rows], self.count_open_for(official)
-        return [tuple(row[:3]) for row in rows], rows[0][3] if rows else 0
+            return [tuple(row) for row in rows], self.count_open_for(official, narrowed, now)
+        return [tuple(row[:5]) for row in rows], rows[0][5] if rows else 0
 
-    def count_open_for(self, official: Official) -> int:
-        return self.session.scalar(select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official)))
+    def count_open_for(self, official: Official, narrowed: InboxFilter = InboxFilter(),
+                       now: datetime | None = None) -> int:
+        query = select(func.count()).select_from(HumanTaskRow).where(*self._open_for(official))
+        conditions = _narrowed(narrowed, now)
+        if conditions:
+            query = query.join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id).where(*conditions)
+        return self.session.scalar(query)
 
     def open_step_counts(self, bpmn_id: str, title: str, year: int, now: datetime,
                          province_code: str | None) -> dict[str, tuple[int, int]]:
@@ -154,6 +163,27 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
         return sorted((task for task in self.session.scalars(query) if task.status == TaskStatus.OPEN),
                       key=lambda task: task.created_at)
+
+
+def _narrowed(narrowed: InboxFilter, now: datetime | None) -> list:
+    """The conditions of an inbox filter, on the tasks joined to their dossiers."""
+    conditions = []
+    if narrowed.text:
+        words = fold(narrowed.text)
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        found = DossierRow.search_text.like(f"%{escaped}%", escape="\\")
+        conditions.append(or_(DossierRow.id == int(words), found) if words.isdigit() and len(words) < 19 else found)
+    if narrowed.title:
+        conditions.append(DossierRow.title == narrowed.title)
+    if narrowed.year:
+        conditions.append(DossierRow.year == narrowed.year)
+    if narrowed.step:
+        conditions.append(HumanTaskRow.bpmn_id == narrowed.step)
+    if narrowed.unit:
+        conditions.append(or_(DossierRow.branch_code == narrowed.unit, DossierRow.commune_code == narrowed.unit))
+    if narrowed.overdue:
+        conditions.append(HumanTaskRow.due_at < now)
+    return conditions
 
 
 def _of_step(query, status: str, bpmn_id: str, title: str, year: int, province_code: str | None):

@@ -1,0 +1,72 @@
+"""The inbox at volume: a search by number, dossier name or subject names that ignores Vietnamese accents, filters
+by title, year, step, proposing unit and overdue, each row with the dossier's name and the proposing unit's, keyset
+pages that keep the filter. Bad input tried: LIKE's wildcards and its escape character typed as text, a search past
+200 characters, an unknown title, a year out of range."""
+import pytest
+
+from engine.dossiers import tasks
+from engine.errors import InvalidInput
+from engine.model import InboxFilter
+from engine.organisation import units
+from engine.search import fold, search_text
+from tests.support.builders import CANDIDATES, to_commune
+from tests.support.databases import on_both_databases
+
+
+def found(new_uow, official, **narrowed) -> list[int]:
+    return [t.dossier_id for t in tasks.inbox(official, new_uow(), narrowed=InboxFilter(**narrowed)).tasks]
+
+
+def test_vietnamese_is_folded_without_accents_and_d_bar():
+    assert fold("  Nguyễn   Văn ĐỨC, Đồng Tháp ") == "nguyen van duc, dong thap"
+    assert search_text({"name": "Thôn Đông", "candidates": [{"name": "Hộ bà Lê Thị Ánh"}, "not a row"]}) == \
+        "thon dong | ho ba le thi anh"
+
+
+@on_both_databases
+def test_the_commune_finds_dossiers_by_number_name_and_subject_names_accents_or_not(database_url, new_uow, officials,
+                                                                                    clock):
+    first, _ = to_commune(new_uow, officials)
+    clock.advance(minutes=1)
+    second, _ = to_commune(new_uow, officials, candidates=[{"name": "Phạm Đức Thắng", "score": 90}])
+    commune = officials.commune
+    assert found(new_uow, commune) == [second, first]
+    assert found(new_uow, commune, text="nguyen van an") == [first]
+    assert found(new_uow, commune, text="Nguyễn Văn An") == [first]
+    assert found(new_uow, commune, text="PHAM DUC") == [second]
+    assert found(new_uow, commune, text=str(second)) == [second]
+    assert found(new_uow, commune, text="to 1") == [second, first]  # the dossiers' name, "Tổ 1"
+    for wildcard in ("%", "_", "\\", "an%binh"):
+        assert found(new_uow, commune, text=wildcard) == [], wildcard
+    (row, *_) = tasks.inbox(commune, new_uow()).tasks
+    assert (row.dossier_name, row.proposer) == ("Tổ 1", "Chi hội tổ 1")
+
+
+def test_filters_narrow_by_title_year_step_and_proposing_unit(new_uow, officials):
+    first, verify = to_commune(new_uow, officials)
+    other_branch = units.add_branch("00070", "Chi hội tổ 2", new_uow())
+    commune = officials.commune
+    assert found(new_uow, commune, title="family", year=2026, step=verify.step) == [first]
+    assert found(new_uow, commune, title="clan") == found(new_uow, commune, year=2025) == []
+    assert found(new_uow, commune, unit=officials.branch_code) == found(new_uow, commune, unit="00070") == [first]
+    assert found(new_uow, commune, unit=other_branch) == []
+    assert found(new_uow, commune, overdue=True) == []  # the list's step has no deadline
+
+
+def test_pages_keep_the_filter_and_count_only_what_it_keeps(new_uow, officials):
+    kept = [to_commune(new_uow, officials)[0] for _ in range(3)]
+    to_commune(new_uow, officials, candidates=[{"name": "Phạm Đức Thắng", "score": 90}])
+    narrowed = InboxFilter(text=fold(CANDIDATES[1]["name"]))
+    first = tasks.inbox(officials.commune, new_uow(), size=2, narrowed=narrowed)
+    second = tasks.inbox(officials.commune, new_uow(), after=first.next_page, size=2, narrowed=narrowed)
+    assert (first.total, second.total, second.next_page) == (3, 3, None)
+    # One moment for all (the test's clock stands still): the task id orders them, each shown once.
+    assert sorted(t.dossier_id for t in first.tasks + second.tasks) == kept
+
+
+@pytest.mark.parametrize("narrowed, field", [(InboxFilter(text="x" * 201), "q"), (InboxFilter(title="vip"), "title"),
+                                             (InboxFilter(year=1999), "year"), (InboxFilter(unit="0" * 17), "unit")])
+def test_a_filter_no_inbox_could_match_is_refused_naming_its_part(new_uow, officials, narrowed, field):
+    with pytest.raises(InvalidInput) as refused:
+        tasks.inbox(officials.commune, new_uow(), narrowed=narrowed)
+    assert set(refused.value.errors) == {field}
