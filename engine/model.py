@@ -168,7 +168,7 @@ SYSTEM = Official("system", Role.ADMIN, MINISTRY_CODE)
 
 @dataclass(frozen=True)
 class InboxFilter:
-    """What an official narrows their inbox to; every part optional."""
+    """What an official narrows their inbox to, every part optional, and how it is ordered (INBOX_SORTS)."""
 
     text: str = ""  # a dossier's number, or words of its name or its subjects' names (accents ignored)
     title: str | None = None
@@ -176,6 +176,11 @@ class InboxFilter:
     step: str | None = None  # the step's id in its diagram
     unit: str | None = None  # the proposing branch or its commune, below the official's unit
     overdue: bool = False
+    sort: str = "received"
+
+
+# How an inbox may be ordered: newest received first, nearest deadline first (none last), by dossier name.
+INBOX_SORTS = {"received": "Mới nhận trước", "due": "Hạn gần trước", "name": "Theo tên hồ sơ"}
 
 
 @dataclass(frozen=True)

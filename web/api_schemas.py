@@ -5,7 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from engine.dossiers.tasks import INBOX_PAGE
-from engine.model import DossierStatus, ReportKind
+from engine.model import INBOX_SORTS, DossierStatus, ReportKind
 from web.forms import ascii_int
 
 MAX_PAGE = 500
@@ -86,6 +86,8 @@ class InboxQuery(ma.Schema):
     step = fields.String(metadata={"description": "Mã bước trong sơ đồ (step của việc)."})
     unit = fields.String(metadata={"description": "Đơn vị đề nghị (chi hội) hoặc xã của nó."})
     overdue = fields.Boolean(metadata={"description": "Chỉ việc quá hạn."})
+    sort = fields.String(metadata={"enum": list(INBOX_SORTS), "description": "received (mới nhận trước, mặc định), "
+                                                                             "due (hạn gần trước), name (theo tên)."})
 
 
 class RegistryQuery(ma.Schema):

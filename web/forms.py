@@ -82,14 +82,16 @@ def ascii_int(text: str | None) -> int | None:
 
 
 # The inbox's filter as the page's query string and the API's query names it.
-FILTER_FIELDS = ("q", "title", "year", "step", "unit", "overdue")
+FILTER_FIELDS = ("q", "title", "year", "step", "unit", "overdue", "sort")
 
 
 def inbox_filter(values) -> InboxFilter:
-    """The inbox filter of a query string (q, title, year, step, unit, overdue); an unreadable year is no year."""
+    """The inbox filter of a query string (q, title, year, step, unit, overdue, sort); an unreadable year is no
+    year."""
     return InboxFilter(text=(values.get("q") or "").strip(), title=values.get("title") or None,
                        year=ascii_int(values.get("year")), step=values.get("step") or None,
-                       unit=values.get("unit") or None, overdue=values.get("overdue") in ("1", "on", "true"))
+                       unit=values.get("unit") or None, overdue=values.get("overdue") in ("1", "on", "true"),
+                       sort=values.get("sort") or "received")
 
 
 def blank_rows(values: list | None) -> int:

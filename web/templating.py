@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from engine.clock import VIETNAM
 from engine.jobs.kinds import JOB_KIND_LABELS
-from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, JOB_STATUS_LABELS, REPORT_LABELS,
-                          ROLE_LABELS, TITLE_LABELS, Role)
+from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, INBOX_SORTS, JOB_STATUS_LABELS,
+                          REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
 from engine.reporting.periods import OPENERS
 from web.engine_access import app_engine
 
@@ -22,6 +22,7 @@ def init_app(app) -> None:
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()},
         JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()}, JOB_KIND_LABELS=JOB_KIND_LABELS,
+        INBOX_SORTS=INBOX_SORTS,
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})
     app.context_processor(page_context)
 

@@ -12,8 +12,9 @@ from engine.dossiers.submission_checks import check_submission
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
-from engine.model import (DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, TaskStatus, TaskView,
-                          Title)
+from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind,
+                          TaskStatus, TaskView, Title)
+from engine.storage.repositories.dossiers import NO_DEADLINE
 from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
 
@@ -40,8 +41,8 @@ def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: i
           narrowed: InboxFilter = InboxFilter()) -> InboxPage:
     """A page of the open tasks of the official's unit and role that the filter keeps, newest first; `after` is a
     page's next_page."""
-    cursor = _parse_cursor(after) if after else None
     check_filter(narrowed)
+    cursor = _parse_cursor(after, narrowed.sort) if after else None
     with uow.reading():
         return _inbox_page(uow, official, size, cursor, narrowed)
 
@@ -56,8 +57,8 @@ def desk(official: Official, uow: UnitOfWork, after: str | None = None,
          narrowed: InboxFilter = InboxFilter()) -> Desk:
     """What the inbox page shows: a page of open tasks (those the filter keeps) and the processes the official may
     start."""
-    cursor = _parse_cursor(after) if after else None
     check_filter(narrowed)
+    cursor = _parse_cursor(after, narrowed.sort) if after else None
     with uow.reading():
         return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official))
 
@@ -69,6 +70,8 @@ def check_filter(narrowed: InboxFilter) -> None:
         errors["q"] = f"Tìm tối đa {MAX_SEARCH} ký tự."
     if narrowed.title and narrowed.title not in {*Title, *ReportKind}:
         errors["title"] = "Danh hiệu không có: chọn trong danh sách."
+    if narrowed.sort not in INBOX_SORTS:
+        errors["sort"] = f"Sắp xếp theo một trong: {', '.join(INBOX_SORTS)}."
     if narrowed.year is not None and not 2000 <= narrowed.year <= 2100:
         errors["year"] = "Năm phải từ 2000 đến 2100."
     for name, value, longest in (("step", narrowed.step, 100), ("unit", narrowed.unit, 16)):
@@ -82,14 +85,30 @@ def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[da
                 narrowed: InboxFilter) -> InboxPage:
     rows, total = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, uow.clock.now())
     page = [open_task(*row) for row in rows[:size]]
-    next_page = f"{page[-1].created_at.isoformat()}|{page[-1].id}" if len(rows) > size else None
-    return InboxPage(page, total, next_page)
+    return InboxPage(page, total, _cursor(narrowed.sort, page[-1]) if len(rows) > size else None)
 
 
-def _parse_cursor(text: str) -> tuple[datetime, str]:
-    moment, _, task_id = text.partition("|")
+def _cursor(sort: str, last: OpenTask) -> str:
+    """Where the next page starts: after the last task's sort key and id (a name may hold any character: the id,
+    a UUID, is split off the end)."""
+    if sort == "received":
+        return f"{last.created_at.isoformat()}|{last.id}"
+    if sort == "due":
+        return f"due|{(last.due_at or NO_DEADLINE).isoformat()}|{last.id}"
+    return f"name|{last.dossier_name or ''}|{last.id}"
+
+
+def _parse_cursor(text: str, sort: str) -> tuple[datetime | str, str]:
+    """A page's cursor, made by `_cursor` for the same order: (the sort key's value, task id)."""
+    head, _, task_id = text.rpartition("|")
+    if sort != "received":
+        kind, _, head = head.partition("|")
+        if kind != sort:
+            head = ""
+    if sort == "name" and task_id:
+        return head, task_id
     try:
-        parsed = datetime.fromisoformat(moment)
+        parsed = datetime.fromisoformat(head)
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None or not task_id:

@@ -1,16 +1,20 @@
 """The inbox at volume: a search by number, dossier name or subject names that ignores Vietnamese accents, filters
-by title, year, step, proposing unit and overdue, each row with the dossier's name and the proposing unit's, keyset
-pages that keep the filter. Bad input tried: LIKE's wildcards and its escape character typed as text, a search past
-200 characters, an unknown title, a year out of range."""
+by title, year, step, proposing unit and overdue, three orders (received, due, name), each row with the dossier's name
+and the proposing unit's, keyset pages that keep the filter and walk every task once in their order. Bad input tried:
+LIKE's wildcards and its escape character typed as text, a name holding the cursor's separator, a search past 200
+characters, an unknown title or order, a year out of range, a cursor of another order."""
 import pytest
 
-from engine.dossiers import tasks
+from engine.designing import deployments
+from engine.dossiers import starting, tasks
 from engine.errors import InvalidInput
 from engine.model import InboxFilter
 from engine.organisation import units
 from engine.search import fold, search_text
-from tests.support.builders import CANDIDATES, to_commune
+from engine.storage.repositories.dossiers import NO_DEADLINE
+from tests.support.builders import CANDIDATES, PROCESS, to_commune
 from tests.support.databases import on_both_databases
+from tests.support.diagrams import deadline_diagram
 
 
 def found(new_uow, official, **narrowed) -> list[int]:
@@ -70,3 +74,38 @@ def test_a_filter_no_inbox_could_match_is_refused_naming_its_part(new_uow, offic
     with pytest.raises(InvalidInput) as refused:
         tasks.inbox(officials.commune, new_uow(), narrowed=narrowed)
     assert set(refused.value.errors) == {field}
+
+
+@on_both_databases
+@pytest.mark.parametrize("sort", ["received", "due", "name"])
+def test_each_order_pages_through_every_task_once_in_its_order(database_url, new_uow, officials, clock, sort):
+    """Dossiers with and without deadlines and names, some at the same moment: each order walks every task once."""
+    deployments.deploy({"with_deadline.bpmn": deadline_diagram("deadline")}, officials.designer, new_uow())
+    for index, name in enumerate(["Thôn Đông", None, "An Phú", "Thôn Đông", None, "Bắc | Nam"]):
+        data = {"year": 2026, **({"name": name} if name else {})}
+        process = "with_deadline" if index % 2 else PROCESS
+        starting.start_dossier(process, officials.branch, data, new_uow())
+        clock.advance(minutes=index % 3)
+    pages, after = [], None
+    while True:
+        page = tasks.inbox(officials.branch, new_uow(), after=after, size=2, narrowed=InboxFilter(sort=sort))
+        pages += page.tasks
+        after = page.next_page
+        if after is None:
+            break
+    assert len(pages) == len({t.id for t in pages}) == page.total == 6
+    keys = {"received": lambda t: (-t.created_at.timestamp(), t.id),
+            "due": lambda t: (t.due_at or NO_DEADLINE, t.id), "name": lambda t: (t.dossier_name or "", t.id)}
+    assert pages == sorted(pages, key=keys[sort])
+
+
+def test_a_cursor_of_another_order_is_refused(new_uow, officials):
+    for _ in range(3):
+        to_commune(new_uow, officials)
+    page = tasks.inbox(officials.commune, new_uow(), size=1)
+    with pytest.raises(InvalidInput) as refused:
+        tasks.inbox(officials.commune, new_uow(), after=page.next_page, size=1, narrowed=InboxFilter(sort="due"))
+    assert set(refused.value.errors) == {"after"}
+    with pytest.raises(InvalidInput) as refused:
+        tasks.inbox(officials.commune, new_uow(), narrowed=InboxFilter(sort="random"))
+    assert set(refused.value.errors) == {"sort"}

@@ -111,7 +111,7 @@ def list_tasks(query: dict):
     size, after = query.pop("size"), query.pop("after", None)
     narrowed = InboxFilter(text=query.get("q", "").strip(), title=query.get("title") or None, year=query.get("year"),
                            step=query.get("step") or None, unit=query.get("unit") or None,
-                           overdue=query.get("overdue", False))
+                           overdue=query.get("overdue", False), sort=query.get("sort") or "received")
     page = tasks.inbox(g.official, uow(), after=after, size=size, narrowed=narrowed)
     response = jsonify([plain(t) for t in page.tasks])
     response.headers["X-Total-Count"] = str(page.total)

@@ -1,6 +1,6 @@
 """Queries on dossiers, their tasks, history and attachments, as far as the caller's unit reaches."""
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, union_all
 
@@ -108,14 +108,14 @@ class TaskRepository(Repository[HumanTaskRow]):
         return (HumanTaskRow.status == TaskStatus.OPEN, HumanTaskRow.unit_code == official.unit_code,
                 HumanTaskRow.role == official.role)
 
-    def inbox_for(self, official: Official, limit: int, before: tuple[datetime, str] | None = None,
+    def inbox_for(self, official: Official, limit: int, before: tuple[datetime | str, str] | None = None,
                   narrowed: InboxFilter = InboxFilter(), now: datetime | None = None
                   ) -> tuple[list[tuple[HumanTaskRow, str, str, str | None, str]], int]:
         """A page of the official's open tasks (those the filter keeps) with their dossier's title, process, name and
-        proposing unit's name, newest first, after the cursor `before` (created_at, id) of the previous page: one
-        indexed query, no workflow loaded. With it, how many such tasks there are in all: on the first page a window
-        over the same rows (no second query); a later page's rows are only those after the cursor, so it counts them
-        apart."""
+        proposing unit's name, in the filter's order, after the cursor `before` (the sort key's value, task id) of the
+        previous page: one indexed query, no workflow loaded. With it, how many such tasks there are in all: on the
+        first page a window over the same rows (no second query); a later page's rows are only those after the
+        cursor, so it counts them apart."""
         counted = before is None
         query = (select(HumanTaskRow, DossierRow.title, ProcessVersionRow.process_id, DossierRow.name, UnitRow.name,
                         *([func.count().over()] if counted else []))
@@ -123,11 +123,12 @@ class TaskRepository(Repository[HumanTaskRow]):
                  .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
                  .join(UnitRow, UnitRow.code == DossierRow.branch_code)
                  .where(*self._open_for(official), *_narrowed(narrowed, now)))
+        key, descending = _SORT_KEYS[narrowed.sort]
         if before is not None:
-            moment, task_id = before
-            query = query.where(or_(HumanTaskRow.created_at < moment,
-                                    and_(HumanTaskRow.created_at == moment, HumanTaskRow.id > task_id)))
-        query = query.order_by(HumanTaskRow.created_at.desc(), HumanTaskRow.id).limit(limit)
+            value, task_id = before
+            query = query.where(or_(key < value if descending else key > value,
+                                    and_(key == value, HumanTaskRow.id > task_id)))
+        query = query.order_by(key.desc() if descending else key, HumanTaskRow.id).limit(limit)
         rows = self.session.execute(query).all()
         if not counted:
             return [tuple(row) for row in rows], self.count_open_for(official, narrowed, now)
@@ -163,6 +164,14 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
         return sorted((task for task in self.session.scalars(query) if task.status == TaskStatus.OPEN),
                       key=lambda task: task.created_at)
+
+
+# The sort key of each order of the inbox, and whether it runs downwards; a task without a deadline sorts after every
+# deadline, a dossier without a name before every name.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+_SORT_KEYS = {"received": (HumanTaskRow.created_at, True),
+              "due": (func.coalesce(HumanTaskRow.due_at, literal(NO_DEADLINE, HumanTaskRow.due_at.type)), False),
+              "name": (func.coalesce(DossierRow.name, ""), False)}
 
 
 def _narrowed(narrowed: InboxFilter, now: datetime | None) -> list:
