@@ -21,6 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from engine.dossiers.forms import Field, Form
 from engine.errors import InvalidInput
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # the media type of what `write` makes
 MAX_ROWS = 5000  # rows of a list read at once
 MAX_BYTES = 5_000_000
 # What a file may unpack to, checked before anything in it is parsed: an .xlsx of a few kilobytes can unpack to

@@ -8,15 +8,18 @@ from engine.dossiers.forms import Field
 from engine.model import BRANCH_KIND_LABELS, MINISTRY_CODE, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask
 from engine.spreadsheets import Sheet
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The most rows a download holds (an inbox page on screen holds far fewer).
 MAX_ROWS = 50_000
 
 
 def download(name: str, *sheets: Sheet) -> Response:
     """The sheets as one .xlsx file the browser saves as `name`.xlsx."""
-    return Response(spreadsheets.write(*sheets), mimetype=XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    return send(spreadsheets.write(*sheets), spreadsheets.XLSX, f"{name}.xlsx")
+
+
+def send(content: bytes, media_type: str, name: str, disposition: str = "attachment") -> Response:
+    """A file as the browser receives it: saved as `name`, or shown (`inline`)."""
+    return Response(content, mimetype=media_type, headers={"Content-Disposition": f'{disposition}; filename="{name}"'})
 
 
 def inbox(tasks: list[OpenTask]) -> Sheet:

@@ -41,8 +41,7 @@ def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: i
           narrowed: InboxFilter = InboxFilter()) -> InboxPage:
     """A page of the open tasks of the official's unit and role that the filter keeps, newest first; `after` is a
     page's next_page."""
-    check_filter(narrowed)
-    cursor = _parse_cursor(after, narrowed.sort) if after else None
+    cursor = _checked_start(after, narrowed)
     with uow.reading():
         return _inbox_page(uow, official, size, cursor, narrowed)
 
@@ -57,8 +56,7 @@ def desk(official: Official, uow: UnitOfWork, after: str | None = None,
          narrowed: InboxFilter = InboxFilter()) -> Desk:
     """What the inbox page shows: a page of open tasks (those the filter keeps) and the processes the official may
     start."""
-    check_filter(narrowed)
-    cursor = _parse_cursor(after, narrowed.sort) if after else None
+    cursor = _checked_start(after, narrowed)
     with uow.reading():
         return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official))
 
@@ -81,7 +79,13 @@ def check_filter(narrowed: InboxFilter) -> None:
         raise InvalidInput(errors)
 
 
-def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime, str] | None,
+def _checked_start(after: str | None, narrowed: InboxFilter) -> tuple[datetime | str, str] | None:
+    """Where a page starts (None: at the first task), once the filter is known to be one an inbox could match."""
+    check_filter(narrowed)
+    return _parse_cursor(after, narrowed.sort) if after else None
+
+
+def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime | str, str] | None,
                 narrowed: InboxFilter) -> InboxPage:
     rows, total = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, uow.clock.now())
     page = [open_task(*row) for row in rows[:size]]

@@ -25,7 +25,7 @@ def my_jobs(official: Official, uow: UnitOfWork) -> list[JobView]:
 def job_progress(job_id: int, official: Official, uow: UnitOfWork) -> JobProgress:
     with uow.reading():
         job = _asked_by(uow, job_id, official)
-        name, size = uow.jobs.file_sizes([job.id]).get(job.id, (None, None))
+        name, size = uow.jobs.file_summary(job.id)
         return JobProgress(view_of(job), name, size)
 
 

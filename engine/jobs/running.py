@@ -11,7 +11,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, EngineError
-from engine.jobs.kinds import KINDS, JobCall
+from engine.jobs.job_call import JobCall
+from engine.jobs.kinds import KINDS
 from engine.model import JobStatus
 from engine.storage.unit_of_work import UnitOfWork
 

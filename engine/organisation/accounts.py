@@ -116,7 +116,6 @@ def _official(user: UserRow) -> Official:
     return Official(user.username, Role(user.role), user.unit_code)
 
 
-
 def active_official(uow: UnitOfWork, username: str) -> Official:
     """The official of an enabled account, as they stand now (in the caller's transaction): work done for them in
     the background runs with their current role and unit, and not at all once the account is disabled."""

@@ -9,11 +9,10 @@ from engine.model import Official
 from engine.organisation.accounts import active_official
 from engine.recognition import registry
 from engine.recognition.registry_sheets import TITLE_COLUMNS, TITLES, title_row
-from engine.spreadsheets import write_large
+from engine.spreadsheets import XLSX, write_large
 from engine.storage.unit_of_work import UnitOfWork
 
 PDF = "application/pdf"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's last row, less the header.
 MAX_EXPORTED_TITLES = 1_048_575
 

@@ -1,12 +1,13 @@
 """Background work as officials, administrators and load balancers see it: the jobs an official asked for and the
 files they made; for an administrator every job (the dead-letter list first) and a retry; the health endpoint saying
 whether the database, the broker and the workers answer."""
-from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.jobs import dead_letters, health, results
 from engine.model import JobStatus, Role
+from web import exports
 from web.engine_access import app_engine, official, uow
 
 bp = Blueprint("jobs", __name__)
@@ -37,7 +38,7 @@ def job_page(job_id: int):
 def job_file(job_id: int):
     """The file a job I asked for made."""
     name, media_type, content = results.job_file(job_id, official(), uow())
-    return Response(content, mimetype=media_type, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return exports.send(content, media_type, name)
 
 
 @bp.route("/jobs/<int:job_id>/retry", methods=["POST"])

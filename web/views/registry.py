@@ -1,5 +1,5 @@
 """The registry of recognised titles: by unit and year, expiring titles, recognition decisions, certificates."""
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.clock import today_in_vietnam
@@ -80,4 +80,4 @@ def registry_export():
 def certificate(title_id: int):
     """A recognised title's certificate, shown in the browser."""
     name, pdf = registry.certificate(title_id, official(), uow())
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return exports.send(pdf, "application/pdf", name, "inline")

@@ -181,6 +181,7 @@ def _narrowed(narrowed: InboxFilter, now: datetime | None) -> list:
         words = fold(narrowed.text)
         escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         found = DossierRow.search_text.like(f"%{escaped}%", escape="\\")
+        # Digits are also a dossier's number, when they fit its BIGINT.
         conditions.append(or_(DossierRow.id == int(words), found) if words.isdigit() and len(words) < 19 else found)
     if narrowed.title:
         conditions.append(DossierRow.title == narrowed.title)

@@ -64,10 +64,10 @@ class JobRepository(Repository[JobRow]):
     def file_of(self, job_id: int) -> JobFileRow | None:
         return self.session.get(JobFileRow, job_id)
 
-    def file_sizes(self, job_ids: Sequence[int]) -> dict[int, tuple[str, int]]:
-        """(name, size) of the files of these jobs, without their content."""
-        return {job_id: (name, size) for job_id, name, size in self.session.execute(
-            select(JobFileRow.job_id, JobFileRow.name, JobFileRow.size).where(JobFileRow.job_id.in_(job_ids)))}
+    def file_summary(self, job_id: int) -> tuple[str | None, int | None]:
+        """(name, size) of the job's file without its content; (None, None) while it has none."""
+        row = self.session.execute(select(JobFileRow.name, JobFileRow.size).where(JobFileRow.job_id == job_id)).first()
+        return tuple(row) if row else (None, None)
 
     def of_requester(self, username: str, limit: int) -> Sequence[JobRow]:
         """The newest jobs an official asked for."""
