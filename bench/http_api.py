@@ -18,6 +18,7 @@ import secrets
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -261,18 +262,22 @@ def bare_rate(url: str, seconds: float = 5.0) -> float:
 
 
 def serve(url: str, workers: int, threads: int, port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b",
-               f"127.0.0.1:{port}", "--log-level", "warning", "web:create_app()"]
+    """gunicorn as the README serves the app, returned once every worker has loaded it. Clients keep their
+    connections alive: opened while one worker still loads the app, they would all stay on the other one."""
+    loaded = Path(tempfile.mkdtemp(prefix="gunicorn-loaded-"))
+    hooks = loaded / "hooks.py"
+    hooks.write_text("def post_worker_init(worker):\n"
+                     f"    open(f'{loaded}/{{worker.pid}}.loaded', 'w').close()\n")
+    command = [sys.executable, "-m", "gunicorn", "-c", str(hooks), "-w", str(workers), "--threads", str(threads),
+               "-b", f"127.0.0.1:{port}", "--log-level", "warning", "web:create_app()"]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DATABASE_URL": url,
                                                        "SECRET_KEY": secrets.token_hex(16)})
-    for _ in range(100):
-        try:
-            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/login")
+    for _ in range(300):
+        if len(list(loaded.glob("*.loaded"))) >= workers:
             return server
-        except OSError:
-            time.sleep(0.2)
+        time.sleep(0.1)
     server.kill()
-    raise RuntimeError("gunicorn did not start")
+    raise RuntimeError("gunicorn's workers did not all load the app within 30 s")
 
 
 def report(kind: str, elapsed: float, completions: int, latencies: dict, cpu: dict, bare: float) -> None:
