@@ -218,6 +218,8 @@ def test_a_commune_prints_a_decision_s_certificates_through_a_background_job(bro
     page.goto(f"{live_server}/jobs")
     assert page.locator("td:has-text('In giấy công nhận')").count() == 1
     assert overflowing(page) == []
+    page.goto(f"{live_server}/inbox?q=nguyen+van+an&sort=due")  # its selects of long titles fit the phone too
+    assert page.locator("input[name=q]").input_value() == "nguyen van an" and overflowing(page) == []
 
 
 def overflowing(page) -> list[str]:
