@@ -48,12 +48,34 @@ class TaskAlreadyDone(Conflict):
         super().__init__(f"Nhiệm vụ {task_id} đã được hoàn thành{who}; không thể thực hiện lại.")
 
 
-class InvalidInput(EngineError):
-    """Submitted values are wrong; `errors` maps each field to what to fix."""
+# How people know the fields use cases check outside a form (a form names its own fields: its labels).
+FIELD_LABELS = {
+    "year": "Năm", "name": "Tên", "title": "Danh hiệu", "process": "Quy trình", "kind": "Loại", "file": "Tệp",
+    "files": "Tệp", "unit": "Đơn vị", "province": "Tỉnh", "reason": "Lý do", "username": "Tên đăng nhập",
+    "password": "Mật khẩu", "current_password": "Mật khẩu hiện tại", "new_password": "Mật khẩu mới",
+    "role": "Vai trò", "scopes": "Quyền", "days": "Số ngày", "recipient": "Nơi nhận báo cáo",
+    "province_deadline": "Hạn nộp của tỉnh", "commune_deadline": "Hạn nộp của xã",
+    "reminder_days": "Số ngày nhắc trước hạn", "decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
+    "model": "Mô hình", "milestone_year": "Năm mốc", "rate": "Tỷ lệ", "q": "Tìm", "sort": "Sắp xếp", "step": "Bước",
+    "after": "Trang", "body": "Nội dung gửi",
+}
 
-    def __init__(self, errors: dict[str, str]):
+
+class InvalidInput(EngineError):
+    """Submitted values are wrong; `errors` maps each field to what to fix. Its message names each field as people
+    know it (`labels`, else FIELD_LABELS; a list's row by its number), never by its internal name."""
+
+    def __init__(self, errors: dict[str, str], labels: dict[str, str] | None = None):
         self.errors = errors
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        known = {**FIELD_LABELS, **(labels or {})}
+        super().__init__("; ".join(_named(field, message, known) for field, message in errors.items()))
+
+
+def _named(field: str, message: str, labels: dict[str, str]) -> str:
+    """"Danh sách đề nghị, dòng 2, Điểm: …" for "candidates.1.score"; a field no label names is left unsaid."""
+    parts = [f"dòng {int(part) + 1}" if part.isdigit() else labels.get(part) for part in field.split(".")]
+    said = ", ".join(part for part in parts if part)
+    return f"{said}: {message}" if said else message
 
 
 class DeploymentRefused(EngineError):

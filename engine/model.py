@@ -131,6 +131,8 @@ class ReportKind(StrEnum):
 
 REPORT_LABELS = {ReportKind.ANNUAL_MODELS: "Báo cáo kết quả xây dựng các mô hình học tập hằng năm",
                  ReportKind.LEARNING_WEEK: "Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt đời"}
+# What names a report dossier beside its year and unit: "Báo cáo năm 2026 · Thành phố Hà Nội".
+REPORT_SHORT_LABELS = {ReportKind.ANNUAL_MODELS: "Báo cáo năm", ReportKind.LEARNING_WEEK: "Báo cáo Tuần lễ học tập"}
 
 
 class BranchKind(StrEnum):
@@ -244,6 +246,18 @@ class TaskView:
     fields: tuple  # of engine.forms.Field
     values: dict
     dossier: DossierView
+    rules: "FormRules | None" = None  # what the submission is checked against, shown before it is sent
+
+
+@dataclass(frozen=True)
+class FormRules:
+    """The decision table a step's submission must pass, as its designer labelled it."""
+
+    table: str  # its name: "Ngưỡng điểm Gia đình học tập"
+    source: str  # whose and which version: "toàn quốc, phiên bản 1"
+    pass_mark: float | None  # the points to reach, where the table has one threshold
+    indicators: tuple[str, ...]  # what it reads, with the points each may have: "Nhóm tự học (0-40)"
+    rules: tuple[str, ...]  # each rule in words: "Nhóm tự học dưới 20 điểm."
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ Tính năng: Tiêu chí chấm điểm là bảng quyết định
       | chủ hộ        | điểm |
       | Nguyễn Văn An | 86   |
       | Trần Thị Bình | 65   |
-    Thì việc bị từ chối vì "65 điểm chưa đạt ngưỡng 70 (bảng family_score toàn quốc, phiên bản 1)"
+    Thì việc bị từ chối vì "65 điểm chưa đạt ngưỡng 70 (bảng “Ngưỡng điểm Gia đình học tập — BẢNG VÍ DỤ, chưa phải tiêu chí chính thức” toàn quốc, phiên bản 1)"
     Và việc tiếp theo là "Lập danh sách đề nghị" của chi hội tổ 1
     Và hồ sơ chưa có danh sách đề nghị nào
 
@@ -19,7 +19,7 @@ Tính năng: Tiêu chí chấm điểm là bảng quyết định
     Khi chi hội tổ 1 mở hồ sơ năm 2026 và gửi danh sách gồm:
       | chủ hộ        | điểm |
       | Nguyễn Văn An | 75   |
-    Thì việc bị từ chối vì "75 điểm chưa đạt ngưỡng 80 (bảng family_score của tỉnh 01, phiên bản 1)"
+    Thì việc bị từ chối vì "75 điểm chưa đạt ngưỡng 80 (bảng “Ngưỡng điểm Gia đình học tập — bảng riêng của tỉnh (ngưỡng 80)” của Thành phố Hà Nội, phiên bản 1)"
     Khi chi hội tổ 1 gửi danh sách của hồ sơ mở trước gồm:
       | chủ hộ        | điểm |
       | Nguyễn Văn An | 75   |

@@ -63,7 +63,7 @@ Tính năng: Công nhận Công dân học tập
 
     Dữ liệu:
       | điểm                    | lý do                                                                |
-      | 6 6 6 6 6 6 6 6 6 6     | Tổng điểm chưa đạt 70/100 (bảng citizen_score toàn quốc, phiên bản 1) |
+      | 6 6 6 6 6 6 6 6 6 6     | Tổng điểm chưa đạt 70/100 (bảng “Điểm Công dân học tập — BẢNG VÍ DỤ, chưa phải tiêu chí chính thức” toàn quốc, phiên bản 1) |
       | 4 4 4 4 10 10 10 10 10 10 | Nhóm năng lực tự học chưa đạt 20/40 điểm                           |
 
   Kịch bản: Minh chứng không phải tệp được nhận bị từ chối, không gì được ghi

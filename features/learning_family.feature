@@ -61,7 +61,7 @@ Tính năng: Công nhận Gia đình học tập qua bốn cấp
 
   Kịch bản: Trả lại mà không ghi ý kiến thì không gửi được
     Khi xã thẩm định "trả lại"
-    Thì việc bị từ chối vì "comment: Bắt buộc nhập."
+    Thì việc bị từ chối vì "Ý kiến (bắt buộc khi trả lại hoặc không công nhận): Bắt buộc nhập."
     Và việc tiếp theo là "Thẩm định hồ sơ" của xã "00070"
 
   # Chạy trên PostgreSQL: ứng dụng web, khóa dòng và tra sổ danh hiệu như khi triển khai thật.

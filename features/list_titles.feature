@@ -69,13 +69,13 @@ Tính năng: Dòng họ học tập và Cộng đồng học tập cấp thôn �
     Khi chi hội tổ 1 mở hồ sơ "<danh hiệu>" năm 2026 và gửi danh sách gồm:
       | chủ hộ | điểm |
       | <tên>  | 60   |
-    Thì việc bị từ chối vì "60 điểm chưa đạt ngưỡng 70 (bảng <bảng> toàn quốc, phiên bản 1)"
+    Thì việc bị từ chối vì "60 điểm chưa đạt ngưỡng 70 (bảng “<bảng>” toàn quốc, phiên bản 1)"
     Và hồ sơ chưa có danh sách đề nghị nào
 
     Dữ liệu:
       | danh hiệu         | tên                 | bảng                    |
-      | clan              | Dòng họ Nguyễn Đình | clan_score              |
-      | community_village | Tổ dân phố số 1     | community_village_score |
+      | clan              | Dòng họ Nguyễn Đình | Ngưỡng điểm Dòng họ học tập — BẢNG VÍ DỤ, chưa phải tiêu chí chính thức |
+      | community_village | Tổ dân phố số 1     | Ngưỡng điểm Cộng đồng học tập cấp thôn, tổ dân phố — BẢNG VÍ DỤ, chưa phải tiêu chí chính thức |
 
   Kịch bản: Một quyết định công nhận gồm đối tượng của hai hồ sơ
     Khi chi hội tổ 1 mở hồ sơ "family" năm 2026 và gửi danh sách gồm:
@@ -101,7 +101,7 @@ Tính năng: Dòng họ học tập và Cộng đồng học tập cấp thôn �
       | <tên>  | 90   |
     Và xã thẩm định "chuyển tỉnh"
     Và tỉnh thử phê duyệt "công nhận" với quyết định số "301/QĐ-UBND" ngày "<ngày>" do "<người ký>" ký
-    Thì việc bị từ chối vì "decision_number: Quyết định số 301/QĐ-UBND năm 2026 đã có: ngày 18/11/2026, Phó Chủ tịch UBND tỉnh Lê Văn Cường ký, danh hiệu Gia đình học tập. Nhập đúng quyết định đó hoặc một số khác."
+    Thì việc bị từ chối vì "Số quyết định: Quyết định số 301/QĐ-UBND năm 2026 đã có: ngày 18/11/2026, Phó Chủ tịch UBND tỉnh Lê Văn Cường ký, danh hiệu Gia đình học tập. Nhập đúng quyết định đó hoặc một số khác."
     Và việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
 
     Dữ liệu:
@@ -117,7 +117,7 @@ Tính năng: Dòng họ học tập và Cộng đồng học tập cấp thôn �
       | Nguyễn Văn An | 86   |
     Và xã thẩm định "chuyển tỉnh"
     Và tỉnh thử phê duyệt "công nhận" với quyết định số "310/QĐ-UBND" ngày "2026-11-21"
-    Thì việc bị từ chối vì "decision_date: Ngày quyết định không được sau hôm nay."
+    Thì việc bị từ chối vì "Ngày quyết định: Ngày quyết định không được sau hôm nay."
     Và việc tiếp theo là "Phê duyệt, ra quyết định công nhận" của tỉnh "01"
     Khi tỉnh phê duyệt "công nhận" với quyết định số "310/QĐ-UBND" ngày "2026-11-20"
     Thì hồ sơ "đã công nhận"

@@ -29,7 +29,7 @@ Tính năng: Cộng đồng học tập cấp xã (TT 25/2023) và Đơn vị h�
 
   Kịch bản: Một tiêu chí chưa đạt thì không gửi được
     Khi xã Hoàn Kiếm gửi hồ sơ tự đánh giá năm 2026 mức độ 1 với tiêu chí 3 chưa đạt
-    Thì việc bị từ chối vì "Tiêu chí 3 chưa đạt: không đủ điều kiện đề nghị công nhận (bảng community_commune_criteria toàn quốc, phiên bản 1)"
+    Thì việc bị từ chối vì "Tiêu chí 3 chưa đạt: không đủ điều kiện đề nghị công nhận (bảng “Tiêu chí Cộng đồng học tập cấp xã (TT 25/2023)” toàn quốc, phiên bản 1)"
     Và việc tiếp theo là "Tự đánh giá, gửi hồ sơ" của xã "00070"
 
   Kịch bản: Mức độ 2 khi chưa đạt mức độ 1 bị từ chối

@@ -185,10 +185,20 @@ class FormField(ma.Schema):
     item_fields = fields.List(fields.Nested(lambda: FormField()), required=True)
 
 
+class FormRules(ma.Schema):
+    table = fields.String(required=True, metadata={"description": "Tên bảng quyết định bước này đối chiếu."})
+    source = fields.String(required=True, metadata={"description": "Bảng của ai, phiên bản nào."})
+    pass_mark = fields.Float(required=True, allow_none=True, metadata={"description": "Ngưỡng điểm phải đạt."})
+    indicators = fields.List(fields.String(), required=True, metadata={"description": "Chỉ số bảng đọc, kèm điểm."})
+    rules = fields.List(fields.String(), required=True, metadata={"description": "Từng quy tắc của bảng."})
+
+
 class TaskDetail(OpenTask):
     status = fields.String(required=True)
     form_title = fields.String(required=True)
     documentation = fields.String(required=True)
+    rules = fields.Nested(FormRules, required=True, allow_none=True, metadata={
+        "description": "Bảng quyết định mà bài gửi của bước phải đạt (null: bước không đối chiếu bảng nào)."})
     fields_ = fields.List(fields.Nested(FormField), required=True, data_key="fields")
     values = fields.Dict(required=True)
     dossier_status = STATUS
@@ -267,6 +277,9 @@ class UnitFigures(ma.Schema):
     waiting = fields.Integer(required=True)
     overdue = fields.Integer(required=True)
     sent_at = fields.DateTime(required=True, allow_none=True)
+    asked = fields.Boolean(required=True, metadata={
+        "description": "Các xã đã được giao báo cáo (false: tỉnh chưa đặt hạn cho xã, `waiting` 0 không có nghĩa là "
+                       "đã nộp đủ)."})
 
 
 class Report(ma.Schema):

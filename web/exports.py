@@ -46,6 +46,9 @@ def branches(rows: list[tuple[str, str, str]]) -> Sheet:
                  [[code, name, BRANCH_KIND_LABELS.get(kind, kind)] for code, name, kind in rows])
 
 
+NOT_ASKED = "chưa giao cho xã"  # a unit whose communes were not asked yet has nothing waiting, nor anything sent
+
+
 def report(view) -> Sheet:
     """One row per unit: the communes expected, accepted, waiting, overdue (and, for the ministry, the province's own
     report); for the annual report per model registered, recognised, total, both rates, target and gap, for another
@@ -53,7 +56,8 @@ def report(view) -> Sheet:
     ministry = view.unit_code == MINISTRY_CODE
     header = (["Mã", "Đơn vị", "Số xã", "Đã chấp nhận", "Chưa nộp", "Quá hạn"] + ["Báo cáo của tỉnh"] * ministry
               + _figure_headers(view))
-    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting, u.overdue, *[_sent(view, u)] * ministry,
+    rows = [[u.code, u.name, u.communes, u.accepted, u.waiting if u.asked else NOT_ASKED, u.overdue,
+             *[_sent(view, u)] * ministry,
              *_figures(view, u.models, u.values, u.own)] for u in view.rows]
     rows.append(["", "Tổng", *(sum(getattr(u, part) for u in view.rows)
                                for part in ("communes", "accepted", "waiting", "overdue")),

@@ -1,13 +1,16 @@
 """What every template may use: the labels, the date filters, and per page the engine's clock and what the signed-in
 official's role allows, so no template keeps a clock or compares role strings of its own."""
-from datetime import datetime
+from datetime import date, datetime
 
+from flask import current_app, url_for
+from markupsafe import Markup, escape
 from flask_login import current_user
 
 from engine.clock import VIETNAM
 from engine.jobs.kinds import JOB_KIND_LABELS
 from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, INBOX_SORTS, JOB_STATUS_LABELS,
-                          REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
+                          REPORT_LABELS, REPORT_SHORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
+from engine.organisation.units import unit_labels
 from engine.reporting.periods import OPENERS
 from web.engine_access import app_engine
 
@@ -16,13 +19,15 @@ REPORT_READERS = (*OPENERS, Role.PROVINCE)
 
 def init_app(app) -> None:
     """Register the labels, the filters and the context processor on `app`."""
-    app.jinja_env.filters.update(local=local_time, age=age)
+    app.extensions["unit_labels"] = UnitLabels()
+    app.jinja_env.filters.update(local=local_time, day=day, age=age, unit=unit,
+                                 units_of=units_of, dossier_label=dossier_label, page_links=page_links)
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()},
         JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()}, JOB_KIND_LABELS=JOB_KIND_LABELS,
-        INBOX_SORTS=INBOX_SORTS,
+        REPORT_LABELS={k.value: label for k, label in REPORT_LABELS.items()}, INBOX_SORTS=INBOX_SORTS,
         DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})
     app.context_processor(page_context)
 
@@ -38,6 +43,70 @@ def page_context() -> dict:
 def local_time(moment: datetime | None) -> str:
     """A moment as Vietnam reads it: 20/11/2026 08:00."""
     return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
+def day(value: date | str | None) -> str:
+    """A day as Vietnam writes it, 02/12/2026, from a date or the ISO text a form stored ("2026-12-02")."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+class UnitLabels:
+    """Every unit's label by code, read once per app (units are never renamed, codes never reused); a unit added
+    since (a new branch) is read the first time a page shows it, so no page reads units row by row."""
+
+    def __init__(self):
+        self._labels: dict[str, str] | None = None
+
+    def __call__(self, code: str) -> str:
+        if self._labels is None:
+            self._labels = unit_labels(app_engine().uow())
+        if code not in self._labels:
+            self._labels[code] = unit_labels(app_engine().uow(), [code]).get(code, code)
+        return self._labels[code]
+
+
+def unit(code: str | None, with_code: bool = False) -> str:
+    """A unit as officials read it, "Phường Hoàn Kiếm", or with its code where one is typed elsewhere (a filter, the
+    command line): "Phường Hoàn Kiếm (00070)"."""
+    if not code:
+        return ""
+    label = current_app.extensions["unit_labels"](code)
+    return f"{label} ({code})" if with_code and label != code else label
+
+
+def units_of(dossier) -> str:
+    """The units a dossier belongs to, from its proposer up, each once: "Chi hội tổ 1 · Phường Hoàn Kiếm · Thành phố
+    Hà Nội"; a province's report "Thành phố Hà Nội"."""
+    codes = dict.fromkeys((dossier.branch_code, dossier.commune_code, dossier.province_code))
+    return " · ".join(unit(code) for code in codes)
+
+
+def dossier_label(dossier) -> str:
+    """What a dossier is called: the name its proposer gave it, or a report's kind, year and unit."""
+    if dossier.title in REPORT_SHORT_LABELS:
+        return f"{REPORT_SHORT_LABELS[dossier.title]} {dossier.year} · {unit(dossier.branch_code)}"
+    return dossier.data.get("name") or ""
+
+
+def page_links(text: str, dossier) -> Markup:
+    """A step's text (from its diagram, so escaped) with the app's pages it names made links: "trang Báo cáo" goes to
+    the report of the dossier's kind and year, "trang Sổ danh hiệu" to the registry."""
+    html = escape(text)
+    for name, url in _named_pages(dossier).items():
+        html = html.replace(escape(name), Markup('<a href="{}">{}</a>').format(url, name), 1)
+    return html
+
+
+def _named_pages(dossier) -> dict[str, str]:
+    pages = {"trang Sổ danh hiệu": url_for("registry.registry_page")}
+    if dossier.title in REPORT_LABELS:
+        pages["trang Báo cáo"] = url_for("reports.report", kind=dossier.title, year=dossier.year)
+    return pages
 
 
 def age(moment: datetime) -> str:

@@ -58,6 +58,9 @@ class Form:
         self.schema = schema
         self.title = schema.get("title", "")
         self.fields = fields_of(schema)
+        # What a refusal names each field by: its label (a list's columns by theirs).
+        self.labels = {sub.name: sub.label for field in self.fields for sub in field.item_fields}
+        self.labels.update({field.name: field.label for field in self.fields})
         self._validator = Draft202012Validator(schema, format_checker=FormatChecker())
 
     def validate(self, values: dict) -> dict:
@@ -68,7 +71,7 @@ class Form:
             for field, message in _explain(error):
                 errors.setdefault(field, message)
         if errors:
-            raise InvalidInput(errors)
+            raise InvalidInput(errors, self.labels)
         return values
 
 

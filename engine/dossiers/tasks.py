@@ -8,7 +8,7 @@ from engine.dossiers import attachments, forms, step_runner
 from engine.dossiers.attachments import Upload
 from engine.dossiers.forms import Field
 from engine.dossiers.starting import startable_in
-from engine.dossiers.submission_checks import check_submission
+from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
@@ -134,7 +134,7 @@ def _task_view(uow: UnitOfWork, task: HumanTaskRow) -> tuple[TaskView, forms.For
     view = TaskView(task=open_task(task, dossier.title, version.process_id), status=task.status,
                     documentation=step.documentation, form_title=form.title or task.name,
                     fields=form.fields, values=_current_values(form.schema, dossier.data),
-                    dossier=dossier_view(uow, dossier))
+                    dossier=dossier_view(uow, dossier), rules=form_rules(uow, dossier, version, task.bpmn_id))
     return view, form
 
 
@@ -187,7 +187,7 @@ def _complete(uow: UnitOfWork, official: Official, task: HumanTaskRow, dossier: 
               version: ProcessVersionRow, submitted: dict, uploads: dict[str, list[Upload]]) -> Completed:
     form = step_form(version, task.form)
     values = form.validate(attachments.with_files(uow, dossier, form, submitted, uploads, official))
-    values = {**values, **check_submission(uow, dossier, version, task.bpmn_id, values)}
+    values = {**values, **check_submission(uow, dossier, version, task.bpmn_id, values, form.labels)}
     opened = step_runner.complete(uow, official, dossier, version, task, values)
     commit_or_conflict(uow, "Một việc khác vừa ghi trùng dữ liệu (ví dụ cùng một hộ vào sổ); hãy thử lại.")
     return Completed(dossier.id, DossierStatus(dossier.status),

@@ -62,6 +62,20 @@ def add_branch(commune: str, name: str, uow: UnitOfWork, by: Official | None = N
         return code
 
 
+def unit_labels(uow: UnitOfWork, codes: list[str] | None = None) -> dict[str, str]:
+    """The units as officials read them, by code ("Tỉnh Cao Bằng", "Phường Hoàn Kiếm"): of `codes`, or every unit."""
+    with uow.reading():
+        return {code: unit_label(name, level) for code, name, level in uow.units.names(codes)}
+
+
+def unit_label(name: str, level: str) -> str:
+    """A unit's name with its kind where the name leaves it out: the official list names a province "Cao Bằng" but
+    a city "Thành phố Hà Nội"; communes and branches carry theirs ("Phường …", "Chi hội …", "Trường …")."""
+    if level == UnitLevel.PROVINCE and not name.startswith(("Tỉnh", "Thành phố")):
+        return f"Tỉnh {name}"
+    return name
+
+
 def branches_of_my_commune(official: Official, uow: UnitOfWork) -> list[tuple[str, str, str]]:
     """The branches (code, name, kind) of the commune official's own commune."""
     if official.role != Role.COMMUNE:

@@ -8,6 +8,7 @@ from engine.clock import end_of_office_day, today_in_vietnam
 from engine.dossiers import step_runner
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title, UnitLevel
+from engine.organisation.units import unit_label
 from engine.reporting.figures import INDICATORS, MODELS, PARTS, Indicator
 from engine.storage.tables import ReportingPeriodRow, TargetRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
@@ -138,6 +139,7 @@ class UnitFigures:
     waiting: int  # communes that have not submitted yet
     overdue: int  # of those, past their deadline
     sent_at: datetime | None = None  # a province: when it sent its own report to the ministry
+    asked: bool = True  # its communes were asked to report (a province that has not set their deadline: not yet)
 
 
 @dataclass(frozen=True)
@@ -165,16 +167,17 @@ def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> Re
         if period is None:
             raise NotFound(f"Chưa mở kỳ báo cáo '{kind}' năm {year}.")
         waiting = uow.tasks.open_step_counts(SUBMIT_STEP, kind, year, uow.clock.now(), province)
+        asked = uow.tasks.units_reached(SUBMIT_STEP, kind, year, province)
         units = uow.units.communes_of(province) if province else uow.units.provinces()
         expected = {u.code: 1 for u in units} if province else uow.units.commune_counts()
         communes, own, accepted = _sums(uow.report_values.sums(period.id, province))
         sent = uow.tasks.completed_step_times(PROVINCE_STEP, kind, year, province)
         annual = kind == ReportKind.ANNUAL_MODELS
         targets = _targets(uow, [province] if province else [u.code for u in units]) if annual else {}
-        rows = tuple(UnitFigures(u.code, u.name, communes.get(u.code, {}), own.get(u.code, {}),
+        rows = tuple(UnitFigures(u.code, unit_label(u.name, u.level), communes.get(u.code, {}), own.get(u.code, {}),
                                  _models(communes.get(u.code, {}), targets.get(province or u.code), year),
                                  expected.get(u.code, 0), accepted.get(u.code, 0), *waiting.get(u.code, (0, 0)),
-                                 sent.get(u.code))
+                                 sent.get(u.code), u.code in asked)
                      for u in units)
         values = _added(row.values for row in rows)
         return ReportView(kind, year, province or MINISTRY_CODE, INDICATORS[kind], rows, values,

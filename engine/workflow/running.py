@@ -125,6 +125,16 @@ class Decisions:
         except SpiffWorkflowException as error:
             raise WorkflowFailed(f"Bảng quyết định '{decision_id}' lỗi khi tính: {error}") from error
 
+    def outline(self, decision_id: str) -> "TableOutline":
+        """What the table reads and rules, as its designer labelled them, for showing before anything is checked."""
+        table = self.engine(decision_id).decision_table
+        thresholds = {entry.text.strip() for rule in table.rules for entry in rule.outputEntries
+                      if entry.output.name == "threshold"}
+        mark = thresholds.pop() if len(thresholds) == 1 else None
+        return TableOutline(tuple(i.label for i in table.inputs if i.label),
+                            tuple(rule.description for rule in table.rules if rule.description),
+                            float(mark) if mark and _is_number(mark) else None)
+
     def engine(self, decision_id: str):
         if decision_id not in self.tables:
             raise WorkflowFailed(f"Hồ sơ không có bảng quyết định '{decision_id}'.")
@@ -135,6 +145,21 @@ class Decisions:
             parser.add_dmn_xml(safe_xml(file_name, dmn.encode()).getroot(), file_name)
             self._built[key] = parser.get_engine(decision_id, None)
         return self._built[key]
+
+
+@dataclass(frozen=True)
+class TableOutline:
+    inputs: tuple[str, ...]  # each input's label: "Nhóm tự học (0-40)"
+    rules: tuple[str, ...]  # each rule's description: "Ví dụ: từ 70 điểm trở lên là đạt."
+    pass_mark: float | None  # the one threshold every rule gives, if the table has a threshold output
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 class _Evaluation:

@@ -130,7 +130,7 @@ def get_task(task_id: str):
     view = tasks.get_task(task_id, g.official, uow())
     return jsonify({**plain(view.task), "status": view.status, "form_title": view.form_title,
                     "documentation": view.documentation, "fields": plain(view.fields), "values": view.values,
-                    "dossier_status": view.dossier.status.value})
+                    "rules": plain(view.rules), "dossier_status": view.dossier.status.value})
 
 
 @bp.post("/tasks/<task_id>/complete")

@@ -151,6 +151,17 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = _of_step(select(unit, func.count(), overdue), TaskStatus.OPEN, bpmn_id, title, year, province_code)
         return {code: (opened, late or 0) for code, opened, late in self.session.execute(query.group_by(unit))}
 
+    def units_reached(self, bpmn_id: str, title: str, year: int, province_code: str | None) -> set[str]:
+        """The provinces (or, of one province, the communes) with a task of this step, open or done, on the dossiers
+        of one kind and year: those whose communes were asked."""
+        unit = DossierRow.province_code if province_code is None else HumanTaskRow.unit_code
+        query = select(unit).distinct().select_from(HumanTaskRow).join(
+            DossierRow, DossierRow.id == HumanTaskRow.dossier_id).where(
+            HumanTaskRow.bpmn_id == bpmn_id, DossierRow.title == title, DossierRow.year == year)
+        if province_code is not None:
+            query = query.where(DossierRow.province_code == province_code)
+        return set(self.session.scalars(query))
+
     def completed_step_times(self, bpmn_id: str, title: str, year: int,
                              province_code: str | None) -> dict[str, datetime]:
         """{province: when its dossier of this kind and year completed the step}, of every province or of one."""

@@ -29,6 +29,12 @@ class UnitRepository(Repository[UnitRow]):
         query = select(UnitRow).where(UnitRow.parent_code == commune_code, UnitRow.level == UnitLevel.BRANCH)
         return list(self.session.scalars(query.order_by(UnitRow.code)))
 
+    def names(self, codes: list[str] | None = None) -> list[tuple[str, str, str]]:
+        """(code, name, level) of the units with these codes, or of every unit."""
+        query = select(UnitRow.code, UnitRow.name, UnitRow.level)
+        return [tuple(row) for row in self.session.execute(query if codes is None else
+                                                           query.where(UnitRow.code.in_(codes)))]
+
 
 class UserRepository(Repository[UserRow]):
     row = UserRow
