@@ -204,6 +204,20 @@ class TaskDetail(OpenTask):
     dossier_status = STATUS
 
 
+class DraftFile(ma.Schema):
+    id = fields.Integer(required=True)
+    field = fields.String(required=True)
+    file_name = fields.String(required=True)
+    size = fields.Integer(required=True)
+
+
+class Draft(ma.Schema):
+    values = fields.Dict(required=True, metadata={"description": "Các giá trị đã lưu, chưa được kiểm tra."})
+    saved_at = fields.DateTime(required=True)
+    files = fields.List(fields.Nested(DraftFile), required=True,
+                        metadata={"description": "Tệp đã chọn trong bản nháp; gửi kèm khi hoàn thành trên trang."})
+
+
 class Completed(ma.Schema):
     dossier_id = fields.Integer(required=True)
     status = STATUS

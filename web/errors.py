@@ -1,5 +1,6 @@
 """Engine errors become HTTP answers in one place: JSON under /api, a page elsewhere."""
 from flask import current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from engine.errors import Conflict, DeploymentRefused, EngineError, Forbidden, InvalidInput, NotFound, WorkflowFailed
@@ -24,6 +25,14 @@ def init_app(app) -> None:
                 body["errors"] = error.errors
             return jsonify(body), code
         return render_template("error.html", message=str(error), code=code), code
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error: CSRFError):
+        """A form sent without the token of a live session (it expired, or the page stayed open past a sign-out):
+        say so in Vietnamese (a task's form has its own answer, web.views.inbox)."""
+        if request.path.startswith(("/api/", "/engine-rest/")):
+            return jsonify({"error": "Thiếu hoặc sai mã CSRF."}), 400
+        return render_template("session_expired.html", carried=None), 400
 
     @app.errorhandler(TooManyRequests)
     def too_many(error: TooManyRequests):

@@ -94,6 +94,33 @@ def inbox_filter(values) -> InboxFilter:
                        sort=values.get("sort") or "received")
 
 
+def error_summary(fields: tuple[Field, ...], errors: dict[str, str]) -> list[tuple[str, str]]:
+    """The errors as the summary above a task's form lists them, in the form's order: (the id of the input to go
+    to, the field's label and the reason); an error of no one field goes to the form itself."""
+    by_name = {field.name: field for field in fields}
+    order = {name: index for index, name in enumerate(by_name)}
+    lines = []
+    for key, message in sorted(errors.items(), key=lambda item: order.get(item[0].split(".")[0], len(order))):
+        name, _, rest = key.partition(".")
+        field = by_name.get(name)
+        if field is None:
+            lines.append(("task-form", message))
+            continue
+        row, _, sub = rest.partition(".")
+        if field.kind != "list" or not row.isdigit():
+            lines.append((f"field-{name}", f"{field.label}: {message}"))
+            continue
+        column = next((item for item in field.item_fields if item.name == sub), field.item_fields[0])
+        place = f"{field.label}, dòng {int(row) + 1}" + (f", {column.label}" if sub else "")
+        lines.append((f"field-{name}-{row}-{column.name}", f"{place}: {message}"))
+    return lines
+
+
+def carried(form, *left_out: str) -> list[tuple[str, str]]:
+    """A form's fields as sent, but those `left_out`: what a page carries on in hidden inputs."""
+    return [(name, value) for name, value in form.items(multi=True) if name not in left_out]
+
+
 def blank_rows(values: list | None) -> int:
     """How many rows a list input shows: its values and a few spare ones to fill in."""
     return len(values or []) + LIST_ROWS_SPARE

@@ -64,20 +64,35 @@ def with_files(uow: UnitOfWork, dossier: DossierRow, form: Form, submitted: dict
 
 def _stored(upload: Upload, dossier: DossierRow, field: str, official: Official, uow: UnitOfWork,
             errors: dict) -> AttachmentRow | None:
+    try:
+        file = checked(upload, field)
+    except InvalidInput as refused:
+        errors.update(refused.errors)
+        return None
+    return AttachmentRow(dossier_id=dossier.id, field=field, file_name=file.file_name, media_type=file.media_type,
+                         size=len(file.content), sha256=hashlib.sha256(file.content).hexdigest(),
+                         content=file.content, uploaded_by=official.username, uploaded_at=uow.clock.now())
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    file_name: str  # no folder part, with the extension of what the file is
+    media_type: str
+    content: bytes
+
+
+def checked(upload: Upload, field: str) -> CheckedFile:
+    """An upload recognised by its content, within the size limit, under the name it is kept as; else InvalidInput
+    naming the field and the file."""
     name = _clean_name(upload.file_name)
     media_type = _media_type(name, upload.content)
     if not upload.content:
-        errors[field] = f"Tệp “{name}” rỗng."
-    elif len(upload.content) > MAX_FILE_BYTES:
-        errors[field] = f"Tệp “{name}” lớn hơn {MAX_FILE_BYTES // 1_000_000} MB."
-    elif media_type is None:
-        errors[field] = f"Tệp “{name}” không nhận được: chỉ nhận {ACCEPTED}."
-    else:
-        return AttachmentRow(dossier_id=dossier.id, field=field, file_name=_named_as(name, media_type),
-                             media_type=media_type,
-                             size=len(upload.content), sha256=hashlib.sha256(upload.content).hexdigest(),
-                             content=upload.content, uploaded_by=official.username, uploaded_at=uow.clock.now())
-    return None
+        raise InvalidInput({field: f"Tệp “{name}” rỗng."})
+    if len(upload.content) > MAX_FILE_BYTES:
+        raise InvalidInput({field: f"Tệp “{name}” lớn hơn {MAX_FILE_BYTES // 1_000_000} MB."})
+    if media_type is None:
+        raise InvalidInput({field: f"Tệp “{name}” không nhận được: chỉ nhận {ACCEPTED}."})
+    return CheckedFile(_named_as(name, media_type), media_type, upload.content)
 
 
 def _clean_name(file_name: str) -> str:

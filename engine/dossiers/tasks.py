@@ -1,12 +1,10 @@
 """Use cases on human tasks: an official's inbox, one task with its form, completing it."""
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from engine import spreadsheets
 from engine.dossiers import attachments, forms, step_runner
 from engine.dossiers.attachments import Upload
-from engine.dossiers.forms import Field
 from engine.dossiers.starting import startable_in
 from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
@@ -123,10 +121,11 @@ def _parse_cursor(text: str, sort: str) -> tuple[datetime | str, str]:
 def get_task(task_id: str, official: Official, uow: UnitOfWork) -> TaskView:
     """A task of the official's own unit and role, with its form and the dossier it belongs to."""
     with uow.reading():
-        return _task_view(uow, _own_task(uow, task_id, official))[0]
+        return task_view(uow, own_task(uow, task_id, official))[0]
 
 
-def _task_view(uow: UnitOfWork, task: HumanTaskRow) -> tuple[TaskView, forms.Form]:
+def task_view(uow: UnitOfWork, task: HumanTaskRow) -> tuple[TaskView, forms.Form]:
+    """The task as its page shows it, and its form."""
     dossier = uow.dossiers.get(task.dossier_id)
     version = uow.processes.get(dossier.process_version_id)
     form = step_form(version, task.form)
@@ -143,35 +142,12 @@ def complete_task(task_id: str, official: Official, submitted: dict, uow: UnitOf
     """Complete an open task: lock the dossier, check the task is still open, run the process on, in one transaction.
     `uploads` are new files for the form's file fields, stored only if the step completes."""
     with uow:
-        task, dossier, version = _locked_open_task(uow, task_id, official)
-        return _complete(uow, official, task, dossier, version, submitted, uploads or {})
+        task, dossier, version = locked_open_task(uow, task_id, official)
+        return complete_locked(uow, official, task, dossier, version, submitted, uploads or {})
 
 
-@dataclass(frozen=True)
-class Submission:
-    task: TaskView  # the task as it stood, to show again with the errors
-    values: dict  # what was read from the request
-    errors: dict  # field: why it was refused; empty when the task was completed
-    completed: Completed | None
-
-
-def submit_task(task_id: str, official: Official, read: Callable[[tuple[Field, ...]], tuple[dict, dict]],
-                uow: UnitOfWork) -> Submission:
-    """Complete a task from its page in one transaction: `read(fields)` gives the submitted values and uploads, read
-    by the task's fields; a refused submission comes back with its errors and the task to show again."""
-    with uow:
-        task, dossier, version = _locked_open_task(uow, task_id, official)
-        view, _ = _task_view(uow, task)
-        values, uploads = read(view.fields)
-        try:
-            completed = _complete(uow, official, task, dossier, version, values, uploads)
-        except InvalidInput as error:
-            return Submission(view, values, error.errors, None)
-        return Submission(view, values, {}, completed)
-
-
-def _locked_open_task(uow: UnitOfWork, task_id: str,
-                      official: Official) -> tuple[HumanTaskRow, DossierRow, ProcessVersionRow]:
+def locked_open_task(uow: UnitOfWork, task_id: str,
+                     official: Official) -> tuple[HumanTaskRow, DossierRow, ProcessVersionRow]:
     """The official's open task with its dossier, row-locked until the transaction ends."""
     locked = uow.dossiers.task_for_update(task_id)
     if locked is None:
@@ -183,12 +159,14 @@ def _locked_open_task(uow: UnitOfWork, task_id: str,
     return locked
 
 
-def _complete(uow: UnitOfWork, official: Official, task: HumanTaskRow, dossier: DossierRow,
-              version: ProcessVersionRow, submitted: dict, uploads: dict[str, list[Upload]]) -> Completed:
+def complete_locked(uow: UnitOfWork, official: Official, task: HumanTaskRow, dossier: DossierRow,
+                    version: ProcessVersionRow, submitted: dict, uploads: dict[str, list[Upload]]) -> Completed:
+    """Complete a task locked by locked_open_task, in the caller's transaction, committing it; its drafts go."""
     form = step_form(version, task.form)
     values = form.validate(attachments.with_files(uow, dossier, form, submitted, uploads, official))
     values = {**values, **check_submission(uow, dossier, version, task.bpmn_id, values, form.labels)}
     opened = step_runner.complete(uow, official, dossier, version, task, values)
+    uow.drafts.delete_of_task(task.id)
     commit_or_conflict(uow, "Một việc khác vừa ghi trùng dữ liệu (ví dụ cùng một hộ vào sổ); hãy thử lại.")
     return Completed(dossier.id, DossierStatus(dossier.status),
                      tuple(open_task(t, dossier.title, version.process_id) for t in opened))
@@ -204,10 +182,10 @@ class ListImport:
 def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWork) -> ListImport:
     """Read the list field of an open task's form from an .xlsx file; the values fill the form, nothing is stored."""
     with uow:
-        task = _own_task(uow, task_id, official)
+        task = own_task(uow, task_id, official)
         if task.status != TaskStatus.OPEN:
             raise TaskAlreadyDone(task_id, task.completed_by)
-        view, form = _task_view(uow, task)
+        view, form = task_view(uow, task)
     field = next((f for f in form.fields if f.kind == "list"), None)
     try:
         if field is None:
@@ -217,7 +195,8 @@ def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWor
         return ListImport(view, view.values, error.errors)
 
 
-def _own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
+def own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
+    """A task of the official's unit and role, open or done."""
     task = uow.tasks.get(task_id)
     if task is None:
         raise TaskNotFound(task_id)

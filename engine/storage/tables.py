@@ -361,6 +361,34 @@ class AttachmentRow(Base):
     uploaded_at: Mapped[datetime]
 
 
+class TaskDraftRow(Base):
+    """What an official typed into a task's form without sending it: theirs alone, gone once the task is done."""
+
+    __tablename__ = "task_drafts"
+    __table_args__ = (UniqueConstraint("task_id", "username"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(36), ForeignKey("human_tasks.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80))
+    data: Mapped[dict[str, Any]]
+    saved_at: Mapped[datetime]
+
+
+class DraftFileRow(Base):
+    """A file chosen in a draft (or in a refused submission), checked as an attachment is; it becomes one when the
+    task is completed with it."""
+
+    __tablename__ = "draft_files"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    draft_id: Mapped[int] = mapped_column(BigId, ForeignKey("task_drafts.id"), index=True)
+    field: Mapped[str] = mapped_column(String(100))
+    file_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+
 class TitleRow(Base):
     """The registry of recognised titles: one row per recognised subject and year."""
 

@@ -12,6 +12,7 @@ from engine.clock import SystemClock
 from engine.errors import Conflict
 from engine.storage.repositories.dossiers import (AttachmentRepository, AuditRepository, DossierRepository,
                                                   TaskRepository)
+from engine.storage.repositories.drafts import DraftRepository
 from engine.storage.repositories.jobs import JobRepository
 from engine.storage.repositories.organisation import TokenRepository, UnitRepository, UserRepository
 from engine.storage.repositories.processes import DecisionTableRepository, ProcessRepository
@@ -57,6 +58,7 @@ class UnitOfWork:
         self.titles = TitleRepository(self.session)
         self.decisions = RecognitionDecisionRepository(self.session)
         self.attachments = AttachmentRepository(self.session)
+        self.drafts = DraftRepository(self.session)
         self.periods = ReportingPeriodRepository(self.session)
         self.report_values = ReportValueRepository(self.session)
         self.targets = TargetRepository(self.session)
@@ -78,6 +80,14 @@ class UnitOfWork:
             # The use case's work is committed and must not fail now: the jobs stay queued for the periodic relay.
             except Exception:  # noqa: BLE001
                 log.exception("Chưa chuyển được việc nền %s cho bộ xử lý; sẽ chuyển lại sau.", committed)
+
+    def rollback(self) -> None:
+        """Undo what the transaction wrote so far and go on in a fresh one (a refused step keeps its typed work as a
+        draft, without the step's half-done writes). Only the outermost block may: a joined use case raises."""
+        if self._depth > 1:
+            raise RuntimeError("a use case joined to its caller's transaction cannot roll it back")
+        self.session.rollback()
+        self.jobs_to_relay = []
 
     def commit(self) -> None:
         if self._depth > 1:

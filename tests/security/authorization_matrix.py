@@ -79,6 +79,13 @@ PAGES = {
     "POST /tasks/<task_id>/import": {
         OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
+    # A draft with nothing typed is refused (422); discarding a draft there is none of goes back to the task.
+    "POST /tasks/<task_id>/draft": {
+        OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
+        NEAR: NOT_YOURS, FAR: NOT_YOURS},
+    "POST /tasks/<task_id>/draft/delete": {
+        OWN:                                      (LOGIN,    302,    302,     302,      302,      403,   403),
+        NEAR: NOT_YOURS, FAR: NOT_YOURS},
     # The branch's refused start: the inbox again with the reason (422), nothing opened.
     "POST /dossiers":                             (LOGIN,    422,    403,     403,      403,      403,   403),
     "GET /dossiers/<int:dossier_id>":             DOSSIER,
@@ -173,6 +180,18 @@ API = {
     "POST /api/tasks/<task_id>/complete": {
         OWN:                           api_write("branch", "commune", "province", "ministry"),
         NEAR: API_NOT_YOURS, FAR: API_NOT_YOURS},
+    # A draft: the caller's own only (none saved: 404); an empty one is refused (422); deleting none is done (204).
+    "GET /api/tasks/<task_id>/draft": {
+        OWN:                           tuple(404 if s == 200 else s
+                                             for s in api_row("branch", "commune", "province", "ministry", others=403)),
+        NEAR: api_row(others=403), FAR: api_row(others=403)},
+    "PUT /api/tasks/<task_id>/draft": {
+        OWN:                           api_write("branch", "commune", "province", "ministry"),
+        NEAR: API_NOT_YOURS, FAR: API_NOT_YOURS},
+    "DELETE /api/tasks/<task_id>/draft": {
+        OWN:                           tuple(204 if s == 422 else s
+                                             for s in api_write("branch", "commune", "province", "ministry")),
+        NEAR: API_NOT_YOURS, FAR: API_NOT_YOURS},
     "GET /api/reports/<kind>/<int:year>": api_row("province", "ministry", "admin", others=403),
     "GET /api/decisions/<int:decision_id>": API_DOSSIER,
     "GET /api/registry?year=2026&unit={unit}": API_REGISTRY,
@@ -198,6 +217,10 @@ TABLES = {"pages": (PAGE_CALLERS, PAGES), "api": (API_CALLERS, API), "engine": (
 BODIES = {
     "POST /tasks/<task_id>": {},
     "POST /tasks/<task_id>/import": {},
+    "POST /tasks/<task_id>/draft": {},
+    "POST /tasks/<task_id>/draft/delete": {},
+    "PUT /api/tasks/<task_id>/draft": {},
+    "DELETE /api/tasks/<task_id>/draft": {},
     "POST /dossiers": {"process": PROCESS, "year": "năm nay"},
     "POST /periods": {},
     "POST /deployments": {},
@@ -322,7 +345,7 @@ def _rows(probes, world, callers, names, declared, key, rule, methods) -> list[s
             for method in methods:
                 url = _url(rule, key, world, owner, callers[name].role, method)
                 probes.append(Probe(key, method, url, name, owner, expected,
-                                    BODIES.get(key, {}) if method == "POST" else None))
+                                    BODIES.get(key, {}) if method in ("POST", "PUT", "DELETE") else None))
     return problems
 
 

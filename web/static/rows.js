@@ -13,6 +13,9 @@
       row.cells[0].textContent = String(next + 1);
       row.querySelectorAll("input").forEach((input) => {
         input.name = input.name.replace(/-\d+-/, "-" + next + "-");
+        input.id = "field-" + input.name;
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-describedby");
         input.value = "";
         input.setAttribute("aria-label", input.getAttribute("aria-label").replace(/\d+$/, String(next + 1)));
       });

@@ -11,7 +11,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from engine.dossiers import starting, tasks, viewing
+from engine.dossiers import drafts, starting, tasks, viewing
+from engine.errors import InvalidInput
 from engine.model import InboxFilter
 from engine.recognition import registry
 from engine.reporting import periods
@@ -142,9 +143,46 @@ def get_task(task_id: str):
 def complete_task(values: dict, task_id: str):
     """Complete a task: its form's values as JSON; or, to send files, multipart with the values as JSON in part
     `values` and each file in a part named after its field (the field's value lists the ids of earlier files to keep)."""
-    uploads = {name: [forms.upload(f, f.filename or name) for f in request.files.getlist(name)]
-               for name in request.files}
-    return jsonify(plain(tasks.complete_task(task_id, g.official, values, uow(), uploads)))
+    return jsonify(plain(tasks.complete_task(task_id, g.official, values, uow(), _uploads())))
+
+
+@bp.get("/tasks/<task_id>/draft")
+@bp.arguments(schemas.TaskPath, location="path", as_kwargs=True)
+@bp.response(200, schemas.Draft)
+@refusals(401, 403, 404)
+def get_draft(task_id: str):
+    """The caller's own draft of a task (404 when they saved none)."""
+    return jsonify(plain(drafts.draft_of(task_id, g.official, uow())))
+
+
+@bp.put("/tasks/<task_id>/draft")
+@bp.arguments(schemas.TaskPath, location="path", as_kwargs=True)
+@bp.arguments(schemas.Values, location="json_or_multipart", description="Các giá trị đang nhập (chưa cần đủ, đúng).")
+@bp.doc(requestBody={"content": {"multipart/form-data": {"schema": TASK_FILES}}})
+@bp.response(200, schemas.Draft)
+@refusals(400, 401, 403, 404, 409, 413, 422, writes=True)
+def put_draft(values: dict, task_id: str):
+    """Save the caller's draft of an open task: its values replace the draft's; files sent (multipart, as for a
+    completion) join the draft's earlier ones. Only the caller sees it; completing the task deletes it."""
+    saved = drafts.save_draft(task_id, g.official, lambda fields: (values, _uploads()), None, uow())
+    if saved.errors:
+        raise InvalidInput(saved.errors)
+    return jsonify(plain(saved.draft))
+
+
+@bp.delete("/tasks/<task_id>/draft")
+@bp.arguments(schemas.TaskPath, location="path", as_kwargs=True)
+@bp.response(204)
+@refusals(400, 401, 403, 404, writes=True)
+def delete_draft(task_id: str):
+    """Delete the caller's draft of a task with its files (204 also when there was none)."""
+    drafts.discard_draft(task_id, g.official, uow())
+    return "", 204
+
+
+def _uploads() -> dict:
+    """Each file part of a multipart request under its part's name."""
+    return {name: [forms.upload(f, f.filename or name) for f in request.files.getlist(name)] for name in request.files}
 
 
 @bp.get("/reports/<kind>/<int:year>")

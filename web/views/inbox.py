@@ -1,9 +1,10 @@
 """The inbox and the tasks in it: my unit's open tasks, a task's form, filling its list from Excel."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
 
 from engine import spreadsheets
-from engine.dossiers import tasks
+from engine.dossiers import drafts, tasks
 from engine.errors import NotFound
 from web import exports, forms
 from web.engine_access import official, uow
@@ -43,22 +44,68 @@ def inbox_xlsx():
 @bp.route("/tasks/<task_id>")
 @login_required
 def task(task_id: str):
-    """A task's form with the dossier's history."""
-    view = tasks.get_task(task_id, official(), uow())
-    return _task_page(view, view.values)
+    """A task's form with the dossier's history; the official's draft of it, if they saved one, fills the form."""
+    opened = drafts.task_with_draft(task_id, official(), uow())
+    return _task_page(opened.task, opened.values, draft=opened.draft, restored=opened.draft is not None)
 
 
 @bp.route("/tasks/<task_id>", methods=["POST"])
 @login_required
 def submit_task(task_id: str):
-    """Submitting the form completes the task, or shows it again with what is wrong."""
-    sent = tasks.submit_task(task_id, official(), lambda fields: (forms.parse(fields, request.form),
-                                                                  forms.uploads(fields, request.files)), uow())
+    """Submitting the form completes the task, or shows it again with what is wrong and the valid files kept."""
+    sent = drafts.submit_task(task_id, official(), _read_form, _kept_draft_files(), uow())
     if sent.errors:
         flash("Biểu mẫu còn lỗi, xem các ô được đánh dấu.", "error")
-        return _task_page(sent.task, sent.values, errors=sent.errors), 422
+        return _task_page(sent.task, sent.values, errors=sent.errors, draft=sent.draft), 422
     flash(f"Đã hoàn thành bước “{sent.task.task.step_name}” của hồ sơ số {sent.completed.dossier_id}.", "success")
     return redirect(url_for("inbox.inbox"))
+
+
+@bp.route("/tasks/<task_id>/draft", methods=["POST"])
+@login_required
+def save_draft(task_id: str):
+    """Keep what the form holds (files chosen included) as the official's draft, to send later."""
+    saved = drafts.save_draft(task_id, official(), _read_form, _kept_draft_files(), uow())
+    if saved.errors:
+        flash("Chưa lưu nháp: biểu mẫu có chỗ không lưu được, xem các ô được đánh dấu.", "error")
+        return _task_page(saved.task, saved.values, errors=saved.errors, draft=saved.draft), 422
+    flash("Đã lưu nháp. Mở lại việc này sẽ thấy đúng những gì bạn đã nhập.", "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.route("/tasks/<task_id>/draft/delete", methods=["POST"])
+@login_required
+def discard_draft(task_id: str):
+    """Throw the official's draft away: the form shows the dossier's values again."""
+    drafts.discard_draft(task_id, official(), uow())
+    flash("Đã bỏ bản nháp.", "success")
+    return redirect(url_for("inbox.task", task_id=task_id))
+
+
+@bp.errorhandler(CSRFError)
+def stale_form(error: CSRFError):
+    """A task's form sent without its session's token: the session expired or the page outlived it. Signed in
+    still, the form comes back with what was typed; signed out, a page carries it on through the sign-in to the
+    official's draft. Nothing is stored from this request: without its token it may be another site's."""
+    if request.endpoint not in ("inbox.submit_task", "inbox.save_draft"):
+        return render_template("session_expired.html", carried=None), 400
+    task_id, chosen = request.view_args["task_id"], [f.filename for f in request.files.values() if f.filename]
+    if not current_user.is_authenticated:
+        return render_template("session_expired.html", carried=forms.carried(request.form, "csrf_token"),
+                               draft=url_for("inbox.save_draft", task_id=task_id), files=chosen), 400
+    opened = drafts.task_with_draft(task_id, official(), uow())
+    flash("Trang đã mở quá lâu nên biểu mẫu chưa được gửi. Những gì bạn đã nhập vẫn còn dưới đây"
+          + (" (các tệp đã chọn cần chọn lại)" if chosen else "") + ": kiểm tra rồi bấm “Gửi” lần nữa.", "error")
+    return _task_page(opened.task, forms.parse(opened.task.fields, request.form), draft=opened.draft), 400
+
+
+def _read_form(fields) -> tuple[dict, dict]:
+    return forms.parse(fields, request.form), forms.uploads(fields, request.files)
+
+
+def _kept_draft_files() -> list[int]:
+    """The draft's files the form's "giữ tệp" boxes keep."""
+    return [number for value in request.form.getlist("_draft_files") if (number := forms.ascii_int(value)) is not None]
 
 
 @bp.route("/tasks/<task_id>/list.xlsx")
@@ -88,5 +135,6 @@ def import_list(task_id: str):
 
 
 def _task_page(view, values: dict, errors: dict | None = None, **extra) -> str:
-    return render_template("task.html", view=view, values=values, errors=errors or {}, blank_rows=forms.blank_rows,
-                           **extra)
+    errors = errors or {}
+    return render_template("task.html", view=view, values=values, errors=errors, blank_rows=forms.blank_rows,
+                           summary=forms.error_summary(view.fields, errors), **extra)

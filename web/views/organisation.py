@@ -1,13 +1,14 @@
 """Who works here: officials signing in and out (accounts), and a commune keeping its branches (units)."""
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import HTTPException
 
 from engine.errors import InvalidInput
 from engine.model import BranchKind
 from engine.organisation import accounts, tokens, units
-from web import exports
+from web import exports, forms
 from web.forms import ascii_int
 from web.engine_access import SignedIn, official, uow
 from web.extensions import limiter, login_manager
@@ -24,8 +25,8 @@ def load_user(secret: str):
 
 
 def _failed(response) -> bool:
-    """A sign-in that did not go through (a success redirects): only these count against the limits."""
-    return response.status_code != 302
+    """A sign-in that did not go through: only these count against the limits."""
+    return not g.get("signed_in")
 
 
 def _account() -> str:
@@ -44,6 +45,12 @@ def login():
         session = accounts.sign_in(request.form.get("username", ""), request.form.get("password", ""), uow())
         if session is not None:
             login_user(SignedIn(session.official, session.secret))
+            g.signed_in = True
+            carry_to = _draft_path(request.form.get("_carry_to", ""))
+            if carry_to:
+                return render_template("session_expired.html", resumed=True, draft=carry_to,
+                                       carried=forms.carried(request.form, "csrf_token", "username", "password",
+                                                             "_carry_to"))
             return redirect(_same_site(request.args.get("next", "")) or url_for("inbox.inbox"))
         flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
     return render_template("login.html")
@@ -54,6 +61,15 @@ def _same_site(target: str) -> str | None:
     if not target.startswith("/") or urlsplit(target).netloc or target.startswith("//"):
         return None
     return target
+
+
+def _draft_path(target: str) -> str | None:
+    """The path of a task's draft that typed work from an expired session goes on to, once signed in; no other."""
+    try:
+        endpoint, _ = current_app.url_map.bind("").match(_same_site(target) or "/", method="POST")
+    except HTTPException:
+        return None
+    return target if endpoint == "inbox.save_draft" else None
 
 
 @bp.route("/logout", methods=["POST"])
