@@ -227,3 +227,35 @@ def overflowing(page) -> list[str]:
     return page.evaluate("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
                          "innerWidth + 1).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect()"
                          ".right)}`)")
+
+
+def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officials, new_uow):
+    """The drafts helper's walk: a refused form focuses its error summary, whose links focus the fields; the session
+    cleared while the official types, "Gửi" answers in Vietnamese, signing in again brings the typed values back on
+    the same task, and they are sent from there."""
+    _, verify = to_commune(new_uow, officials)
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, live_server, officials.commune.username)
+    page.goto(f"{live_server}/tasks/{verify.id}")
+    page.check("input[name=decision][value=return]")
+    page.click("button:has-text('Gửi')")
+    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.click("#error-summary a")
+    assert page.evaluate("document.activeElement.name") == "comment"
+
+    page.fill("textarea[name=comment]", "Thiếu biên bản họp thôn")
+    context.clear_cookies()  # the session expires while the official types
+    page.click("button:has-text('Gửi')")
+    assert "phiên đăng nhập đã hết hạn" in page.locator("h1").inner_text().lower()
+    page.fill("input[name=username]", officials.commune.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button:has-text('Đăng nhập và lưu nháp')")
+    page.wait_for_url(f"{live_server}/tasks/{verify.id}")
+    assert page.locator(".draft-note").is_visible()
+    assert page.input_value("textarea[name=comment]") == "Thiếu biên bản họp thôn"
+    assert page.is_checked("input[name=decision][value=return]")
+    page.click("button:has-text('Gửi')")
+    page.wait_for_url(f"{live_server}/inbox")
+    assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
+    context.close()
