@@ -9,9 +9,9 @@ from flask_login import current_user
 from engine.clock import VIETNAM
 from engine.jobs.kinds import JOB_KIND_LABELS
 from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, INBOX_SORTS, JOB_STATUS_LABELS,
-                          REPORT_LABELS, REPORT_SHORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
+                          REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
 from engine.organisation.units import unit_labels
-from engine.reporting.periods import OPENERS
+from engine.reporting.periods import OPENERS, report_name
 from web.engine_access import app_engine
 
 REPORT_READERS = (*OPENERS, Role.PROVINCE)
@@ -87,9 +87,10 @@ def units_of(dossier) -> str:
 
 
 def dossier_label(dossier) -> str:
-    """What a dossier is called: the name its proposer gave it, or a report's kind, year and unit."""
-    if dossier.title in REPORT_SHORT_LABELS:
-        return f"{REPORT_SHORT_LABELS[dossier.title]} {dossier.year} · {unit(dossier.branch_code)}"
+    """What a dossier is called: its name (a report's is given when it opens), or for a report opened before reports
+    were named, its kind, year and unit."""
+    if not dossier.data.get("name") and dossier.title in REPORT_LABELS:
+        return report_name(dossier.title, dossier.year, unit(dossier.branch_code))
     return dossier.data.get("name") or ""
 
 

@@ -4,7 +4,9 @@ does not wait on a hundred dossiers."""
 from engine.dossiers import step_runner
 from engine.jobs.job_call import JobCall
 from engine.model import SYSTEM
+from engine.organisation.units import unit_label
 from engine.reporting import figures
+from engine.reporting.periods import report_name
 
 
 def open_commune_reports(call: JobCall) -> dict:
@@ -18,7 +20,8 @@ def open_commune_reports(call: JobCall) -> dict:
                "reminder_at": params["reminder_at"]}
     communes = uow.units.communes_of(report.province_code)
     for commune in communes:
+        name = report_name(report.title, report.year, unit_label(commune.name, commune.level))
         values = {"year": report.year, "title": report.title, "period": report.data.get("period"),
-                  "parent": report.id, **known.get(commune.code, {})}
+                  "parent": report.id, "name": name, **known.get(commune.code, {})}
         step_runner.start(uow, SYSTEM, version, commune, values, context)
     return {"opened": len(communes)}

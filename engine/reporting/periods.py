@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from engine.clock import end_of_office_day, today_in_vietnam
 from engine.dossiers import step_runner
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
-from engine.model import MINISTRY_CODE, REPORT_LABELS, Official, ReportKind, Role, Title, UnitLevel
+from engine.model import (MINISTRY_CODE, REPORT_LABELS, REPORT_SHORT_LABELS, Official, ReportKind, Role, Title,
+                          UnitLevel)
 from engine.organisation.units import unit_label
 from engine.reporting.figures import INDICATORS, MODELS, PARTS, Indicator
 from engine.storage.tables import ReportingPeriodRow, TargetRow
@@ -69,11 +70,18 @@ def open_reporting_period(kind: str, year: int, official: Official, uow: UnitOfW
         context = {"period": period.id, "province_deadline": deadline.isoformat(),
                    "province_reminder_at": (deadline - timedelta(days=reminder_days)).isoformat()}
         provinces = uow.units.provinces()
-        for province in provinces:
-            step_runner.start(uow, official, province_version, province, values, context)
-        step_runner.start(uow, official, national_version, uow.units.get(MINISTRY_CODE), values, context)
+        starts = [*((province, province_version) for province in provinces),
+                  (uow.units.get(MINISTRY_CODE), national_version)]
+        for unit, version in starts:
+            named = {**values, "name": report_name(kind, year, unit_label(unit.name, unit.level))}
+            step_runner.start(uow, official, version, unit, named, context)
         commit_or_conflict(uow, "Kỳ báo cáo này vừa được mở cùng lúc; hãy tải lại trang.")
         return OpenedPeriod(period.id, kind, year, deadline, len(provinces))
+
+
+def report_name(kind: str, year: int, unit: str) -> str:
+    """What a report dossier is called in every list and page: "Báo cáo năm 2026 · Thành phố Hà Nội"."""
+    return f"{REPORT_SHORT_LABELS[kind]} {year} · {unit}"
 
 
 def _deployed(uow: UnitOfWork, kind: str, starter: Role):
