@@ -16,7 +16,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
                                                response_schema_conformance, status_code_conformance)
 
-from engine.dossiers import starting
+from engine.dossiers import drafts, starting
 from engine.recognition import registry
 from engine.reporting import periods
 from tests.support.builders import PROCESS, approve_all_the_way, only_task, to_commune
@@ -39,6 +39,7 @@ def seeded(new_uow, officials):
     prepare = only_task(starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 2"}, new_uow()))
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (title, *_) = registry.recognised_titles(officials.province, new_uow())
+    drafts.save_draft(waiting.id, officials.commune, lambda fields: ({"comment": "Đang xem"}, {}), None, new_uow())
     as_json = {"media_type": "application/json"}
     explicit = {
         "GET /api/dossiers/{dossier_id}": {"path_parameters": {"dossier_id": recognised}},
@@ -48,6 +49,10 @@ def seeded(new_uow, officials):
         "POST /api/dossiers": {"body": {"process": PROCESS, "data": {"year": 2026, "name": "Tổ 3"}}, **as_json},
         "GET /api/reports/{kind}/{year}": {"path_parameters": {"kind": "annual_models", "year": 2026}},
         "GET /api/decisions/{decision_id}": {"path_parameters": {"decision_id": title.decision_id}},
+        "GET /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": waiting.id}},
+        "PUT /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": waiting.id}, **as_json,
+                                           "body": {"comment": "Còn thiếu biên bản"}},
+        "DELETE /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": prepare.id}},
     }
     pinned = {"POST /api/tasks/{task_id}/complete": {"task_id": waiting.id},
               "GET /api/dossiers/{dossier_id}": {"dossier_id": recognised}}
