@@ -2,7 +2,7 @@
 restored when the task is opened again, and the page's submission, which keeps a refused form's work as the draft."""
 import json
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from engine.dossiers.attachments import MAX_FILE_BYTES, CheckedFile, Upload, checked
@@ -138,8 +138,8 @@ def submit_task(task_id: str, official: Official, read: Reader, kept: Collection
 def _kept_after_refusal(uow: UnitOfWork, official: Official, task: HumanTaskRow, form: Form, values: dict,
                         uploads: dict[str, list[Upload]], kept: Collection[int]) -> Draft | None:
     """A refused submission's valid files (the others are among its errors) kept as the draft with its values.
-    Without such files, or past a draft's limits, nothing is written (the page shows the values again) and the
-    draft stays as it was."""
+    Without such files, or past a draft's limits, nothing is written (the page shows the values again) and of the
+    draft's files only those the form still kept are shown."""
     files = _checked(form, uploads)[0]
     try:
         if files:
@@ -148,7 +148,8 @@ def _kept_after_refusal(uow: UnitOfWork, official: Official, task: HumanTaskRow,
             return draft
     except InvalidInput:
         pass
-    return _draft(uow, uow.drafts.of(task.id, official.username))
+    draft = _draft(uow, uow.drafts.of(task.id, official.username))
+    return draft and replace(draft, files=tuple(file for file in draft.files if file.id in kept))
 
 
 def _checked(form: Form, uploads: dict[str, list[Upload]]) -> tuple[list[tuple[str, CheckedFile]], dict]:

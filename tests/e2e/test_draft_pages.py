@@ -202,3 +202,14 @@ def test_a_draft_through_the_api(api, client, officials, new_uow):
     assert api.get(url, officials.other_commune).status_code == 403
     assert client.delete(url, headers=api.headers(officials.commune)).status_code == 204
     assert api.get(url, officials.commune).status_code == 404
+
+
+def test_any_other_form_sent_without_its_token_is_refused_in_vietnamese(client, officials, login_as):
+    login_as(officials.branch)
+    for url, data in (("/dossiers", {"process": PROCESS}), ("/password", {})):
+        refused = client.post(url, data=data)
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 400 and "Bad Request" not in page and "CSRF" not in page
+        assert "phiên làm việc đã hết hạn" in page
+    refused = client.post("/api/dossiers", json={"process": PROCESS})
+    assert refused.status_code == 400 and refused.is_json

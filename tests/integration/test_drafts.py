@@ -115,3 +115,11 @@ def test_completing_a_task_deletes_every_draft_of_it(new_uow, officials):
     with pytest.raises(TaskAlreadyDone):
         drafts.save_draft(verify.id, officials.commune, given({"comment": "muộn"}), None, new_uow())
     assert drafts.task_with_draft(verify.id, officials.commune, new_uow()).draft is None
+
+
+def test_a_refused_submission_shows_only_the_draft_files_its_form_kept(new_uow, officials):
+    task = citizen_task(new_uow, officials)
+    _, b = drafts.save_draft(task.id, officials.branch, given({}, {"evidence": [
+        Upload("a.pdf", PDF), Upload("b.pdf", PDF)]}), None, new_uow()).draft.files
+    refused = drafts.submit_task(task.id, officials.branch, given({"full_name": "X"}), [b.id], new_uow())
+    assert refused.errors and [f.file_name for f in refused.draft.files] == ["b.pdf"]
