@@ -168,6 +168,8 @@ class Dossier(ma.Schema):
     updated_at = fields.DateTime(required=True)
     attachments = fields.List(fields.Nested(Attachment), required=True)
     trail = fields.List(fields.String(), required=True, metadata={"description": "Bước đã qua và luồng đã đi."})
+    unit_names = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
+        "description": "Tên các đơn vị hồ sơ nhắc đến (của hồ sơ, nơi đang chờ, trong lịch sử), theo mã."})
 
 
 class Started(ma.Schema):

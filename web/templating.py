@@ -86,6 +86,14 @@ def units_of(dossier) -> str:
     return " · ".join(unit(code) for code in codes)
 
 
+def unit_names(dossier) -> dict[str, str]:
+    """Every unit a dossier names (its own, those its steps wait on, those in its history) by code, as pages read
+    them: what the API gives beside the codes."""
+    codes = (dossier.branch_code, dossier.commune_code, dossier.province_code,
+             *(task.unit_code for task in dossier.open_tasks), *(entry.unit_code for entry in dossier.history))
+    return {code: unit(code) for code in dict.fromkeys(codes) if code}
+
+
 def dossier_label(dossier) -> str:
     """What a dossier is called: its name (a report's is given when it opens), or for a report opened before reports
     were named, its kind, year and unit."""

@@ -15,7 +15,7 @@ def who(page: str) -> str:
     return re.search(r'<a class="who"[^>]*>(.*?)</a>', page, re.S).group(1)
 
 
-def test_units_read_by_name_in_the_header_the_summary_the_history_and_the_registry(client, officials, login_as,
+def test_units_read_by_name_in_the_header_the_summary_the_history_and_the_registry(client, officials, login_as, api,
                                                                                       new_uow):
     dossier_id, verify = to_commune(new_uow, officials)
     _, approve = approve_all_the_way(new_uow, officials, verify)
@@ -31,6 +31,8 @@ def test_units_read_by_name_in_the_header_the_summary_the_history_and_the_regist
     assert "<td>Phường Hoàn Kiếm (00070)</td>" in registry  # the counts per commune: the code is what a filter takes
     login_as(officials.province)
     assert who(client.get("/inbox").get_data(as_text=True)) == "tinh-hanoi · Tỉnh · Thành phố Hà Nội"
+    names = api.get(f"/api/dossiers/{dossier_id}", officials.commune).json["unit_names"]
+    assert names == {officials.branch_code: "Chi hội tổ 1", "00070": "Phường Hoàn Kiếm", "01": "Thành phố Hà Nội"}
 
 
 def test_a_branch_added_after_the_first_page_still_reads_by_name(client, officials, login_as, new_uow):

@@ -20,6 +20,7 @@ from web import api_schemas as schemas
 from web import forms, programs
 from web.engine_access import uow
 from web.openapi import READING, WRITING, ApiBlueprint
+from web.templating import unit_names
 
 bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Hồ sơ, nhiệm vụ, sổ danh hiệu và báo cáo.")
 # A multipart completion (files): the values as JSON in part `values`, each file in a part named after its field.
@@ -99,7 +100,8 @@ def start_dossier(body: dict):
 @refusals(401, 403, 404)
 def get_dossier(dossier_id: int):
     """A dossier with its data, open tasks and history."""
-    return jsonify(plain(viewing.get_dossier(dossier_id, g.official, uow())))
+    view = viewing.get_dossier(dossier_id, g.official, uow())
+    return jsonify({**plain(view), "unit_names": unit_names(view)})
 
 
 @bp.get("/tasks")
