@@ -60,7 +60,7 @@ def fill(url: str, count: int) -> str:
     (branch,) = prepare(url, branches=1)
     factory = make_session_factory(make_engine(url))
     official = Official("chihoi-bench", Role.BRANCH, branch)
-    dossier = starting.start_dossier("candidate_list_recognition", official, {"year": YEAR}, UnitOfWork(factory))
+    dossier = starting.start_dossier("candidate_list_recognition", official, {"year": YEAR, "title": "family"}, UnitOfWork(factory))
     with UnitOfWork(factory) as uow:
         unit = uow.units.get(branch)
         commune, province = unit.parent_code, unit.province_code

@@ -136,7 +136,7 @@ def walk(people: tuple, until: float, dossiers: int | None = None) -> int:
         # A household is recognised once a year: each list names new ones.
         serial = next(LISTS)
         candidates = [{"name": f"Hộ {branch.unit} số {RUN}-{serial}-{k}", "score": 70 + k} for k in range(10)]
-        opened = branch.call("open", "POST", "/api/dossiers", {"process": PROCESS, "data": {"year": 2026}})
+        opened = branch.call("open", "POST", "/api/dossiers", {"process": PROCESS, "data": {"year": 2026, "title": "family"}})
         branch.call("inbox", "GET", "/api/tasks?size=20")
         done = branch.call("propose", "POST", f"/api/tasks/{opened['open_tasks'][0]['id']}/complete",
                            {"candidates": candidates})

@@ -40,7 +40,7 @@ def main() -> None:
     with new_uow() as uow:
         commune_code = uow.units.get(branch_code).parent_code
     branch, commune = Official("b", Role.BRANCH, branch_code), Official("c", Role.COMMUNE, commune_code)
-    dossier = starting.start_dossier("candidate_list_recognition", branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier("candidate_list_recognition", branch, {"year": 2026, "title": "family"}, new_uow())
     task = tasks.complete_task(dossier.open_tasks[0].id, branch, {"candidates": CANDIDATES}, new_uow()).next_tasks[0]
     timings, sizes = [], []
     for _ in range(args.rounds):

@@ -91,7 +91,7 @@ def complete(task_id, official, values, new_uow, uploads=None):
 def run_dossier(new_uow, people, stop: str, candidates: list[dict]) -> int:
     """Drive one dossier to its stop; return how many tasks were completed."""
     branch, commune, province = people
-    dossier = starting.start_dossier(PROCESS, branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, branch, {"year": 2026, "title": "family"}, new_uow())
     if stop == "at_branch":
         return 0
     done = complete(dossier.open_tasks[0].id, branch, {"candidates": candidates}, new_uow)

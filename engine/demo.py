@@ -63,7 +63,10 @@ def _branch(new_uow, commune: str, name: str, kind: str = BranchKind.VILLAGE) ->
 
 
 def _sample_dossier(new_uow, branch_official: Official) -> str:
-    dossier = starting.start_dossier(PROCESS, branch_official, {"name": "Danh sách mẫu"}, new_uow())
+    with new_uow() as uow:
+        year = today_in_vietnam(uow.clock).year
+    dossier = starting.start_dossier(PROCESS, branch_official, {"year": year, "title": "family", "name": "Danh sách mẫu"},
+                                     new_uow())
     tasks.complete_task(dossier.open_tasks[0].id, branch_official, {"candidates": [
         {"name": "Nguyễn Văn An", "score": 86}, {"name": "Trần Thị Bình", "score": 92},
         {"name": "Lê Văn Cường", "score": 78}]}, new_uow())

@@ -235,6 +235,7 @@ class DossierView:
     updated_at: datetime
     attachments: tuple = ()  # of engine.dossiers.attachments.AttachmentInfo
     trail: tuple[str, ...] = ()  # elements reached and flows taken ("source>target")
+    withdrawable: bool = False  # whether the official reading it may withdraw it now (engine.dossiers.withdrawing)
 
 
 @dataclass(frozen=True)

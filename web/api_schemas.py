@@ -5,6 +5,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from engine.dossiers.tasks import INBOX_PAGE
+from engine.dossiers.unit_dossiers import PAGE as UNIT_PAGE
 from engine.model import INBOX_SORTS, DossierStatus, ReportKind
 from web.forms import ascii_int
 
@@ -35,15 +36,27 @@ class Values(ma.Schema):
 
 class StartDossier(ma.Schema):
     process = fields.String(required=True, metadata={"description": "Mã quy trình (GET /api/processes)."},
+                            validate=validate.Length(min=1, error="Cần 'process' (mã quy trình)."),
                             error_messages={"required": "Cần 'process' (mã quy trình).",
                                             "invalid": "'process' phải là một chuỗi (mã quy trình).",
                                             "null": "'process' phải là một chuỗi (mã quy trình)."})
-    data = fields.Dict(load_default=dict, metadata={"description": "Dữ liệu mở hồ sơ (year, name, title).",
+    data = fields.Dict(load_default=dict, metadata={"description": "Dữ liệu mở hồ sơ: year (bắt buộc), title (bắt "
+                                                                   "buộc khi quy trình có nhiều danh hiệu), name.",
                                                     "additionalProperties": True},
                        error_messages={"invalid": "'data' phải là một đối tượng.", "null": "'data' phải là một đối tượng."})
 
     class Meta:
         unknown = ma.EXCLUDE  # as before: fields other than these two are not read
+
+
+class Withdrawal(ma.Schema):
+    reason = fields.String(required=True, metadata={"description": "Lý do rút hồ sơ (bắt buộc, tối đa 1000 ký tự)."},
+                           error_messages={"required": "Cần 'reason' (lý do rút hồ sơ).",
+                                           "invalid": "'reason' phải là một chuỗi (lý do rút hồ sơ).",
+                                           "null": "'reason' phải là một chuỗi (lý do rút hồ sơ)."})
+
+    class Meta:
+        unknown = ma.EXCLUDE
 
 
 class TaskFiles(Values):
@@ -88,6 +101,16 @@ class InboxQuery(ma.Schema):
     overdue = fields.Boolean(metadata={"description": "Chỉ việc quá hạn."})
     sort = fields.String(metadata={"enum": list(INBOX_SORTS), "description": "received (mới nhận trước, mặc định), "
                                                                              "due (hạn gần trước), name (theo tên)."})
+
+
+class UnitDossiersQuery(ma.Schema):
+    size = AsciiInt(load_default=UNIT_PAGE, validate=validate.Range(min=1, max=MAX_PAGE,
+                                                                    error=f"Cỡ trang phải từ 1 đến {MAX_PAGE}."),
+                    error_messages={"invalid": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
+    after = fields.String(metadata={"description": "Trang sau: giá trị từ header Link (rel=next)."})
+    status = fields.String(metadata={"enum": [status.value for status in DossierStatus],
+                                     "description": "Trạng thái hồ sơ."})
+    year = AsciiInt(error_messages={"invalid": "Năm phải là số, ví dụ 2026."})
 
 
 class RegistryQuery(ma.Schema):
@@ -168,13 +191,37 @@ class Dossier(ma.Schema):
     updated_at = fields.DateTime(required=True)
     attachments = fields.List(fields.Nested(Attachment), required=True)
     trail = fields.List(fields.String(), required=True, metadata={"description": "Bước đã qua và luồng đã đi."})
+    withdrawable = fields.Boolean(required=True, metadata={"description": "Người gọi rút được hồ sơ lúc này không."})
     unit_names = fields.Dict(keys=fields.String(), values=fields.String(), required=True, metadata={
         "description": "Tên các đơn vị hồ sơ nhắc đến (của hồ sơ, nơi đang chờ, trong lịch sử), theo mã."})
+
+
+class Waiting(ma.Schema):
+    step_name = fields.String(required=True)
+    unit = fields.String(required=True, metadata={"description": "Tên đơn vị đang giữ bước."})
+    since = fields.DateTime(required=True)
+
+
+class UnitDossier(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True, allow_none=True)
+    title = fields.String(required=True)
+    year = fields.Integer(required=True)
+    status = STATUS
+    proposer = fields.String(required=True, metadata={"description": "Tên đơn vị đề nghị."})
+    waiting = fields.List(fields.Nested(Waiting), required=True, metadata={"description": "Các bước đang chờ."})
+    updated_at = fields.DateTime(required=True)
 
 
 class Started(ma.Schema):
     id = fields.Integer(required=True)
     open_tasks = fields.List(fields.Nested(OpenTask), required=True)
+
+
+class Withdrawn(ma.Schema):
+    id = fields.Integer(required=True)
+    status = STATUS
+    cancelled = fields.List(fields.String(), required=True, metadata={"description": "Các bước đang chờ đã hủy."})
 
 
 class FormField(ma.Schema):

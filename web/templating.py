@@ -7,6 +7,8 @@ from markupsafe import Markup, escape
 from flask_login import current_user
 
 from engine.clock import VIETNAM
+from engine.dossiers.starting import PROPOSERS
+from engine.dossiers.unit_dossiers import LISTERS
 from engine.jobs.kinds import JOB_KIND_LABELS
 from engine.model import (BRANCH_KIND_LABELS, DEPLOYERS, DOSSIER_STATUS_LABELS, INBOX_SORTS, JOB_STATUS_LABELS,
                           REPORT_LABELS, ROLE_LABELS, TITLE_LABELS, Role)
@@ -37,7 +39,8 @@ def page_context() -> dict:
     role = current_user.official.role if current_user.is_authenticated else None
     return {"now": app_engine().clock.now(), "can_read_reports": role in REPORT_READERS,
             "can_open_periods": role in OPENERS, "can_deploy": role in DEPLOYERS,
-            "manages_branches": role == Role.COMMUNE}
+            "manages_branches": role == Role.COMMUNE, "opens_dossiers": role in PROPOSERS,
+            "lists_unit_dossiers": role in LISTERS}
 
 
 def local_time(moment: datetime | None) -> str:

@@ -5,13 +5,16 @@ from engine.dossiers import step_runner
 from engine.dossiers.forms import unknown_fields
 from engine.dossiers.viewing import open_task
 from engine.errors import Forbidden, InvalidInput, ProcessNotFound
-from engine.model import (BRANCH_KIND_LABELS, ROLE_LEVEL, TITLE_LABELS, UNIT_LEVEL_LABELS, BranchKind, Official,
-                          OpenTask, ProcessInfo, Role, Title)
+from engine.model import (BRANCH_KIND_LABELS, ROLE_LABELS, ROLE_LEVEL, TITLE_LABELS, UNIT_LEVEL_LABELS, BranchKind,
+                          Official, OpenTask, ProcessInfo, Role, Title)
 from engine.recognition.subjects import STARTER_KINDS
 from engine.storage.tables import ProcessVersionRow, UnitRow
 from engine.storage.unit_of_work import UnitOfWork
 
 START_FIELDS = {"year", "name", "title"}
+# The roles whose units propose titles (branches and learning units, communes): the menu offers them the page that
+# opens a dossier; the page itself lists what the unit may open.
+PROPOSERS = (Role.BRANCH, Role.COMMUNE)
 
 
 def startable_processes(official: Official, uow: UnitOfWork) -> list[ProcessInfo]:
@@ -36,18 +39,22 @@ class Started:
 
 
 def start_dossier(process_id: str, official: Official, data: dict, uow: UnitOfWork) -> Started:
-    """Open a dossier for the official's branch on the latest version of a process."""
+    """Open a dossier for the official's unit on the latest version of a process: the year always named, the title
+    too unless the process offers only one. An empty `process_id` is no choice made (the page chooses a process and
+    its title in one field): refused as a missing title."""
     with uow:
+        if not process_id:
+            _start_values(data, uow.clock.now().year, ())
         version = uow.processes.latest(process_id)
         if version is None:
             raise ProcessNotFound(process_id)
         if version.starter_role != official.role:
-            raise Forbidden(f"Vai trò {official.role} không được mở hồ sơ quy trình '{process_id}'.")
+            raise Forbidden(f"Tài khoản {ROLE_LABELS[official.role]} không mở được hồ sơ '{version.name}'.")
         proposer = uow.units.get(official.unit_code)
         refusal = _starter_refusal(version, proposer)
         if refusal:
             raise Forbidden(refusal)
-        values = _start_values(data, uow.clock.now().year, version.title.split())
+        values = _start_values(data, uow.clock.now().year, tuple(version.title.split()))
         dossier, opened = step_runner.start(uow, official, version, proposer, values)
         uow.commit()
         return Started(dossier.id, tuple(open_task(task, dossier.title, version.process_id) for task in opened))
@@ -67,16 +74,19 @@ def _starter_refusal(version: ProcessVersionRow, unit: UnitRow | None) -> str | 
     return None
 
 
-def _start_values(data: dict, this_year: int, titles: list[str]) -> dict:
+def _start_values(data: dict, this_year: int, titles: tuple[str, ...]) -> dict:
+    """The opening's values, or every field that is wrong. No silent default but one: a process offering a single
+    title opens it (as programs have always called it). No titles: no process chosen, always refused."""
     errors = unknown_fields(sorted(set(data) - START_FIELDS),
                             "Trường này không dùng khi mở hồ sơ (chỉ có: year, name, title).", "form")
-    # Without a choice, the process's first title (the one its name is about).
-    title = data.get("title", titles[0])
+    title = data.get("title", titles[0] if len(titles) == 1 else None)
     if title not in titles:
-        errors["title"] = "Chọn danh hiệu đề nghị, một trong: " + ", ".join(
-            f"{t} ({TITLE_LABELS[Title(t)]})" for t in titles) + "."
-    year = data.get("year", this_year)
-    if not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= this_year + 1:
+        choices = ", ".join(f"{t} ({TITLE_LABELS[Title(t)]})" for t in titles)
+        errors["title"] = "Chọn danh hiệu đề nghị" + (f", một trong: {choices}." if titles else ".")
+    year = data.get("year")
+    if year is None:
+        errors["year"] = f"Cần năm đề nghị, từ 2000 đến {this_year + 1}."
+    elif not isinstance(year, int) or isinstance(year, bool) or not 2000 <= year <= this_year + 1:
         errors["year"] = f"Năm phải là số nguyên từ 2000 đến {this_year + 1}."
     name = data.get("name", "")
     if not isinstance(name, str) or len(name) > 200:

@@ -1,7 +1,8 @@
 """The one way a dossier moves: load its workflow, act on it (start, complete a task, fire its timers, move it to
-a newer version), run it on, bring its rows in line (tasks opened and closed, services the diagram called, status,
-stored state, trail) and write its history. Every use case that moves a dossier calls this module, in the caller's
-transaction; nothing else runs a workflow, serializes one or writes an audit row (tests/unit/test_layout.py)."""
+a newer version, withdraw it), run it on, bring its rows in line (tasks opened and closed, services the diagram
+called, status, stored state, trail) and write its history. Every use case that moves a dossier calls this module,
+in the caller's transaction; nothing else runs a workflow, serializes one or writes an audit row
+(tests/unit/test_layout.py)."""
 from collections.abc import Callable
 from functools import partial
 
@@ -77,6 +78,18 @@ def fire_timers(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Pro
         return lambda opened: {"due": due.isoformat(), "opened": [task.name for task in opened]}
 
     return _advance(uow, by, dossier, version, "timer", act)
+
+
+def withdraw(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVersionRow, reason: str) -> None:
+    """End the dossier at its proposer's request: its workflow cancelled, its open tasks with it; the reason goes
+    into its history."""
+    def act(instance: running.Instance, _open_before: set[str]) -> dict:
+        instance.cancel()
+        return {"reason": reason}
+
+    _advance(uow, by, dossier, version, "withdraw", act)
+    # Withdrawn, whatever the last decision taken says (the proposer's own verification may have approved it).
+    dossier.status = DossierStatus.CLOSED
 
 
 def move_refusal(uow: UnitOfWork, dossier: DossierRow, version: ProcessVersionRow,

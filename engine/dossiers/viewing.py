@@ -1,5 +1,7 @@
 """Reading dossiers and tasks as officials see them: a dossier with its open tasks, history and files."""
-from engine.dossiers import attachments
+from dataclasses import replace
+
+from engine.dossiers import attachments, withdrawing
 from engine.errors import DossierNotFound
 from engine.model import DossierStatus, DossierView, HistoryEntry, Official, OpenTask
 from engine.storage.tables import DossierRow, HumanTaskRow
@@ -12,7 +14,7 @@ def get_dossier(dossier_id: int, official: Official, uow: UnitOfWork) -> Dossier
         dossier = uow.dossiers.visible(official, dossier_id)
         if dossier is None:
             raise DossierNotFound(dossier_id)
-        return dossier_view(uow, dossier)
+        return replace(dossier_view(uow, dossier), withdrawable=withdrawing.may_withdraw(uow, official, dossier))
 
 
 def dossier_diagram(dossier_id: int, official: Official, uow: UnitOfWork) -> str:

@@ -143,8 +143,12 @@ class DecisionTableRow(Base):
 class DossierRow(Base):
     __tablename__ = "dossiers"
     __table_args__ = (
-        Index("ix_dossiers_commune_year", "commune_code", "year"),
-        Index("ix_dossiers_province_year", "province_code", "year"),
+        # "Hồ sơ của đơn vị" pages a unit's dossiers newest first, by status and year: down these, never past a page.
+        Index("ix_dossiers_branch_id", "branch_code", "id"),
+        Index("ix_dossiers_commune_id", "commune_code", "id"),
+        Index("ix_dossiers_province_id", "province_code", "id"),
+        Index("ix_dossiers_commune_year", "commune_code", "year", "id"),
+        Index("ix_dossiers_province_year", "province_code", "year", "id"),
         # The designers' page counts each version's dossiers by status without reading them.
         Index("ix_dossiers_version_status", "process_version_id", "status"),
         # The start-up check reads the oldest and newest state version stored without scanning the table.

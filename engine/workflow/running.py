@@ -1,5 +1,6 @@
-"""Running a process instance: start or load it, complete a human step, fire its timers, move it to a newer
-version, and compact it after every step; its expressions and decision tables run in an allow-listed environment."""
+"""Running a process instance: start or load it, complete a human step, fire its timers, cancel it, move it to a
+newer version, and compact it after every step; its expressions and decision tables run in an allow-listed
+environment."""
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -220,6 +221,10 @@ class Instance:
         task.set_data(**fields)
         self._guard(task.run)
         self._advance()
+
+    def cancel(self) -> None:
+        """End the instance where it stands: every step not yet finished is cancelled, none runs."""
+        self._guard(self.workflow.cancel)
 
     def move_refusal(self, target: Definition) -> str | None:
         """Why this instance cannot go on under `target`'s version: a step it has already reached (done, open or

@@ -111,14 +111,15 @@ def candidate_rows(datatable) -> list[dict]:
 
 @when(parsers.parse("chi hội tổ 1 mở hồ sơ năm {year:d} và gửi danh sách gồm:"))
 def branch_opens_and_sends(story, year, datatable):
-    dossier = starting.start_dossier(PROCESS, story.officials.branch, {"year": year}, story.new_uow())
+    dossier = starting.start_dossier(PROCESS, story.officials.branch, {"year": year, "title": "family"},
+                                     story.new_uow())
     story.dossier_id = dossier.id
     story.complete(story.officials.branch, {"candidates": candidate_rows(datatable)})
 
 
 @given(parsers.parse("chi hội tổ 1 đã mở một hồ sơ năm {year:d}"))
 def branch_opened_earlier(story, year):
-    story.earlier_dossier_id = starting.start_dossier(PROCESS, story.officials.branch, {"year": year},
+    story.earlier_dossier_id = starting.start_dossier(PROCESS, story.officials.branch, {"year": year, "title": "family"},
                                                       story.new_uow()).id
 
 

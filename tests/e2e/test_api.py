@@ -5,7 +5,7 @@ from tests.support.databases import on_both_databases
 
 
 def start_and_prepare(api, officials):
-    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026}})
+    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026, "title": "family"}})
     assert response.status_code == 201, response.json
     body = response.json
     (task,) = body["open_tasks"]
@@ -72,7 +72,7 @@ def test_error_codes(api, officials):
 
 
 def test_nan_in_a_json_body_is_refused(client, api, officials):
-    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026}})
+    response = api.post("/api/dossiers", officials.branch, {"process": PROCESS, "data": {"year": 2026, "title": "family"}})
     task_id = response.json["open_tasks"][0]["id"]
     raw = '{"candidates": [{"name": "Hộ A", "score": NaN}]}'
     refused = client.post(f"/api/tasks/{task_id}/complete", data=raw, content_type="application/json",
@@ -85,7 +85,7 @@ def test_authentication(client, officials, login_as):
     # A session works too; its writes need the CSRF token in a header.
     login_as(officials.branch)
     assert client.get("/api/tasks").status_code == 200
-    body = {"process": PROCESS, "data": {}}
+    body = {"process": PROCESS, "data": {"year": 2026, "title": "family"}}
     assert client.post("/api/dossiers", json=body).status_code == 400
     token = csrf_token(client.get("/inbox").get_data(as_text=True))
     assert client.post("/api/dossiers", json=body, headers={"X-CSRFToken": token}).status_code == 201

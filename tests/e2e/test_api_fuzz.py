@@ -36,7 +36,9 @@ def seeded(new_uow, officials):
     _, approve = approve_all_the_way(new_uow, officials, verify)
     approve()
     _, waiting = to_commune(new_uow, officials, [{"name": "Lê Thị Cúc", "score": 88}])
-    prepare = only_task(starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 2"}, new_uow()))
+    prepare, withdrawn = (only_task(starting.start_dossier(PROCESS, officials.branch,
+                                                           {"year": 2026, "title": "family", "name": name}, new_uow()))
+                          for name in ("Tổ 2", "Tổ 4"))
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (title, *_) = registry.recognised_titles(officials.province, new_uow())
     drafts.save_draft(waiting.id, officials.commune, lambda fields: ({"comment": "Đang xem"}, {}), None, new_uow())
@@ -46,7 +48,10 @@ def seeded(new_uow, officials):
         "GET /api/tasks/{task_id}": {"path_parameters": {"task_id": waiting.id}},
         "POST /api/tasks/{task_id}/complete": {"path_parameters": {"task_id": prepare.id}, **as_json,
                                                "body": {"candidates": [{"name": "Phạm Văn Dũng", "score": 90}]}},
-        "POST /api/dossiers": {"body": {"process": PROCESS, "data": {"year": 2026, "name": "Tổ 3"}}, **as_json},
+        "POST /api/dossiers": {"body": {"process": PROCESS, "data": {"year": 2026, "title": "family", "name": "Tổ 3"}},
+                               **as_json},
+        "POST /api/dossiers/{dossier_id}/withdraw": {"path_parameters": {"dossier_id": withdrawn.dossier_id},
+                                                     **as_json, "body": {"reason": "Mở nhầm"}},
         "GET /api/reports/{kind}/{year}": {"path_parameters": {"kind": "annual_models", "year": 2026}},
         "GET /api/decisions/{decision_id}": {"path_parameters": {"decision_id": title.decision_id}},
         "GET /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": waiting.id}},

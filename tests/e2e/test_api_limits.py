@@ -43,7 +43,7 @@ def test_json_nested_too_deep_is_refused_naming_the_limit(client, api, officials
 
 def test_twenty_levels_are_still_read(client, api, officials):
     nested = "[" * 18 + "]" * 18  # in "data" in the body: 20 levels
-    answered = post(client, api, officials.branch, f'{{"process": "{PROCESS}", "data": {{"year": {nested}}}}}')
+    answered = post(client, api, officials.branch, f'{{"process": "{PROCESS}", "data": {{"title": "family", "year": {nested}}}}}')
     assert answered.status_code == 422 and list(answered.json["errors"]) == ["year"]
 
 
@@ -56,7 +56,7 @@ def test_more_keys_than_the_limit_are_refused_without_listing_them(client, api, 
 
 def test_unknown_fields_are_named_five_at_most(client, api, officials, new_uow):
     unknown = {f"k{i:03}": 0 for i in range(100)}
-    started = api.post(START, officials.branch, {"process": PROCESS, "data": {"year": 2026, **unknown}})
+    started = api.post(START, officials.branch, {"process": PROCESS, "data": {"year": 2026, "title": "family", **unknown}})
     assert started.status_code == 422 and started.json["errors"] == {
         **{f"k{i:03}": "Trường này không dùng khi mở hồ sơ (chỉ có: year, name, title)." for i in range(5)},
         "form": "Và 95 trường khác không dùng ở đây."}

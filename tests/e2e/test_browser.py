@@ -102,8 +102,9 @@ def test_a_citizen_registers_with_evidence_in_the_browser(browser, live_server, 
     evidence.write_bytes(b"%PDF-1.4\n% giay khen\n")
     page = browser.new_page()
     sign_in(page, live_server, officials.branch.username)
-    page.select_option("select[name=process]", "learning_citizen_recognition:citizen")
     page.click("text=Mở hồ sơ mới")
+    page.select_option("select[name=process]", "learning_citizen_recognition:citizen")
+    page.click("button:has-text('Mở hồ sơ')")
     page.fill("input[name=full_name]", "Phạm Văn Minh")
     page.fill("input[name=id_number]", "001090012345")
     for number in range(1, 11):
@@ -126,7 +127,8 @@ def test_every_shipped_diagram_draws_without_warnings(browser, live_server, offi
     page = browser.new_page()
     sign_in(page, live_server, officials.ministry.username)
     for process, starter in starters.items():
-        started = starting.start_dossier(process, starter, {"year": 2026}, new_uow())
+        data = {"year": 2026, **({"title": "family"} if process == "candidate_list_recognition" else {})}
+        started = starting.start_dossier(process, starter, data, new_uow())
         page.goto(f"{live_server}/dossiers/{started.id}")
         page.wait_for_selector("#diagram[data-ready=true]", timeout=15000)
         assert page.get_attribute("#diagram", "data-warnings") == "0", process
@@ -175,7 +177,7 @@ def test_the_ministry_sees_a_bar_per_province_against_the_target(browser, live_s
 def test_the_pages_run_their_scripts_under_the_content_security_policy(browser, live_server, officials, new_uow,
                                                                        viewport):
     dossier_id, _ = to_commune(new_uow, officials)
-    list_task = starting.start_dossier("candidate_list_recognition", officials.branch, {"year": 2026},
+    list_task = starting.start_dossier("candidate_list_recognition", officials.branch, {"year": 2026, "title": "family"},
                                        new_uow()).open_tasks[0]
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     page = browser.new_page(viewport=viewport)

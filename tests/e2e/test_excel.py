@@ -69,7 +69,7 @@ def upload(client, task_id, token, content, filename="danh-sach.xlsx"):
 
 
 def test_a_branch_fills_its_list_from_excel_and_a_wrong_file_imports_nothing(client, officials, login_as, new_uow):
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
     task_id = only_task(dossier).id
     login_as(officials.branch)
     template = opened(client.get(f"/tasks/{task_id}/list.xlsx")).active

@@ -47,7 +47,7 @@ def test_commune_verifies_through_the_task_page(client, officials, login_as, new
 def test_branch_starts_and_fills_a_candidate_list_in_the_page(client, officials, login_as):
     login_as(officials.branch)
     token = csrf_token(client.get("/inbox").get_data(as_text=True))
-    started = client.post("/dossiers", data={"process": "candidate_list_recognition", "year": "2026",
+    started = client.post("/dossiers", data={"process": "candidate_list_recognition:family", "year": "2026",
                                              "name": "Tổ 1", "csrf_token": token})
     task_url = started.headers["Location"]
     page = client.get(task_url).get_data(as_text=True)

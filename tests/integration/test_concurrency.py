@@ -15,7 +15,7 @@ ROUNDS = 5
 
 
 def dossier_at_commune(new_uow, officials):
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
     done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": CANDIDATES}, new_uow())
     return only_task(done)
 

@@ -62,7 +62,7 @@ def dossiers_at_every_step(new_uow, officials, count: int) -> list[int]:
     """`count` dossiers, in turn at the branch, at the commune, at the province, and recognised."""
     made = []
     for i in range(count):
-        dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": f"Tổ {i}"}, new_uow())
+        dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family", "name": f"Tổ {i}"}, new_uow())
         made.append(dossier.id)
         task = dossier.open_tasks[0]
         for who, values in [(officials.branch, {"candidates": [{"name": f"Hộ {i}", "score": 90}]}),

@@ -127,7 +127,7 @@ def test_a_reading_use_case_sends_no_begin_and_hands_its_connection_back_transac
 def test_bad_start_data_is_refused(new_uow, officials):
     before = snapshot(new_uow)
     with pytest.raises(InvalidInput) as caught:
-        starting.start_dossier(PROCESS, officials.branch, {"year": 1990, "candidates": []}, new_uow())
+        starting.start_dossier(PROCESS, officials.branch, {"year": 1990, "title": "family", "candidates": []}, new_uow())
     assert set(caught.value.errors) == {"year", "candidates"}
     with pytest.raises(Forbidden):
         starting.start_dossier(PROCESS, officials.commune, {}, new_uow())
@@ -225,7 +225,7 @@ PARALLEL_WITH_TERMINATE = """<?xml version="1.0" encoding="UTF-8"?>
 
 def test_a_task_the_process_moves_past_leaves_the_inbox(new_uow, officials):
     deployments.deploy({"terminating.bpmn": PARALLEL_WITH_TERMINATE}, officials.designer, new_uow())
-    started = starting.start_dossier("terminating", officials.branch, {}, new_uow())
+    started = starting.start_dossier("terminating", officials.branch, {"year": 2026}, new_uow())
     by_role = {t.role: t for t in started.open_tasks}
     assert set(by_role) == {"branch", "commune"}
     assert [t.id for t in tasks.inbox(officials.commune, new_uow()).tasks] == [by_role["commune"].id]
@@ -298,7 +298,7 @@ def scored_deployment(table=SCORE_TABLE):
 @pytest.mark.parametrize(("score", "commune_gets_a_task"), [(80, True), (50, False)])
 def test_decision_tables_deploy_with_the_diagrams_and_decide(new_uow, officials, score, commune_gets_a_task):
     deployments.deploy(scored_deployment(), officials.designer, new_uow())
-    started = starting.start_dossier("scored", officials.branch, {}, new_uow())
+    started = starting.start_dossier("scored", officials.branch, {"year": 2026}, new_uow())
     done = tasks.complete_task(started.open_tasks[0].id, officials.branch, {"score": score}, new_uow())
     assert [t.step for t in done.next_tasks] == (["look"] if commune_gets_a_task else [])
     assert done.status == ("in_progress" if commune_gets_a_task else "closed")
@@ -364,19 +364,19 @@ def test_a_household_holds_the_title_once_a_year(new_uow, officials):
     _, approve = approve_all_the_way(new_uow, officials, verify)
     approve()
     # Named again this year, even typed differently: refused when the branch submits, naming the row.
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
     again = [{"name": "nguyễn  văn an", "score": 90}, {"name": "Lê Thị Cúc", "score": 80}]
     with pytest.raises(InvalidInput) as caught:
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
     assert caught.value.errors == {
         "candidates.0.name": "Đã được công nhận năm 2026 theo quyết định 125/QĐ-UBND."}
     # Next year the household is evaluated again.
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2027}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2027, "title": "family"}, new_uow())
     tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": again}, new_uow())
 
 
 def test_a_list_naming_a_household_twice_is_refused(new_uow, officials):
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
     twice = [{"name": "Nguyễn Văn An", "score": 90}, {"name": "Lê Thị Cúc", "score": 80},
              {"name": "Nguyễn Văn  An", "score": 85}]
     with pytest.raises(InvalidInput) as caught:
@@ -428,7 +428,7 @@ def test_versions_that_named_the_score_table_on_the_process_still_score_their_li
     files = {"candidate_list_recognition.bpmn": old.encode(),
              **{form.name: form.read_bytes() for form in (BPMN / "forms").glob("*.json")}}
     assert [(d.version, d.created) for d in deployments.deploy(files, officials.designer, new_uow())] == [(2, True)]
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
     with pytest.raises(InvalidInput, match="5 điểm chưa đạt ngưỡng 70"):
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": [{"name": "A", "score": 5}]},
                             new_uow())

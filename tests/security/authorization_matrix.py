@@ -57,6 +57,11 @@ ASKED = {side: seen_by(*readers, answer=302) for side, readers in UNITS_ABOVE.it
 # The registry under a unit (?unit=): out of reach is refused (403: the unit code is the caller's own query).
 REGISTRY = {side: seen_by(*readers, others=403) for side, readers in UNITS_ABOVE.items()}
 REGISTRY_ASKED = {side: seen_by(*readers, others=403, answer=302) for side, readers in UNITS_ABOVE.items()}
+# Withdrawing a dossier, sent without a reason: its proposing branch is refused for that alone (422); the units above,
+# who see it, as not its proposer (403); to anyone else it does not exist (404).
+WITHDRAW = {side: tuple(422 if (side, c) == (OWN, "branch") else s
+                        for c, s in zip(PAGE_CALLERS, seen_by(*readers, answer=403)))
+            for side, readers in UNITS_ABOVE.items()}
 # A task: only the unit and role it waits for (403 to any other: a task id is a random UUID, nothing to probe).
 NOT_YOURS = seen_by(others=403)
 
@@ -86,9 +91,15 @@ PAGES = {
     "POST /tasks/<task_id>/draft/delete": {
         OWN:                                      (LOGIN,    302,    302,     302,      302,      403,   403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
-    # The branch's refused start: the inbox again with the reason (422), nothing opened.
+    # The opening page lists what the caller's unit may open (nothing, for most); the branch's refused start: that
+    # page again with the reason (422), nothing opened.
+    "GET /dossiers/new":                          seen_by(*SESSIONS),
     "POST /dossiers":                             (LOGIN,    422,    403,     403,      403,      403,   403),
+    # The dossiers a unit proposed or holds; a designer has no unit with dossiers.
+    "GET /unit-dossiers":                         seen_by("branch", "commune", "province", "ministry", "admin",
+                                                          others=403),
     "GET /dossiers/<int:dossier_id>":             DOSSIER,
+    "POST /dossiers/<int:dossier_id>/withdraw":   WITHDRAW,
     "GET /dossiers/<int:dossier_id>/candidates.xlsx": DOSSIER,
     "GET /dossiers/<int:dossier_id>/diagram.bpmn": DOSSIER,
     "GET /attachments/<int:attachment_id>":       DOSSIER,
@@ -164,6 +175,16 @@ API_DOSSIER = {side: api_row(*readers) for side, readers in UNITS_ABOVE.items()}
 API_REGISTRY = {side: api_row(*readers, others=403) for side, readers in UNITS_ABOVE.items()}
 API_NOT_YOURS = api_write(others=403)
 
+
+def api_withdraw(side: str, readers: tuple) -> tuple:
+    """WITHDRAW's row through the API: the branch's act token as the branch, the read-only one refused (401)."""
+    row = dict(zip(API_CALLERS, api_row(*readers)))
+    row.update({c: 403 for c in API_CALLERS if row[c] == 200})
+    if side == OWN:
+        row.update({"branch": 422, "token:act": 422})
+    row["token:read"] = 401
+    return tuple(row[c] for c in API_CALLERS)
+
 API = {
     # request                          anonymous branch commune province ministry admin designer read act deploy
     "OPTIONS":                         (401,     200,   200,    200,     200,     200,  200,     200, 200, 401),
@@ -171,8 +192,11 @@ API = {
     "GET /api/openapi.json":           (200,) * 10,
     "OPTIONS /api/openapi.json":       (200,) * 10,
     "GET /api/processes":              api_row(*SESSIONS),
+    "GET /api/dossiers":               api_row("branch", "commune", "province", "ministry", "admin", others=403),
     "POST /api/dossiers":              api_write("branch"),
     "GET /api/dossiers/<int:dossier_id>": API_DOSSIER,
+    "POST /api/dossiers/<int:dossier_id>/withdraw": {side: api_withdraw(side, readers)
+                                                     for side, readers in UNITS_ABOVE.items()},
     "GET /api/tasks":                  api_row(*SESSIONS),
     "GET /api/tasks/<task_id>": {
         OWN:                           api_row("branch", "commune", "province", "ministry", others=403),
@@ -235,6 +259,8 @@ BODIES = {
     "POST /tokens": {},
     "POST /tokens/<int:token_id>/revoke": {},
     "POST /api/dossiers": {"process": PROCESS, "data": {"year": "năm nay"}},
+    "POST /dossiers/<int:dossier_id>/withdraw": {"reason": ""},
+    "POST /api/dossiers/<int:dossier_id>/withdraw": {"reason": ""},
     "POST /api/tasks/<task_id>/complete": {"zz_not_a_field": 1},
     "POST /engine-rest/deployment/create": {"deployment-name": "không có tệp"},
 }

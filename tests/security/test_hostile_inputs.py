@@ -93,7 +93,8 @@ class Desk:
 
     def open_task(self, process: str) -> str:
         """The branch's first task on a new dossier of `process`."""
-        return only_task(starting.start_dossier(process, self.officials.branch, {"year": 2026}, self.new_uow())).id
+        data = {"year": 2026, **({"title": "family"} if process == PROCESS else {})}
+        return only_task(starting.start_dossier(process, self.officials.branch, data, self.new_uow())).id
 
     def deploy_token(self) -> dict:
         secret = tokens.create_token(self.officials.designer, "Camunda Modeler", ["deploy"], 30, self.new_uow()).secret

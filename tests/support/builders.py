@@ -30,7 +30,7 @@ def only_task(view_or_done):
 
 def to_commune(new_uow, officials, candidates=CANDIDATES):
     """Chi hội tổ 1 opens a 2026 list and sends it: the dossier's id and the commune's task to verify it."""
-    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "name": "Tổ 1"}, new_uow())
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family", "name": "Tổ 1"}, new_uow())
     done = tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": candidates}, new_uow())
     return dossier.id, only_task(done)
 

@@ -104,7 +104,8 @@ def _lists(new_uow, name: str, side: Side) -> None:
     branch, commune, province = (side.officials[r] for r in (Role.BRANCH, Role.COMMUNE, Role.PROVINCE))
     steps = (Role.BRANCH, Role.COMMUNE) if name == NEAR else (Role.BRANCH, Role.COMMUNE, Role.PROVINCE, None)
     for n, stop in enumerate(steps, 1):
-        started = starting.start_dossier(PROCESS, branch, {"year": YEAR, "name": _marked(name, "dossier", n)},
+        started = starting.start_dossier(PROCESS, branch, {"year": YEAR, "title": "family",
+                                                            "name": _marked(name, "dossier", n)},
                                          new_uow())
         side.objects.setdefault("dossier", started.id)
         task = only_task(started)

@@ -11,7 +11,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from engine.dossiers import drafts, starting, tasks, viewing
+from engine.dossiers import drafts, starting, tasks, viewing, withdrawing
+from engine.dossiers import unit_dossiers as listing
 from engine.errors import InvalidInput
 from engine.model import InboxFilter
 from engine.recognition import registry
@@ -84,6 +85,22 @@ def list_processes():
     return jsonify([plain(p) for p in starting.startable_processes(g.official, uow())])
 
 
+@bp.get("/dossiers")
+@bp.arguments(schemas.UnitDossiersQuery, location="query")
+@bp.response(200, schemas.UnitDossier(many=True), headers={"Link": PAGE_HEADERS["Link"]})
+@refusals(401, 403, 422)
+def list_dossiers(query: dict):
+    """The dossiers the caller's unit proposed or holds, newest first, a page at a time (`size`, `after` from the Link
+    header), narrowed by `status` and `year`; each with where it waits (step and the unit holding it, by name)."""
+    page = listing.unit_dossiers(g.official, uow(), query.pop("after", None), query.pop("size"),
+                                 query.get("status") or None, query.get("year"))
+    response = jsonify([plain(d) for d in page.dossiers])
+    if page.next_page:
+        link = url_for("api.list_dossiers", after=page.next_page, size=len(page.dossiers), **query)
+        response.headers["Link"] = f'<{link}>; rel="next"'
+    return response
+
+
 @bp.post("/dossiers")
 @bp.arguments(schemas.StartDossier)
 @bp.response(201, schemas.Started)
@@ -102,6 +119,17 @@ def get_dossier(dossier_id: int):
     """A dossier with its data, open tasks and history."""
     view = viewing.get_dossier(dossier_id, g.official, uow())
     return jsonify({**plain(view), "unit_names": unit_names(view)})
+
+
+@bp.post("/dossiers/<int:dossier_id>/withdraw")
+@bp.arguments(schemas.DossierPath, location="path", as_kwargs=True)
+@bp.arguments(schemas.Withdrawal)
+@bp.response(200, schemas.Withdrawn)
+@refusals(400, 401, 403, 404, 409, 413, 422, writes=True)
+def withdraw_dossier(body: dict, dossier_id: int):
+    """Withdraw a dossier nobody but its proposer has acted on: {"reason": "..."} (required); it is closed, its open
+    tasks cancelled. 403 not its proposer; 409 another unit already acted or it has ended."""
+    return jsonify(plain(withdrawing.withdraw_dossier(dossier_id, g.official, body["reason"], uow())))
 
 
 @bp.get("/tasks")

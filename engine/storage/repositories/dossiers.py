@@ -94,6 +94,36 @@ class DossierRepository(Repository[DossierRow]):
         row = self.session.execute(query).first()
         return tuple(row) if row else None
 
+    def visible_for_update(self, official: Official,
+                           dossier_id: int) -> tuple[DossierRow, ProcessVersionRow] | None:
+        """A dossier the official's unit may see, row-locked until commit, with its version (read as the last writer
+        left it)."""
+        query = (select(DossierRow, ProcessVersionRow)
+                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
+                 .where(DossierRow.id == dossier_id, _visible_to(official, DossierRow.province_code,
+                                                                 DossierRow.commune_code, DossierRow.branch_code))
+                 .with_for_update(of=DossierRow).execution_options(populate_existing=True))
+        row = self.session.execute(query).first()
+        return tuple(row) if row else None
+
+    def of_unit(self, official: Official, limit: int, before: int | None, status: str | None,
+                year: int | None) -> list[tuple]:
+        """Up to `limit` of the dossiers the official's unit may see, numbered below `before`, newest first: (id, name,
+        title, year, status, proposing unit's name, updated_at). Read down an index on the unit and id (with the
+        year: unit, year and id), so a page costs the same at any depth of a province's 100,000 dossiers."""
+        query = (select(DossierRow.id, DossierRow.name, DossierRow.title, DossierRow.year, DossierRow.status,
+                        UnitRow.name, DossierRow.updated_at)
+                 .join(UnitRow, UnitRow.code == DossierRow.branch_code)
+                 .where(_visible_to(official, DossierRow.province_code, DossierRow.commune_code,
+                                    DossierRow.branch_code)))
+        if before is not None:
+            query = query.where(DossierRow.id < before)
+        if status:
+            query = query.where(DossierRow.status == status)
+        if year:
+            query = query.where(DossierRow.year == year)
+        return [tuple(row) for row in self.session.execute(query.order_by(DossierRow.id.desc()).limit(limit))]
+
     def visible(self, official: Official, dossier_id: int) -> DossierRow | None:
         query = select(DossierRow).where(DossierRow.id == dossier_id, _visible_to(
             official, DossierRow.province_code, DossierRow.commune_code, DossierRow.branch_code))
@@ -168,6 +198,20 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = _of_step(select(DossierRow.province_code, func.max(HumanTaskRow.completed_at)), TaskStatus.COMPLETED,
                          bpmn_id, title, year, province_code)
         return dict(self.session.execute(query.group_by(DossierRow.province_code)).all())
+
+    def of_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
+        """Every task the dossier has had, open, done or cancelled, oldest first."""
+        query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
+        return sorted(self.session.scalars(query), key=lambda task: task.created_at)
+
+    def of_dossiers_with_units(self, dossier_ids: Sequence[int]) -> list[tuple[int, str, str, str, datetime]]:
+        """(dossier id, status, step name, holding unit's name, opened at) of every task of these dossiers, oldest
+        first. Only the dossiers in SQL, as open_for_dossier says why."""
+        query = (select(HumanTaskRow.dossier_id, HumanTaskRow.status, HumanTaskRow.name, UnitRow.name,
+                        HumanTaskRow.created_at)
+                 .join(UnitRow, UnitRow.code == HumanTaskRow.unit_code)
+                 .where(HumanTaskRow.dossier_id.in_(dossier_ids)).order_by(HumanTaskRow.created_at))
+        return [tuple(row) for row in self.session.execute(query)] if dossier_ids else []
 
     def open_for_dossier(self, dossier_id: int) -> list[HumanTaskRow]:
         # Only the dossier in SQL: a cached generic plan made on stale statistics could otherwise pick the inbox
