@@ -25,7 +25,7 @@ from engine import spreadsheets  # noqa: E402
 from engine.dossiers import starting  # noqa: E402
 from engine.jobs import running  # noqa: E402
 from engine.model import Official, Role  # noqa: E402
-from engine.organisation import accounts  # noqa: E402
+from engine.organisation import accounts, units  # noqa: E402
 from engine.recognition import batch_files, registry  # noqa: E402
 from engine.recognition.registry_sheets import counts_sheet, titles_sheet  # noqa: E402
 from engine.storage.database import make_engine, make_session_factory  # noqa: E402
@@ -90,7 +90,8 @@ def measure(url: str, province: str, how: str) -> tuple[float, int, int, int]:
     started = time.perf_counter()
     if how == "direct":
         view = registry.registry_view(official, UnitOfWork(factory), YEAR, province)
-        content = spreadsheets.write(titles_sheet(view.titles), counts_sheet(view.counts))
+        names = units.unit_labels(UnitOfWork(factory))  # what the app reads once per process
+        content = spreadsheets.write(titles_sheet(view.titles, names.get), counts_sheet(view.counts, names.get))
     else:
         job_id = batch_files.ask_for_registry_export(official, UnitOfWork(factory), YEAR, province)
         outcome = running.run_job(job_id, lambda: UnitOfWork(factory), "bench")

@@ -7,6 +7,7 @@ from engine.jobs import outbox
 from engine.jobs.job_call import JobCall
 from engine.model import Official
 from engine.organisation.accounts import active_official
+from engine.organisation.units import unit_labels
 from engine.recognition import registry
 from engine.recognition.registry_sheets import TITLE_COLUMNS, TITLES, title_row
 from engine.spreadsheets import XLSX, write_large
@@ -53,12 +54,13 @@ def registry_export(call: JobCall) -> dict:
     asker = active_official(call.uow, call.job.requested_by)
     year, unit = call.params["year"], call.params["unit"]
     written = 0
+    names = unit_labels(call.uow)
 
     def rows():
         nonlocal written
         for title in registry.titles_streamed(asker, call.uow, year, unit):
             written += 1
-            yield title_row(title)
+            yield title_row(title, lambda code: names.get(code, code))
 
     content = write_large(TITLES, TITLE_COLUMNS, rows())
     name = f"so-danh-hieu-{unit}-{year or 'moi-nam'}.xlsx"

@@ -75,6 +75,7 @@ def test_the_registry_exports_to_xlsx_in_the_background_with_every_title(client,
     assert rows[0][:4] == ("Tên", "Danh hiệu", "Mức độ", "Năm")
     assert sorted(row[0] for row in rows[1:]) == sorted(c["name"] for c in CANDIDATES)
     assert {row[8] for row in rows[1:]} == {"125/QĐ-UBND"}
+    assert {row[5:8] for row in rows[1:]} == {("Chi hội tổ 1", "Phường Hoàn Kiếm", "Thành phố Hà Nội")}  # as the page
     assert workbook["Sổ danh hiệu"].freeze_panes == "A2"
     (job, *_) = [j for j in _jobs(new_uow) if j.kind == "registry_export"]
     assert job.result["rows"] == len(CANDIDATES)

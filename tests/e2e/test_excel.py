@@ -32,7 +32,9 @@ def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uo
     book = opened(client.get("/registry.xlsx?year=2026"))
     assert book.sheetnames == ["Sổ danh hiệu", "Số lượng theo xã"]
     assert [r[0] for r in rows(book["Sổ danh hiệu"])[1:]] == ["Nguyễn Văn An", "Trần Thị Bình"]
-    assert rows(book["Số lượng theo xã"])[1] == [2026, "Gia đình học tập", "01", "00070", 2]
+    assert rows(book["Sổ danh hiệu"])[1][5:8] == ["Chi hội tổ 1", "Phường Hoàn Kiếm", "Thành phố Hà Nội"]
+    assert rows(book["Số lượng theo xã"])[1] == [2026, "Gia đình học tập", "Thành phố Hà Nội", "Phường Hoàn Kiếm",
+                                               "00070", 2]
     candidates = opened(client.get(f"/dossiers/{dossier_id}/candidates.xlsx")).active
     assert rows(candidates) == [["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Nguyễn Văn An", 86], ["Trần Thị Bình", 92.5]]
     login_as(officials.commune)

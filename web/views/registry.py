@@ -7,6 +7,7 @@ from engine.recognition import batch_files, registry
 from engine.recognition.registry_sheets import counts_sheet, titles_sheet
 from web import exports, forms
 from web.engine_access import app_engine, official, uow
+from web.templating import unit as named
 
 bp = Blueprint("registry", __name__)
 
@@ -26,7 +27,7 @@ def registry_page():
 def registry_xlsx():
     """The registry page's titles and counts as an .xlsx file."""
     view = registry.registry_view(official(), uow(), *_registry_filter())
-    return exports.download("so-danh-hieu", titles_sheet(view.titles), counts_sheet(view.counts))
+    return exports.download("so-danh-hieu", titles_sheet(view.titles, named), counts_sheet(view.counts, named))
 
 
 def _registry_filter() -> tuple[int | None, str | None]:
@@ -40,7 +41,7 @@ def expiring():
     year = forms.ascii_int(request.args.get("year")) or today_in_vietnam(app_engine().clock).year
     titles = registry.expiring_titles(official(), uow(), year, request.args.get("unit") or None)
     if request.args.get("format") == "xlsx":
-        return exports.download(f"het-han-{year}", titles_sheet(titles))
+        return exports.download(f"het-han-{year}", titles_sheet(titles, named))
     return render_template("expiring.html", titles=titles, year=year)
 
 
@@ -56,7 +57,7 @@ def recognition_decision(decision_id: int):
 def recognition_decision_xlsx(decision_id: int):
     """A recognition decision's subjects as an .xlsx file."""
     decision = registry.recognition_decision(decision_id, official(), uow())
-    return exports.download(f"quyet-dinh-{decision_id}", titles_sheet(decision.subjects))
+    return exports.download(f"quyet-dinh-{decision_id}", titles_sheet(decision.subjects, named))
 
 
 @bp.route("/decisions/<int:decision_id>/certificates", methods=["POST"])
