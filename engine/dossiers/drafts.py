@@ -5,7 +5,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from engine.dossiers.attachments import MAX_FILE_BYTES, CheckedFile, Upload, checked
+from engine.dossiers.attachments import CheckedFile, Upload, checked
 from engine.dossiers.forms import Field, Form, unknown_fields
 from engine.dossiers.tasks import Completed, complete_locked, locked_open_task, own_task, task_view
 from engine.errors import InvalidInput, NotFound, TaskAlreadyDone
@@ -15,7 +15,7 @@ from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
 
 MAX_VALUES_BYTES = 1_000_000  # a draft's values as JSON: what the API reads as one body
 MAX_FILES_BYTES = 60_000_000  # a draft's files together: what one submission of a step may carry
-MAX_FILES = 6 * (MAX_FILES_BYTES // MAX_FILE_BYTES)  # small scans add up to many files before their bytes do
+MAX_FILES = 50  # a step's evidence is a handful of scans; small ones add up to many files before their bytes do
 
 # What reads a request into a form's values and uploads, given the task's fields.
 Reader = Callable[[tuple[Field, ...]], tuple[dict, dict[str, list[Upload]]]]
@@ -142,14 +142,14 @@ def _kept_after_refusal(uow: UnitOfWork, official: Official, task: HumanTaskRow,
     draft's files only those the form still kept are shown."""
     files = _checked(form, uploads)[0]
     try:
-        if files:
-            draft = _keep(uow, official, task, form, values, files, kept)
-            commit_or_conflict(uow, "Bản nháp vừa được lưu ở một cửa sổ khác; hãy gửi lại.")
-            return draft
+        draft = _keep(uow, official, task, form, values, files, kept) if files else None
     except InvalidInput:
-        pass
-    draft = _draft(uow, uow.drafts.of(task.id, official.username))
-    return draft and replace(draft, files=tuple(file for file in draft.files if file.id in kept))
+        draft = None
+    if draft is not None:
+        commit_or_conflict(uow, "Bản nháp vừa được lưu ở một cửa sổ khác; hãy gửi lại.")
+        return draft
+    earlier = _draft(uow, uow.drafts.of(task.id, official.username))
+    return earlier and replace(earlier, files=tuple(file for file in earlier.files if file.id in kept))
 
 
 def _checked(form: Form, uploads: dict[str, list[Upload]]) -> tuple[list[tuple[str, CheckedFile]], dict]:
@@ -157,13 +157,13 @@ def _checked(form: Form, uploads: dict[str, list[Upload]]) -> tuple[list[tuple[s
     file_fields = {field.name for field in form.fields if field.kind == "files"}
     refused = {name: "Biểu mẫu không có trường tệp này." for name in uploads if name not in file_fields}
     files = []
-    for field, items in uploads.items():
-        for upload in items:
+    for field in sorted(file_fields & set(uploads)):
+        for upload in uploads[field]:
             try:
                 files.append((field, checked(upload, field)))
             except InvalidInput as error:
                 refused.update(error.errors)
-    return [(field, file) for field, file in files if field in file_fields], refused
+    return files, refused
 
 
 def _keep(uow: UnitOfWork, official: Official, task: HumanTaskRow, form: Form, values: dict,

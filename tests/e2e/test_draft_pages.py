@@ -213,3 +213,16 @@ def test_any_other_form_sent_without_its_token_is_refused_in_vietnamese(client, 
         assert "phiên làm việc đã hết hạn" in page
     refused = client.post("/api/dossiers", json={"process": PROCESS})
     assert refused.status_code == 400 and refused.is_json
+
+
+def test_a_session_ended_on_the_server_keeps_what_its_last_form_carried(client, officials, login_as, new_uow):
+    _, verify = to_commune(new_uow, officials)
+    login_as(officials.commune)
+    page = client.get(f"/tasks/{verify.id}").get_data(as_text=True)
+    other = client.application.test_client()
+    other.set_cookie("session", client.get_cookie("session").value)
+    other.post("/logout", data={"csrf_token": csrf_token(page)})  # signed out in another tab: the session ends
+    refused = client.post(f"/tasks/{verify.id}", data={"decision": "approve", "comment": "Đủ hồ sơ",
+                                                       "csrf_token": csrf_token(page)})
+    assert refused.status_code == 401 and "phiên đăng nhập đã hết hạn" in refused.get_data(as_text=True).lower()
+    assert hidden(refused.get_data(as_text=True))["comment"] == "Đủ hồ sơ"

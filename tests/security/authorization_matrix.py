@@ -64,6 +64,10 @@ WITHDRAW = {side: tuple(422 if (side, c) == (OWN, "branch") else s
             for side, readers in UNITS_ABOVE.items()}
 # A task: only the unit and role it waits for (403 to any other: a task id is a random UUID, nothing to probe).
 NOT_YOURS = seen_by(others=403)
+# A task's form sent signed out: not sent away to sign in (what it carries would be lost) but a page signing the
+# official in again that carries it on (401), whoever's task it names.
+TYPED_WORK = {OWN: (401, 422, 422, 422, 422, 403, 403), NEAR: seen_by(others=403, anonymous=401),
+              FAR: seen_by(others=403, anonymous=401)}
 
 PAGES = {
     # request                                     anonymous  branch  commune  province  ministry  admin  designer
@@ -74,9 +78,7 @@ PAGES = {
     "GET /tasks/<task_id>": {
         OWN:                                      seen_by("branch", "commune", "province", "ministry", others=403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
-    "POST /tasks/<task_id>": {
-        OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
-        NEAR: NOT_YOURS, FAR: NOT_YOURS},
+    "POST /tasks/<task_id>":                     TYPED_WORK,
     # Only the branch's step has a list to download; another step's says so (404 naming the step).
     "GET /tasks/<task_id>/list.xlsx": {
         OWN:                                      (LOGIN,    200,    404,     404,      404,      403,   403),
@@ -85,9 +87,7 @@ PAGES = {
         OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
     # A draft with nothing typed is refused (422); discarding a draft there is none of goes back to the task.
-    "POST /tasks/<task_id>/draft": {
-        OWN:                                      (LOGIN,    422,    422,     422,      422,      403,   403),
-        NEAR: NOT_YOURS, FAR: NOT_YOURS},
+    "POST /tasks/<task_id>/draft":               TYPED_WORK,
     "POST /tasks/<task_id>/draft/delete": {
         OWN:                                      (LOGIN,    302,    302,     302,      302,      403,   403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},

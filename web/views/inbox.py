@@ -1,4 +1,6 @@
 """The inbox and the tasks in it: my unit's open tasks, a task's form, filling its list from Excel."""
+from functools import wraps
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
@@ -49,8 +51,19 @@ def task(task_id: str):
     return _task_page(opened.task, opened.values, draft=opened.draft, restored=opened.draft is not None)
 
 
+def _typed_work_kept(view):
+    """login_required for a task form's sending: signed out (the session ended on the server, or in another tab),
+    what the form carried goes on through the sign-in instead of being lost to a redirect."""
+    @wraps(view)
+    def signed_in_only(task_id: str):
+        if not current_user.is_authenticated:
+            return _through_sign_in(task_id), 401
+        return view(task_id)
+    return signed_in_only
+
+
 @bp.route("/tasks/<task_id>", methods=["POST"])
-@login_required
+@_typed_work_kept
 def submit_task(task_id: str):
     """Submitting the form completes the task, or shows it again with what is wrong and the valid files kept."""
     sent = drafts.submit_task(task_id, official(), _read_form, _kept_draft_files(), uow())
@@ -62,7 +75,7 @@ def submit_task(task_id: str):
 
 
 @bp.route("/tasks/<task_id>/draft", methods=["POST"])
-@login_required
+@_typed_work_kept
 def save_draft(task_id: str):
     """Keep what the form holds (files chosen included) as the official's draft, to send later."""
     saved = drafts.save_draft(task_id, official(), _read_form, _kept_draft_files(), uow())
@@ -89,14 +102,25 @@ def stale_form(error: CSRFError):
     official's draft. Nothing is stored from this request: without its token it may be another site's."""
     if request.endpoint not in ("inbox.submit_task", "inbox.save_draft"):
         return render_template("session_expired.html", carried=None), 400
-    task_id, chosen = request.view_args["task_id"], [f.filename for f in request.files.values() if f.filename]
+    task_id = request.view_args["task_id"]
     if not current_user.is_authenticated:
-        return render_template("session_expired.html", carried=forms.carried(request.form, "csrf_token"),
-                               draft=url_for("inbox.save_draft", task_id=task_id), files=chosen), 400
+        return _through_sign_in(task_id), 400
     opened = drafts.task_with_draft(task_id, official(), uow())
     flash("Trang đã mở quá lâu nên biểu mẫu chưa được gửi. Những gì bạn đã nhập vẫn còn dưới đây"
-          + (" (các tệp đã chọn cần chọn lại)" if chosen else "") + ": kiểm tra rồi bấm “Gửi” lần nữa.", "error")
+          + (" (các tệp đã chọn cần chọn lại)" if _chosen_files() else "") + ": kiểm tra rồi bấm “Gửi” lần nữa.",
+          "error")
     return _task_page(opened.task, forms.parse(opened.task.fields, request.form), draft=opened.draft), 400
+
+
+def _through_sign_in(task_id: str) -> str:
+    """The page that signs the official in again and takes what the form carried on to their draft of the task."""
+    return render_template("session_expired.html", carried=forms.carried(request.form, "csrf_token"),
+                           draft=url_for("inbox.save_draft", task_id=task_id), files=_chosen_files())
+
+
+def _chosen_files() -> list[str]:
+    """The names of the files a form sent (a page cannot carry them on)."""
+    return [file.filename for file in request.files.values() if file.filename]
 
 
 def _read_form(fields) -> tuple[dict, dict]:

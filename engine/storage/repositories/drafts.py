@@ -1,7 +1,7 @@
 """Drafts of task forms and the files chosen in them: read and written for one official's task only."""
 from collections.abc import Collection
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from engine.storage.repositories.base import Repository
 from engine.storage.tables import DraftFileRow, TaskDraftRow
@@ -23,10 +23,6 @@ class DraftRepository(Repository[TaskDraftRow]):
         """The draft's files, oldest first, their bytes left unread."""
         query = select(DraftFileRow).where(DraftFileRow.draft_id == draft_id).order_by(DraftFileRow.id)
         return list(self.session.scalars(query))
-
-    def files_bytes(self, draft_id: int) -> int:
-        query = select(func.coalesce(func.sum(DraftFileRow.size), 0)).where(DraftFileRow.draft_id == draft_id)
-        return self.session.scalar(query)
 
     def add_files(self, files: Collection[DraftFileRow]) -> None:
         self.session.add_all(files)
