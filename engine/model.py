@@ -178,7 +178,19 @@ class InboxFilter:
     step: str | None = None  # the step's id in its diagram
     unit: str | None = None  # the proposing branch or its commune, below the official's unit
     overdue: bool = False
+    returned: bool = False  # only return rounds: tasks a higher level sent back to the official's unit
     sort: str = "received"
+
+
+@dataclass(frozen=True)
+class SavedFilter:
+    """An inbox filter saved under a name by an official, for them alone or shared with their unit and role."""
+
+    id: int
+    name: str
+    owner: str  # the username of who saved it
+    shared: bool
+    narrowed: InboxFilter
 
 
 # How an inbox may be ordered: newest received first, nearest deadline first (none last), by dossier name.
@@ -202,6 +214,7 @@ class OpenTask:
     due_at: datetime | None = None
     dossier_name: str | None = None  # in the inbox: the name its proposer gave the dossier
     proposer: str | None = None  # in the inbox: the proposing unit's name
+    return_reason: str | None = None  # set when a higher level returned the dossier: its reason ("" if none given)
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ these schemas describe them, and the fuzz test (tests/e2e/test_api_fuzz.py) chec
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from engine.dossiers.saved_filters import MAX_NAME as MAX_FILTER_NAME
 from engine.dossiers.tasks import INBOX_PAGE
 from engine.dossiers.unit_dossiers import PAGE as UNIT_PAGE
 from engine.model import INBOX_SORTS, DossierStatus, ReportKind
@@ -87,11 +88,8 @@ class ReportPath(ma.Schema):
     year = _bounded("Năm", MAX_YEAR, required=True)
 
 
-class InboxQuery(ma.Schema):
-    size = AsciiInt(load_default=INBOX_PAGE, validate=validate.Range(min=1, max=MAX_PAGE,
-                                                                     error=f"Cỡ trang phải từ 1 đến {MAX_PAGE}."),
-                    error_messages={"invalid": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
-    after = fields.String(metadata={"description": "Trang sau: giá trị từ header Link (rel=next)."})
+class InboxFilter(ma.Schema):
+    """The inbox's filter: in /api/tasks's query, and what a saved filter keeps."""
     q = fields.String(metadata={"description": "Số hồ sơ, hoặc chữ trong tên hồ sơ hay tên đối tượng (không dấu cũng "
                                                "được: nguyen van an)."})
     title = fields.String(metadata={"description": "Danh hiệu (family, clan, ..., annual_models)."})
@@ -99,8 +97,46 @@ class InboxQuery(ma.Schema):
     step = fields.String(metadata={"description": "Mã bước trong sơ đồ (step của việc)."})
     unit = fields.String(metadata={"description": "Đơn vị đề nghị (chi hội) hoặc xã của nó."})
     overdue = fields.Boolean(metadata={"description": "Chỉ việc quá hạn."})
+    returned = fields.Boolean(metadata={"description": "Chỉ việc bị cấp trên trả lại đơn vị (vòng bổ sung)."})
     sort = fields.String(metadata={"enum": list(INBOX_SORTS), "description": "received (mới nhận trước, mặc định), "
                                                                              "due (hạn gần trước), name (theo tên)."})
+
+
+class InboxQuery(InboxFilter):
+    size = AsciiInt(load_default=INBOX_PAGE, validate=validate.Range(min=1, max=MAX_PAGE,
+                                                                     error=f"Cỡ trang phải từ 1 đến {MAX_PAGE}."),
+                    error_messages={"invalid": f"Cỡ trang phải từ 1 đến {MAX_PAGE}."})
+    after = fields.String(metadata={"description": "Trang sau: giá trị từ header Link (rel=next)."})
+
+
+class FilterBody(InboxFilter):
+    """The inbox's filter in a JSON body: a year as a number; null for a part left out, as GET /api/filters gives it."""
+    title = fields.String(allow_none=True)
+    year = _bounded("Năm", MAX_YEAR, allow_none=True)
+    step = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True)
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class SaveFilter(ma.Schema):
+    name = fields.String(required=True, metadata={"description": f"Tên bộ lọc (tối đa {MAX_FILTER_NAME} ký tự; "
+                                                                 "trùng tên một bộ lọc của mình: thay bộ lọc đó)."},
+                         error_messages={"required": "Cần 'name' (tên bộ lọc).",
+                                         "invalid": "'name' phải là một chuỗi (tên bộ lọc).",
+                                         "null": "'name' phải là một chuỗi (tên bộ lọc)."})
+    shared = fields.Boolean(load_default=False, metadata={
+        "description": "true: mọi người cùng đơn vị và vai trò thấy bộ lọc; false (mặc định): chỉ mình."})
+    filter = fields.Nested(FilterBody, load_default=dict, metadata={"description": "Bộ lọc, như query của GET "
+                                                                                    "/api/tasks."})
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class FilterPath(ma.Schema):
+    filter_id = _bounded("Mã bộ lọc", MAX_ID, required=True)
 
 
 class UnitDossiersQuery(ma.Schema):
@@ -147,8 +183,30 @@ class OpenTask(ma.Schema):
     unit_code = fields.String(required=True)
     dossier_name = fields.String(allow_none=True, metadata={"description": "Tên hồ sơ (trong hộp việc)."})
     proposer = fields.String(allow_none=True, metadata={"description": "Tên đơn vị đề nghị (trong hộp việc)."})
+    return_reason = fields.String(allow_none=True, metadata={
+        "description": "Lý do cấp trên trả lại, nếu việc là vòng bổ sung sau khi bị trả lại (\"\": không ghi lý do)."})
     created_at = fields.DateTime(required=True)
     due_at = fields.DateTime(required=True, allow_none=True)
+
+
+class StoredFilter(ma.Schema):
+    q = fields.String(required=True)
+    title = fields.String(required=True, allow_none=True)
+    year = fields.Integer(required=True, allow_none=True)
+    step = fields.String(required=True, allow_none=True)
+    unit = fields.String(required=True, allow_none=True)
+    overdue = fields.Boolean(required=True)
+    returned = fields.Boolean(required=True)
+    sort = fields.String(required=True)
+
+
+class SavedFilter(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    owner = fields.String(required=True, metadata={"description": "Tài khoản đã lưu bộ lọc."})
+    shared = fields.Boolean(required=True, metadata={"description": "Chia sẻ với cả đơn vị (cùng vai trò)."})
+    mine = fields.Boolean(required=True, metadata={"description": "Người gọi đã lưu (xoá được)."})
+    filter = fields.Nested(StoredFilter, required=True, metadata={"description": "Dùng làm query của GET /api/tasks."})
 
 
 class HistoryEntry(ma.Schema):

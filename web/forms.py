@@ -82,16 +82,26 @@ def ascii_int(text: str | None) -> int | None:
 
 
 # The inbox's filter as the page's query string and the API's query names it.
-FILTER_FIELDS = ("q", "title", "year", "step", "unit", "overdue", "sort")
+FILTER_FIELDS = ("q", "title", "year", "step", "unit", "overdue", "returned", "sort")
+_YES = ("1", "on", "true")
 
 
 def inbox_filter(values) -> InboxFilter:
-    """The inbox filter of a query string (q, title, year, step, unit, overdue, sort); an unreadable year is no
-    year."""
+    """The inbox filter of a query string or form (q, title, year, step, unit, overdue, returned, sort); an unreadable
+    year is no year."""
     return InboxFilter(text=(values.get("q") or "").strip(), title=values.get("title") or None,
                        year=ascii_int(values.get("year")), step=values.get("step") or None,
-                       unit=values.get("unit") or None, overdue=values.get("overdue") in ("1", "on", "true"),
-                       sort=values.get("sort") or "received")
+                       unit=values.get("unit") or None, overdue=values.get("overdue") in _YES,
+                       returned=values.get("returned") in _YES, sort=values.get("sort") or "received")
+
+
+def filter_query(narrowed: InboxFilter) -> dict[str, str]:
+    """The query string that gives back `narrowed` (what inbox_filter reads), without its empty parts."""
+    query = {"q": narrowed.text, "title": narrowed.title, "year": narrowed.year, "step": narrowed.step,
+             "unit": narrowed.unit, "overdue": "1" if narrowed.overdue else None,
+             "returned": "1" if narrowed.returned else None,
+             "sort": narrowed.sort if narrowed.sort != "received" else None}
+    return {name: str(value) for name, value in query.items() if value}
 
 
 def error_summary(fields: tuple[Field, ...], errors: dict[str, str]) -> list[tuple[str, str]]:

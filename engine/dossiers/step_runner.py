@@ -66,7 +66,12 @@ def complete(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
         # The audit keeps what the step's form marks personal only as a reference to the dossier's data.
         return forms.without_personal(step_form(version, task.form).schema, values)
 
-    return _advance(uow, by, dossier, version, "complete", act, task)
+    opened = _advance(uow, by, dossier, version, "complete", act, task)
+    if values.get("decision") == "return":
+        # The units it goes back to see it in their inbox as returned to them, with the reason.
+        for returned in opened:
+            returned.return_reason = str(values.get("comment") or "")
+    return opened
 
 
 def fire_timers(uow: UnitOfWork, by: Official, dossier: DossierRow, version: ProcessVersionRow) -> list[HumanTaskRow]:

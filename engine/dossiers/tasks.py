@@ -1,4 +1,5 @@
 """Use cases on human tasks: an official's inbox, one task with its form, completing it."""
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -10,10 +11,10 @@ from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
-from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind,
-                          TaskStatus, TaskView, Title)
+from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, Role,
+                          SavedFilter, TaskStatus, TaskView, Title)
 from engine.storage.repositories.dossiers import NO_DEADLINE
-from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow
+from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow, SavedFilterRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
 
 
@@ -24,14 +25,19 @@ class Completed:
     next_tasks: tuple[OpenTask, ...]  # the tasks this step opened, whoever they belong to
 
 
+INBOX_PAGE = 100
+# Counting stops past this many tasks ("1 000+"): a count reads every row it counts, the page reads one page.
+COUNT_CAP = 1000
+
+
 @dataclass(frozen=True)
 class InboxPage:
     tasks: list[OpenTask]
-    total: int  # open tasks of the official in all pages
+    total: int  # open tasks the filter keeps in all pages (COUNT_CAP + 1 when capped)
     next_page: str | None  # cursor for the page after this one, None on the last page
+    capped: bool = False  # there are more than COUNT_CAP tasks: counting stopped there
 
 
-INBOX_PAGE = 100
 MAX_SEARCH = 200  # characters of a search in the inbox
 
 
@@ -48,15 +54,33 @@ def inbox(official: Official, uow: UnitOfWork, after: str | None = None, size: i
 class Desk:
     inbox: InboxPage
     startable: list[ProcessInfo]
+    saved: list[SavedFilter]  # the official's saved filters and those shared within their unit and role
+    units_below: list[tuple[str, str]]  # (code, name) of the units whose dossiers the inbox can be narrowed to
 
 
 def desk(official: Official, uow: UnitOfWork, after: str | None = None,
          narrowed: InboxFilter = InboxFilter()) -> Desk:
-    """What the inbox page shows: a page of open tasks (those the filter keeps) and the processes the official may
-    start."""
+    """What the inbox page shows: a page of open tasks (those the filter keeps), the processes the official may
+    start, the saved filters and the units below the official's to filter by."""
     cursor = _checked_start(after, narrowed)
     with uow.reading():
-        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official))
+        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official),
+                    [saved_filter(row) for row in uow.saved_filters.visible_to(official)],
+                    _units_below(uow, official))
+
+
+def _units_below(uow: UnitOfWork, official: Official) -> list[tuple[str, str]]:
+    """A commune's branches, a province's communes (about a hundred); no list for other levels, whose inbox's
+    dossiers come from no unit below them a filter names."""
+    below = {Role.COMMUNE: uow.units.branches_of, Role.PROVINCE: uow.units.communes_of}.get(official.role)
+    return [(unit.code, unit.name) for unit in below(official.unit_code)] if below else []
+
+
+def saved_filter(row: SavedFilterRow) -> SavedFilter:
+    """A stored filter as the inbox offers it (parts it no longer knows left out)."""
+    known = {part.name for part in dataclasses.fields(InboxFilter)}
+    narrowed = InboxFilter(**{part: value for part, value in row.narrowed.items() if part in known})
+    return SavedFilter(id=row.id, name=row.name, owner=row.username, shared=row.shared, narrowed=narrowed)
 
 
 def check_filter(narrowed: InboxFilter) -> None:
@@ -85,9 +109,14 @@ def _checked_start(after: str | None, narrowed: InboxFilter) -> tuple[datetime |
 
 def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[datetime | str, str] | None,
                 narrowed: InboxFilter) -> InboxPage:
-    rows, total = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, uow.clock.now())
+    now = uow.clock.now()
+    rows = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, now)
     page = [open_task(*row) for row in rows[:size]]
-    return InboxPage(page, total, _cursor(narrowed.sort, page[-1]) if len(rows) > size else None)
+    # A first page that holds every task is its own count.
+    whole = cursor is None and len(rows) <= size
+    total = len(rows) if whole else uow.tasks.count_open_for(official, narrowed, now, up_to=COUNT_CAP + 1)
+    return InboxPage(page, total, _cursor(narrowed.sort, page[-1]) if len(rows) > size else None,
+                     capped=not whole and total > COUNT_CAP)
 
 
 def _cursor(sort: str, last: OpenTask) -> str:

@@ -46,7 +46,7 @@ def open_task(task: HumanTaskRow, title: str, process: str, dossier_name: str | 
     return OpenTask(id=task.id, dossier_id=task.dossier_id, process=process, title=title,
                     step=task.bpmn_id, step_name=task.name, lane=task.lane, role=task.role,
                     unit_code=task.unit_code, created_at=task.created_at, due_at=task.due_at,
-                    dossier_name=dossier_name, proposer=proposer)
+                    dossier_name=dossier_name, proposer=proposer, return_reason=task.return_reason)
 
 
 def history(uow: UnitOfWork, dossier_id: int) -> tuple[HistoryEntry, ...]:

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+                        UniqueConstraint, text)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -28,6 +28,9 @@ class UtcDateTime(TypeDecorator):
 class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, datetime: UtcDateTime()}
 
+
+# The inbox's missing deadline (repositories.dossiers.NO_DEADLINE) in an index, as PostgreSQL writes it back.
+NO_DEADLINE_SQL = "9999-12-31 00:00:00+00"
 
 # SQLite has no BIGINT autoincrement; PostgreSQL needs BIGINT for tens of millions of rows a year.
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -153,6 +156,8 @@ class DossierRow(Base):
         Index("ix_dossiers_version_status", "process_version_id", "status"),
         # The start-up check reads the oldest and newest state version stored without scanning the table.
         Index("ix_dossiers_state_version", "state_version"),
+        # The inbox by dossier name: its sort key, the name or "" (PostgreSQL; its SQL writes the same constant).
+        Index("ix_dossiers_name", text("coalesce(name, '')")).ddl_if(dialect="postgresql"),
         # The inbox's search inside any words of a dossier's names (PostgreSQL's trigrams; SQLite scans).
         Index("ix_dossiers_search_text", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
@@ -200,9 +205,20 @@ class HumanTaskRow(Base):
 
     __tablename__ = "human_tasks"
     __table_args__ = (
-        Index("ix_human_tasks_inbox", "status", "unit_code", "role", "created_at"),
+        # A unit's inbox, newest first; the deadline last, so "overdue" is checked in the index (the newest tasks are
+        # the least overdue: a province's read fifty thousand rows before its first overdue one).
+        Index("ix_human_tasks_inbox", "status", "unit_code", "role", "created_at", "due_at"),
+        # The inbox narrowed to one step: its tasks in order, none read of the other steps.
+        Index("ix_human_tasks_inbox_step", "status", "unit_code", "role", "bpmn_id", "created_at"),
+        # The inbox by nearest deadline: the repository's sort key, none last (its SQL writes the same constant).
+        Index("ix_human_tasks_inbox_due", "status", "unit_code", "role", text(f"coalesce(due_at, '{NO_DEADLINE_SQL}')"),
+              "id").ddl_if(dialect="postgresql"),
         # The reports' views count one step's open or done tasks (a few thousand) among every task of the year.
         Index("ix_human_tasks_step", "bpmn_id", "status"),
+        # "Returned to me": a unit's return rounds, few among its open tasks, read without scanning the rest (the
+        # status a column, not in the condition: a prepared statement's generic plan binds it).
+        Index("ix_human_tasks_returned", "status", "unit_code", "role", "created_at",
+              postgresql_where=text("return_reason IS NOT NULL"), sqlite_where=text("return_reason IS NOT NULL")),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -221,6 +237,9 @@ class HumanTaskRow(Base):
     reminded_at: Mapped[datetime | None]
     completed_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(80))
+    # Set when the task opened because a higher level returned the dossier to this unit: that level's reason ("" if
+    # it gave none). The step runner sets it; the inbox filters and shows it.
+    return_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class _AuditColumns:
@@ -464,4 +483,24 @@ class JobFileRow(Base):
     media_type: Mapped[str] = mapped_column(String(100))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class SavedFilterRow(Base):
+    """An inbox filter an official saved under a name: their own, or shared with everyone of their unit and role."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (
+        UniqueConstraint("username", "unit_code", "role", "name"),
+        Index("ix_saved_filters_unit", "unit_code", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    unit_code: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(80))
+    shared: Mapped[bool] = mapped_column(default=False)
+    # The filter's parts as engine.model.InboxFilter names them, checked by tasks.check_filter when saved.
+    narrowed: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]

@@ -18,6 +18,7 @@ from engine.storage.repositories.organisation import TokenRepository, UnitReposi
 from engine.storage.repositories.processes import DecisionTableRepository, ProcessRepository
 from engine.storage.repositories.registry import RecognitionDecisionRepository, TitleRepository
 from engine.storage.repositories.reporting import ReportingPeriodRepository, ReportValueRepository, TargetRepository
+from engine.storage.repositories.saved_filters import SavedFilterRepository
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,7 @@ class UnitOfWork:
         self.report_values = ReportValueRepository(self.session)
         self.targets = TargetRepository(self.session)
         self.jobs = JobRepository(self.session)
+        self.saved_filters = SavedFilterRepository(self.session)
         self.jobs_to_relay = []
         return self
 

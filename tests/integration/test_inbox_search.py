@@ -2,7 +2,8 @@
 by title, year, step, proposing unit and overdue, three orders (received, due, name), each row with the dossier's name
 and the proposing unit's, keyset pages that keep the filter and walk every task once in their order. Bad input tried:
 LIKE's wildcards and its escape character typed as text, a name holding the cursor's separator, a search past 200
-characters, an unknown title or order, a year out of range, a cursor of another order."""
+characters, an unknown title or order, a year out of range, a cursor of another order. "Returned to me": the rounds a
+higher level sent back, with the reason. Counts that stop past 1,000 ("1 000+")."""
 import pytest
 
 from engine.designing import deployments
@@ -11,8 +12,8 @@ from engine.errors import InvalidInput
 from engine.model import InboxFilter
 from engine.organisation import units
 from engine.search import fold, search_text
-from engine.storage.repositories.dossiers import NO_DEADLINE
-from tests.support.builders import CANDIDATES, PROCESS, to_commune
+from engine.storage.repositories.dossiers import NO_DEADLINE, TaskRepository
+from tests.support.builders import CANDIDATES, PROCESS, approve_all_the_way, only_task, to_commune
 from tests.support.databases import on_both_databases
 from tests.support.diagrams import deadline_diagram
 
@@ -110,3 +111,48 @@ def test_a_cursor_of_another_order_is_refused(new_uow, officials):
     with pytest.raises(InvalidInput) as refused:
         tasks.inbox(officials.commune, new_uow(), narrowed=InboxFilter(sort="random"))
     assert set(refused.value.errors) == {"sort"}
+
+
+RETURN = {"decision": "return", "comment": "Thiếu biên bản họp thôn"}
+
+
+@on_both_databases
+def test_returned_to_me_keeps_the_rounds_a_higher_level_sent_back_with_their_reason(database_url, new_uow, officials,
+                                                                                    clock):
+    """The commune returns a list to its branch, the province one to the commune: each lands in the inbox below as
+    returned, with the reason; a first round, and the round the branch sends back up, are not returned."""
+    sent_back, verify = to_commune(new_uow, officials)
+    revise = only_task(tasks.complete_task(verify.id, officials.commune, RETURN, new_uow()))
+    clock.advance(minutes=1)
+    up_again, verify = to_commune(new_uow, officials)
+    approve, _ = approve_all_the_way(new_uow, officials, verify)
+    round_two = only_task(tasks.complete_task(approve.id, officials.province,
+                                              {"decision": "return", "comment": "Sai điểm hộ 2"}, new_uow()))
+    clock.advance(minutes=1)
+    first_round, _ = to_commune(new_uow, officials)
+    commune = officials.commune
+    assert found(new_uow, commune) == [first_round, up_again]
+    assert found(new_uow, commune, returned=True) == [up_again]
+    (row,) = tasks.inbox(commune, new_uow(), narrowed=InboxFilter(returned=True)).tasks
+    assert (row.id, row.return_reason) == (round_two.id, "Sai điểm hộ 2")
+    assert found(new_uow, officials.branch, returned=True) == [sent_back]
+    (row,) = tasks.inbox(officials.branch, new_uow(), narrowed=InboxFilter(returned=True)).tasks
+    assert (row.id, row.step_name, row.return_reason) == (revise.id, "Bổ sung danh sách đề nghị",
+                                                          "Thiếu biên bản họp thôn")
+    # The branch sends the list back up: the commune's task is a resubmission, not a return to the commune.
+    resent = only_task(tasks.complete_task(revise.id, officials.branch, {"candidates": CANDIDATES}, new_uow()))
+    assert resent.return_reason is None and found(new_uow, commune, returned=True) == [up_again]
+    assert found(new_uow, officials.branch, returned=True) == []
+
+
+def test_counts_stop_past_the_cap_and_a_page_holding_every_task_is_its_own_count(new_uow, officials, monkeypatch):
+    for _ in range(4):
+        to_commune(new_uow, officials)
+    monkeypatch.setattr(tasks, "COUNT_CAP", 2)
+    capped = tasks.inbox(officials.commune, new_uow(), size=1)
+    assert (capped.total, capped.capped, len(capped.tasks)) == (3, True, 1)
+    later = tasks.inbox(officials.commune, new_uow(), after=capped.next_page, size=1)
+    assert (later.total, later.capped) == (3, True)
+    monkeypatch.setattr(TaskRepository, "count_open_for", lambda *args, **kwargs: pytest.fail("counted again"))
+    whole = tasks.inbox(officials.commune, new_uow(), size=4)
+    assert (whole.total, whole.capped, whole.next_page) == (4, False, None)

@@ -2,7 +2,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from engine.storage.database import downgrade_schema, make_engine, upgrade_schema
 from engine.storage.tables import Base
@@ -84,4 +84,46 @@ def test_the_models_make_the_tables_the_migrations_make(database_url):
     engine = make_engine(database_url)
     with engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+
+
+AT_0017 = [
+    *ROWS[:4],
+    "INSERT INTO process_versions (id, process_id, name, version, content_hash, title, starter_role, diagram_file, "
+    "decisions, properties, files, spec, state_version, deployed_at, deployed_by) VALUES (1, 'p', 'p', 1, 'h', "
+    "'family', 'branch', 'p.bpmn', '[]', '{}', '{}', '{}', 1, '2026-11-20 00:00:00+00', 'x')",
+    *(f"INSERT INTO dossiers (id, process_version_id, title, status, year, branch_code, commune_code, province_code, "
+      f"data, decision_tables, state, state_version, trail, revision, created_by, created_at, updated_at) VALUES "
+      f"({n}, 1, 'family', 'in_progress', 2026, '00070-01', '00070', '01', '{{}}', '{{}}', '', 1, '[]', 1, 'x', "
+      f"'2026-11-20 00:00:00+00', '2026-11-20 00:00:00+00')" for n in (1, 2)),
+    # Dossier 1, all at one moment (a clock standing still): sent, returned by the commune, open at the branch again.
+    *(f"INSERT INTO human_tasks (id, dossier_id, bpmn_id, name, lane, role, unit_code, status, created_at) VALUES "
+      f"('{task}', {dossier}, '{step}', '{step}', 'l', '{role}', '{unit}', '{status}', '{at}')"
+      for task, dossier, step, role, unit, status, at in (
+          ("t1", 1, "prepare", "branch", "00070-01", "completed", "2026-11-21 10:00:00+00"),
+          ("t2", 1, "verify", "commune", "00070", "completed", "2026-11-21 10:00:00+00"),
+          ("t3", 1, "revise", "branch", "00070-01", "open", "2026-11-21 10:00:00+00"),
+          ("t4", 2, "prepare", "branch", "00070-01", "completed", "2026-11-21 09:00:00+00"),
+          ("t5", 2, "verify", "commune", "00070", "open", "2026-11-21 11:00:00+00"))),
+    *(f"INSERT INTO audit_log (id, dossier_id, at, username, role, unit_code, action, task_id, payload, "
+      f"previous_hash, row_hash) VALUES ({n}, {dossier}, '{at}', 'x', 'branch', '00070', 'complete', '{task}', "
+      f"'{payload}', 'p{n}', 'h{n}')" for n, dossier, task, at, payload in (
+          (1, 1, "t1", "2026-11-21 10:00:00+00", '{"candidates": []}'),
+          (2, 1, "t2", "2026-11-21 10:00:00+00", '{"decision": "return", "comment": "Thiếu biên bản"}'),
+          (3, 2, "t4", "2026-11-21 11:00:00+00", '{"candidates": []}'))),
+]
+
+
+@on_both_databases
+def test_open_tasks_a_return_opened_before_0018_get_its_reason_and_lose_it_on_downgrade(database_url, tmp_path):
+    url, engine = database_at(database_url, tmp_path, "0017", AT_0017)
+    upgrade_schema(engine, "0018")
+    with create_engine(url).connect() as connection:
+        reasons = connection.execute(text("SELECT id, return_reason FROM human_tasks ORDER BY id")).all()
+    assert [tuple(row) for row in reasons] == [("t1", None), ("t2", None), ("t3", "Thiếu biên bản"), ("t4", None),
+                                               ("t5", None)]
+    downgrade_schema(engine, "0017")
+    with create_engine(url).connect() as connection:
+        assert "saved_filters" not in inspect(connection).get_table_names()
+        assert "return_reason" not in {c["name"] for c in inspect(connection).get_columns("human_tasks")}
     engine.dispose()

@@ -198,6 +198,10 @@ API = {
     "POST /api/dossiers/<int:dossier_id>/withdraw": {side: api_withdraw(side, readers)
                                                      for side, readers in UNITS_ABOVE.items()},
     "GET /api/tasks":                  api_row(*SESSIONS),
+    "GET /api/filters":                api_row(*SESSIONS),
+    "POST /api/filters":               api_write(*SESSIONS),
+    "DELETE /api/filters/<int:filter_id>": {OWN: API_NOT_YOURS, NEAR: api_write(others=404),
+                                            FAR: api_write(others=404)},
     "GET /api/tasks/<task_id>": {
         OWN:                           api_row("branch", "commune", "province", "ministry", others=403),
         NEAR: api_row(others=403), FAR: api_row(others=403)},
@@ -376,7 +380,7 @@ def _rows(probes, world, callers, names, declared, key, rule, methods) -> list[s
 
 
 def _owned(rule: str, key: str) -> bool:
-    return "{unit}" in key or any(name in OBJECTS or name in ("task_id", "token_id")
+    return "{unit}" in key or any(name in OBJECTS or name in ("task_id", "token_id", "filter_id")
                                   for name in re.findall(r"<(?:\w+:)?(\w+)>", rule))
 
 
@@ -400,6 +404,8 @@ def _value(name: str, world: World, owner: str, role: Role | None):
         return side.tasks.get(role) or side.tasks[Role.COMMUNE]
     if name == "token_id":
         return side.objects[f"token:{role or Role.BRANCH}" if owner == OWN else "token"]
+    if name == "filter_id":
+        return side.objects[f"filter:{role or Role.BRANCH}" if owner == OWN else "filter"]
     raise KeyError(f"no value for <{name}>: say in PLAIN_VALUES or OBJECTS what it names")
 
 

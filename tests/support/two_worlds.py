@@ -4,7 +4,8 @@
 Cửa Nam (00073) with Chi hội tổ 5, another commune of the same province (what a province sees and a commune must
 not). "Far", or theirs, is Huế (46): a commune and a branch of its own with their officials. Each side has dossiers
 at every step (an open task for its branch, commune and province), a citizen's evidence file, recognised titles with
-certificates and recognition decisions, and an annual reporting period with its commune's accepted figures. Every
+certificates and recognition decisions, an annual reporting period with its commune's accepted figures, and inbox
+filters its officials' colleagues shared. Every
 name near and far carries its side's marker (ZZNEAR-…, ZZLEAK-…), so an answer showing one shows a leak."""
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,10 +14,10 @@ import pytest
 from fpdf import FPDF
 from sqlalchemy import select
 
-from engine.dossiers import starting, tasks, viewing
+from engine.dossiers import saved_filters, starting, tasks, viewing
 from engine.dossiers.attachments import Upload
 from engine.jobs.dispatchers import inline_units_of_work
-from engine.model import Official, Role
+from engine.model import InboxFilter, Official, Role
 from engine.organisation import accounts, tokens, units
 from engine.recognition import registry
 from engine.reporting import periods
@@ -78,6 +79,7 @@ def build(template: Path, directory: Path, password_hash: str, clock) -> World:
         _registry_ids(new_uow, cast.ministry, side)
     world = World(url, clock, new_uow, cast, admin, sides, {})
     _tokens(world)
+    _saved_filters(world)
     return world
 
 
@@ -186,6 +188,23 @@ def _tokens(world: World) -> None:
         made = tokens.create_token(commune, f"{name}-token", ["read"], 30, new_uow())
         tokens.revoke_token(commune, made.info.id, new_uow())
         world.sides[name].objects["token"] = made.info.id
+
+
+def _saved_filters(world: World) -> None:
+    """For every official, an inbox filter a colleague of the same unit and role shared (theirs to delete, not the
+    official's); for the near and far communes, one shared there."""
+    cast = world.officials
+    for official in (cast.branch, cast.commune, cast.province, cast.ministry, world.admin, cast.designer):
+        colleague = Official(f"dong-nghiep-{official.role}", official.role, official.unit_code)
+        saved = saved_filters.save_filter(colleague, _marked(OWN, "filter"), InboxFilter(overdue=True), True,
+                                          world.new_uow())
+        world.sides[OWN].objects[f"filter:{official.role}"] = saved.id
+    for name in (NEAR, FAR):
+        commune = world.sides[name].officials[Role.COMMUNE]
+        colleague = Official(f"{name}-colleague", Role.COMMUNE, commune.unit_code)
+        saved = saved_filters.save_filter(colleague, _marked(name, "filter"), InboxFilter(text=_marked(name, "q")),
+                                          True, world.new_uow())
+        world.sides[name].objects["filter"] = saved.id
 
 
 def snapshot(new_uow) -> dict[str, list]:

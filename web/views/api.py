@@ -11,10 +11,10 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from engine.dossiers import drafts, starting, tasks, viewing, withdrawing
+from engine.dossiers import drafts, saved_filters, starting, tasks, viewing, withdrawing
 from engine.dossiers import unit_dossiers as listing
 from engine.errors import InvalidInput
-from engine.model import InboxFilter
+from engine.model import InboxFilter, SavedFilter
 from engine.recognition import registry
 from engine.reporting import periods
 from web import api_schemas as schemas
@@ -27,7 +27,9 @@ bp = ApiBlueprint("api", __name__, url_prefix="/api", description="Hồ sơ, nhi
 # A multipart completion (files): the values as JSON in part `values`, each file in a part named after its field.
 TASK_FILES = {"type": "object", "properties": {"values": {"type": "string", "description": "Giá trị biểu mẫu (JSON)."}},
               "additionalProperties": {"type": "string", "format": "binary"}}
-PAGE_HEADERS = {"X-Total-Count": {"description": "Số nhiệm vụ đang mở ở mọi trang.", "schema": {"type": "integer"}},
+PAGE_HEADERS = {"X-Total-Count": {"description": "Số nhiệm vụ khớp bộ lọc ở mọi trang, đếm đến 1000: quá 1000 thì "
+                                                  "là \"1000+\" (đếm không làm chậm danh sách).",
+                                   "schema": {"type": "string", "pattern": "^[0-9]+[+]?$"}},
                 "Link": {"description": "Trang sau (rel=\"next\"), nếu còn.", "schema": {"type": "string"}}}
 
 
@@ -138,18 +140,62 @@ def withdraw_dossier(body: dict, dossier_id: int):
 @refusals(401, 422)
 def list_tasks(query: dict):
     """The caller's open tasks, a page at a time: `size` (1 to 500), `after` from the Link header, and a filter (`q`
-    a dossier number or words of its names, accents ignored; `title`, `year`, `step`, `unit`, `overdue`)."""
+    a dossier number or words of its names, accents ignored; `title`, `year`, `step`, `unit`, `overdue`,
+    `returned`); X-Total-Count counts up to 1000, past which it says "1000+"."""
     size, after = query.pop("size"), query.pop("after", None)
-    narrowed = InboxFilter(text=query.get("q", "").strip(), title=query.get("title") or None, year=query.get("year"),
-                           step=query.get("step") or None, unit=query.get("unit") or None,
-                           overdue=query.get("overdue", False), sort=query.get("sort") or "received")
-    page = tasks.inbox(g.official, uow(), after=after, size=size, narrowed=narrowed)
+    page = tasks.inbox(g.official, uow(), after=after, size=size, narrowed=_inbox_filter(query))
     response = jsonify([plain(t) for t in page.tasks])
-    response.headers["X-Total-Count"] = str(page.total)
+    response.headers["X-Total-Count"] = f"{tasks.COUNT_CAP}+" if page.capped else str(page.total)
     if page.next_page:
         link = url_for("api.list_tasks", after=page.next_page, size=size, **query)
         response.headers["Link"] = f'<{link}>; rel="next"'
     return response
+
+
+def _inbox_filter(query: dict) -> InboxFilter:
+    """The inbox filter named by an InboxFilter schema's values."""
+    return InboxFilter(text=query.get("q", "").strip(), title=query.get("title") or None, year=query.get("year"),
+                       step=query.get("step") or None, unit=query.get("unit") or None,
+                       overdue=query.get("overdue", False), returned=query.get("returned", False),
+                       sort=query.get("sort") or "received")
+
+
+@bp.get("/filters")
+@bp.response(200, schemas.SavedFilter(many=True))
+@refusals(401)
+def list_filters():
+    """The caller's saved inbox filters and those shared within their unit and role, by name."""
+    return jsonify([_saved(f) for f in saved_filters.saved_filters(g.official, uow())])
+
+
+@bp.post("/filters")
+@bp.arguments(schemas.SaveFilter)
+@bp.response(201, schemas.SavedFilter)
+@refusals(400, 401, 413, 422, writes=True)
+def save_filter(body: dict):
+    """Save an inbox filter under a name (at most 50 each), for the caller or `shared` with their unit and role; a
+    name the caller already used replaces that filter."""
+    saved = saved_filters.save_filter(g.official, body["name"], _inbox_filter(body["filter"]), body["shared"], uow())
+    return jsonify(_saved(saved)), 201
+
+
+@bp.delete("/filters/<int:filter_id>")
+@bp.arguments(schemas.FilterPath, location="path", as_kwargs=True)
+@bp.response(204)
+@refusals(400, 401, 403, 404, writes=True)
+def delete_filter(filter_id: int):
+    """Delete an inbox filter the caller saved (403: another official's shared one; 404: none the caller sees)."""
+    saved_filters.delete_filter(filter_id, g.official, uow())
+    return "", 204
+
+
+def _saved(saved: SavedFilter) -> dict:
+    narrowed = saved.narrowed
+    return {"id": saved.id, "name": saved.name, "owner": saved.owner, "shared": saved.shared,
+            "mine": saved.owner == g.official.username,
+            "filter": {"q": narrowed.text, "title": narrowed.title, "year": narrowed.year, "step": narrowed.step,
+                       "unit": narrowed.unit, "overdue": narrowed.overdue, "returned": narrowed.returned,
+                       "sort": narrowed.sort}}
 
 
 @bp.get("/tasks/<task_id>")

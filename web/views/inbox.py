@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 
 from engine import spreadsheets
-from engine.dossiers import drafts, tasks
-from engine.errors import NotFound
+from engine.dossiers import drafts, saved_filters, tasks
+from engine.errors import InvalidInput, NotFound
 from web import exports, forms
 from web.engine_access import official, uow
 
@@ -32,7 +32,41 @@ def inbox_page(status: int = 200):
     """The inbox page (with `status` 422 when it shows why a dossier could not be opened)."""
     desk = tasks.desk(official(), uow(), request.args.get("after"), forms.inbox_filter(request.args))
     shown = {name: request.args[name] for name in forms.FILTER_FIELDS if request.args.get(name)}
-    return render_template("inbox.html", page=desk.inbox, processes=desk.startable, shown=shown), status
+    saved = [(f, forms.filter_query(f.narrowed)) for f in desk.saved]
+    counted = f"{tasks.COUNT_CAP:,}+".replace(",", " ") if desk.inbox.capped else str(desk.inbox.total)
+    return render_template("inbox.html", page=desk.inbox, processes=desk.startable, shown=shown, saved=saved,
+                           units_below=desk.units_below, counted=counted, me=official().username), status
+
+
+# What the save form's fields are called on the page, to name them in a refusal.
+FILTER_LABELS = {"name": "Tên bộ lọc", "q": "Tìm", "title": "Danh hiệu", "year": "Năm", "step": "Bước",
+                 "unit": "Đơn vị đề nghị", "sort": "Sắp xếp"}
+
+
+@bp.route("/inbox/filters", methods=["POST"])
+@login_required
+def save_filter():
+    """Save the inbox's current filter under a name, for me or shared with my unit; back to the inbox it gives."""
+    narrowed = forms.inbox_filter(request.form)
+    try:
+        saved = saved_filters.save_filter(official(), request.form.get("name", "")[:1000], narrowed,
+                                          request.form.get("shared") in ("1", "on"), uow())
+    except InvalidInput as error:
+        flash("Chưa lưu bộ lọc: " + "; ".join(f"{FILTER_LABELS.get(k, k)}: {m}" for k, m in error.errors.items()),
+              "error")
+        kept = forms.filter_query(narrowed) if set(error.errors) == {"name"} else {}
+        return redirect(url_for("inbox.inbox", **kept))
+    flash(f"Đã lưu bộ lọc “{saved.name}”{' (chia sẻ với đơn vị)' if saved.shared else ''}.", "success")
+    return redirect(url_for("inbox.inbox", **forms.filter_query(saved.narrowed)))
+
+
+@bp.route("/inbox/filters/<int:filter_id>/delete", methods=["POST"])
+@login_required
+def delete_filter(filter_id: int):
+    """Delete a filter I saved."""
+    saved_filters.delete_filter(filter_id, official(), uow())
+    flash("Đã xoá bộ lọc.", "success")
+    return redirect(url_for("inbox.inbox"))
 
 
 @bp.route("/inbox.xlsx")
