@@ -75,6 +75,10 @@ PAGES = {
     "GET /":                                      (LOGIN, *["302→/inbox"] * 6),
     "GET /inbox":                                 seen_by(*SESSIONS),
     "GET /inbox.xlsx":                            seen_by(*SESSIONS),
+    # A filter saved without a name: the inbox again with the reason, nothing saved.
+    "POST /inbox/filters":                        (LOGIN, *["302→/inbox"] * 6),
+    # Own: a filter a colleague of the caller's unit and role shared (theirs to delete); elsewhere none to see.
+    "POST /inbox/filters/<int:filter_id>/delete": {OWN: seen_by(others=403), NEAR: seen_by(), FAR: seen_by()},
     "GET /tasks/<task_id>": {
         OWN:                                      seen_by("branch", "commune", "province", "ministry", others=403),
         NEAR: NOT_YOURS, FAR: NOT_YOURS},
@@ -266,6 +270,10 @@ BODIES = {
     "POST /dossiers/<int:dossier_id>/withdraw": {"reason": ""},
     "POST /api/dossiers/<int:dossier_id>/withdraw": {"reason": ""},
     "POST /api/tasks/<task_id>/complete": {"zz_not_a_field": 1},
+    "POST /inbox/filters": {},
+    "POST /inbox/filters/<int:filter_id>/delete": {},
+    "POST /api/filters": {"name": ""},
+    "DELETE /api/filters/<int:filter_id>": {},
     "POST /engine-rest/deployment/create": {"deployment-name": "không có tệp"},
 }
 ENDS_SESSION = {"POST /logout"}
