@@ -226,3 +226,15 @@ def test_a_session_ended_on_the_server_keeps_what_its_last_form_carried(client, 
                                                        "csrf_token": csrf_token(page)})
     assert refused.status_code == 401 and "phiên đăng nhập đã hết hạn" in refused.get_data(as_text=True).lower()
     assert hidden(refused.get_data(as_text=True))["comment"] == "Đủ hồ sơ"
+
+
+def test_signing_in_again_to_carry_typed_work_is_no_failed_sign_in(app, officials, new_uow):
+    """The carrying page answers 200 as a refused sign-in does: the throttle must still count only refusals."""
+    _, verify = to_commune(new_uow, officials)
+    for _ in range(11):
+        browser = app.test_client()
+        token = csrf_token(browser.get("/login").get_data(as_text=True))
+        resumed = browser.post("/login", data={"username": officials.commune.username, "password": PASSWORD,
+                                               "csrf_token": token, "_carry_to": f"/tasks/{verify.id}/draft",
+                                               "comment": "Đủ hồ sơ"})
+        assert resumed.status_code == 200 and "data-autosubmit" in resumed.get_data(as_text=True)
