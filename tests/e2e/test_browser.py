@@ -242,6 +242,7 @@ def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officia
     page.goto(f"{live_server}/tasks/{verify.id}")
     page.check("input[name=decision][value=return]")
     page.click("button:has-text('Gửi')")
+    page.wait_for_load_state("load")  # the refused page's scripts have run
     assert page.evaluate("document.activeElement.id") == "error-summary"
     page.click("#error-summary a")
     assert page.evaluate("document.activeElement.name") == "comment"
