@@ -146,7 +146,8 @@ class DecisionTableRow(Base):
 class DossierRow(Base):
     __tablename__ = "dossiers"
     __table_args__ = (
-        # "Hồ sơ của đơn vị" pages a unit's dossiers newest first, by status and year: down these, never past a page.
+        # "Hồ sơ của đơn vị" pages a unit's dossiers newest first, by status and year: down these, never past a page
+        # (each a dossier's every save writes to: the branch's also serves what branch_code alone was indexed for).
         Index("ix_dossiers_branch_id", "branch_code", "id"),
         Index("ix_dossiers_commune_id", "commune_code", "id"),
         Index("ix_dossiers_province_id", "province_code", "id"),
@@ -168,7 +169,7 @@ class DossierRow(Base):
     title: Mapped[str] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(16))
     year: Mapped[int]
-    branch_code: Mapped[str] = mapped_column(ForeignKey("units.code"), index=True)
+    branch_code: Mapped[str] = mapped_column(ForeignKey("units.code"))  # indexed with the id: ix_dossiers_branch_id
     commune_code: Mapped[str] = mapped_column(String(16))
     province_code: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]]

@@ -1,6 +1,7 @@
 """Dossiers withdrawn by their proposer, and the "Hồ sơ của đơn vị" list. A withdrawal needs no column of its own: the
 dossier is closed by the step runner and its reason kept in its history. The list pages a unit's dossiers newest
-first: indexes on each unit column with the id, and the year indexes carry the id too.
+first: indexes on each unit column with the id (the branch's in place of branch_code's alone), and the year indexes
+carry the id too.
 
 Revision ID: 0019
 Revises: 0018
@@ -21,6 +22,7 @@ BY_YEAR = {"ix_dossiers_commune_year": "commune_code", "ix_dossiers_province_yea
 def upgrade() -> None:
     for name, column in BY_ID.items():
         op.create_index(name, "dossiers", [column, "id"])
+    op.drop_index("ix_dossiers_branch_code", table_name="dossiers")
     for name, column in BY_YEAR.items():
         op.drop_index(name, table_name="dossiers")
         op.create_index(name, "dossiers", [column, "year", "id"])
@@ -30,5 +32,6 @@ def downgrade() -> None:
     for name, column in BY_YEAR.items():
         op.drop_index(name, table_name="dossiers")
         op.create_index(name, "dossiers", [column, "year"])
+    op.create_index("ix_dossiers_branch_code", "dossiers", ["branch_code"])
     for name in BY_ID:
         op.drop_index(name, table_name="dossiers")
