@@ -16,7 +16,8 @@ from schemathesis.generation import GenerationMode
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
                                                response_schema_conformance, status_code_conformance)
 
-from engine.dossiers import drafts, starting
+from engine.dossiers import drafts, saved_filters, starting
+from engine.model import InboxFilter
 from engine.recognition import registry
 from engine.reporting import periods
 from tests.support.builders import PROCESS, approve_all_the_way, only_task, to_commune
@@ -42,6 +43,7 @@ def seeded(new_uow, officials):
     periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
     (title, *_) = registry.recognised_titles(officials.province, new_uow())
     drafts.save_draft(waiting.id, officials.commune, lambda fields: ({"comment": "Đang xem"}, {}), None, new_uow())
+    saved = saved_filters.save_filter(officials.branch, "Bị trả lại", InboxFilter(returned=True), False, new_uow())
     as_json = {"media_type": "application/json"}
     explicit = {
         "GET /api/dossiers/{dossier_id}": {"path_parameters": {"dossier_id": recognised}},
@@ -58,6 +60,8 @@ def seeded(new_uow, officials):
         "PUT /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": waiting.id}, **as_json,
                                            "body": {"comment": "Còn thiếu biên bản"}},
         "DELETE /api/tasks/{task_id}/draft": {"path_parameters": {"task_id": prepare.id}},
+        "POST /api/filters": {"body": {"name": "Quá hạn", "shared": True, "filter": {"overdue": True}}, **as_json},
+        "DELETE /api/filters/{filter_id}": {"path_parameters": {"filter_id": saved.id}},
     }
     pinned = {"POST /api/tasks/{task_id}/complete": {"task_id": waiting.id},
               "GET /api/dossiers/{dossier_id}": {"dossier_id": recognised}}
