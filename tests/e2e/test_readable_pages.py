@@ -2,6 +2,9 @@
 rules on its form before the first submit, messages without internal names, one date format, links to the pages a
 step names."""
 import re
+from pathlib import Path
+
+from lxml import etree
 
 from engine.dossiers import starting, tasks
 from engine.errors import InvalidInput
@@ -132,3 +135,12 @@ def test_the_decision_date_reads_as_every_other_date(client, officials, login_as
     login_as(officials.commune)
     page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     assert "ngày 18/11/2026" in page and APPROVAL["decision_date"] not in page
+
+
+def test_no_shipped_step_tells_officials_an_internal_name():
+    """What a task page shows of its step (its documentation) names tables and fields as officials know them."""
+    bpmn = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
+    for path in sorted(Path("bpmn").glob("*.bpmn")):
+        for step in etree.parse(str(path)).iter(f"{bpmn}userTask"):
+            text = " ".join(step.findtext(f"{bpmn}documentation", "").split())
+            assert not re.search(r"[{}]|\b[a-z]+_[a-z_]+\b", text), (path.name, step.get("id"), text)
