@@ -4,7 +4,10 @@ and the proposing unit's, keyset pages that keep the filter and walk every task 
 LIKE's wildcards and its escape character typed as text, a name holding the cursor's separator, a search past 200
 characters, an unknown title or order, a year out of range, a cursor of another order. "Returned to me": the rounds a
 higher level sent back, with the reason. Counts that stop past 1,000 ("1 000+")."""
+import re
+
 import pytest
+from sqlalchemy import event
 
 from engine.designing import deployments
 from engine.dossiers import starting, tasks
@@ -156,3 +159,33 @@ def test_counts_stop_past_the_cap_and_a_page_holding_every_task_is_its_own_count
     monkeypatch.setattr(TaskRepository, "count_open_for", lambda *args, **kwargs: pytest.fail("counted again"))
     whole = tasks.inbox(officials.commune, new_uow(), size=4)
     assert (whole.total, whole.capped, whole.next_page) == (4, False, None)
+
+
+@pytest.mark.postgres  # the plans are PostgreSQL's, and so are the expression indexes
+@pytest.mark.parametrize("narrowed, read", [
+    (InboxFilter(sort="due"), "Index Scan using ix_human_tasks_inbox_due"),
+    (InboxFilter(sort="name"), "Index Scan using ix_dossiers_name"),
+    (InboxFilter(returned=True), "Index Scan Backward using ix_human_tasks_returned"),
+    (InboxFilter(step="verify"), "Index Scan Backward using ix_human_tasks_inbox_step"),
+    (InboxFilter(overdue=True), "Index Cond: (((status)::text = 'open'::text) AND ((unit_code)::text = '00070'::text) "
+                                "AND ((role)::text = 'commune'::text) AND (due_at <")])
+def test_each_order_and_filter_is_read_in_its_order_from_an_index(new_uow, officials, session_factory, narrowed,
+                                                                     read):
+    """The rows query as the repository sends it, planned with sorts and table scans priced out: an index walked in
+    the page's order (its SQL writes the constants the expression indexes hold; the unit is in the SQL), no sort of
+    the inbox (a dossier name's ties are sorted by task id within the name)."""
+    to_commune(new_uow, officials)
+    engine, sent = session_factory.kw["bind"], []
+
+    def record(_connection, _cursor, statement, parameters, _context, _many):
+        sent.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    tasks.inbox(officials.commune, new_uow(), narrowed=narrowed)
+    event.remove(engine, "before_cursor_execute", record)
+    statement, parameters = next(s for s in sent if "ORDER BY" in s[0])
+    with engine.connect() as connection:
+        connection.exec_driver_sql("SET enable_sort = off; SET enable_seqscan = off; SET enable_bitmapscan = off")
+        plan = "\n".join(connection.exec_driver_sql(f"EXPLAIN {statement}", parameters).scalars())
+    assert read in plan, plan
+    assert not re.search(r"(^|->  )Sort ", plan, re.M), plan
