@@ -30,7 +30,10 @@ def init_app(app) -> None:
         BRANCH_KIND_LABELS={k.value: label for k, label in BRANCH_KIND_LABELS.items()},
         JOB_STATUS_LABELS={s.value: label for s, label in JOB_STATUS_LABELS.items()}, JOB_KIND_LABELS=JOB_KIND_LABELS,
         REPORT_LABELS={k.value: label for k, label in REPORT_LABELS.items()}, INBOX_SORTS=INBOX_SORTS,
-        DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"})
+        DECISION_LABELS={"approve": "đồng ý", "return": "trả lại", "reject": "không công nhận"},
+        # What a history entry of no step records (a step's own entries say its name).
+        HISTORY_ACTIONS={"start": "mở hồ sơ", "withdraw": "rút hồ sơ", "timer": "đến hạn", "reminder": "nhắc hạn",
+                         "migrate": "chuyển sang phiên bản quy trình mới", "timer_failed": "hẹn giờ lỗi"})
     app.context_processor(page_context)
 
 

@@ -144,3 +144,12 @@ def test_no_shipped_step_tells_officials_an_internal_name():
         for step in etree.parse(str(path)).iter(f"{bpmn}userTask"):
             text = " ".join(step.findtext(f"{bpmn}documentation", "").split())
             assert not re.search(r"[{}]|\b[a-z]+_[a-z_]+\b", text), (path.name, step.get("id"), text)
+
+
+def test_a_history_entry_of_no_step_says_what_happened(client, officials, login_as, new_uow):
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    set_commune_deadline(new_uow, officials, day="2026-11-22", reminder_days=3)  # reminded as soon as it opens
+    (task,) = tasks.inbox(officials.commune, new_uow()).tasks
+    login_as(officials.commune)
+    history = client.get(f"/tasks/{task.id}").get_data(as_text=True).split("Lịch sử hồ sơ")[1]
+    assert "· nhắc hạn" in history and "· mở hồ sơ" in history and "None" not in history
