@@ -10,6 +10,7 @@ from engine.model import Role
 from engine.organisation import accounts
 from engine.storage.tables import AttachmentRow, DraftFileRow, TaskDraftRow
 from tests.support.builders import PASSWORD, only_task, snapshot, to_commune
+from tests.support.databases import on_both_databases
 
 PDF = b"%PDF-1.4\n% bien ban\n"
 POINTS = {f"indicator_{i}": 8 for i in range(1, 11)}
@@ -78,6 +79,7 @@ def test_a_draft_is_refused_naming_the_field_and_nothing_is_saved(new_uow, offic
     assert count(new_uow, TaskDraftRow) == 0 and count(new_uow, DraftFileRow) == 0
 
 
+@on_both_databases  # the refused step rolled back under its row lock, then the draft written; bytes in bytea
 def test_a_refused_submission_keeps_its_valid_files_and_the_next_one_sends_them(new_uow, officials):
     task = citizen_task(new_uow, officials)
     before = snapshot(new_uow)
@@ -107,6 +109,7 @@ def test_a_refused_submission_without_files_writes_nothing(new_uow, officials):
     assert snapshot(new_uow) == before and count(new_uow, TaskDraftRow) == 0
 
 
+@on_both_databases
 def test_completing_a_task_deletes_every_draft_of_it(new_uow, officials):
     _, verify = to_commune(new_uow, officials)
     drafts.save_draft(verify.id, officials.commune, given({"comment": "Đang xem"}), None, new_uow())
