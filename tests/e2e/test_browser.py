@@ -10,14 +10,16 @@ from pypdf import PdfReader
 from engine.dossiers import starting, tasks
 from engine.organisation import accounts, units
 from engine.reporting import periods
+from tests.support.browser import check_page, overflowing
 from tests.support.builders import APPROVAL, CANDIDATES, PASSWORD, to_commune
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium for the module (starting one costs a second); each test opens its own pages in it."""
     if not Path(CHROMIUM).exists():
         reason = f"no Chromium at {CHROMIUM} (install Debian's chromium package; .ci/run does)"
         if os.environ.get("CI"):
@@ -40,12 +42,22 @@ def sign_in(page, live_server, username):
     page.wait_for_url(f"{live_server}/inbox")
 
 
+def sign_out(page):
+    """Through the header, as the official would: on a phone the sign-out sits behind the menu button."""
+    menu = page.locator("header button.menu")
+    if menu.is_visible():
+        menu.click()
+    page.click("header button:has-text('Đăng xuất')")
+    page.wait_for_url("**/login")
+
+
 def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server, officials, new_uow, tmp_path):
     shots = Path(os.environ.get("SCREENSHOTS", tmp_path))
-    dossier_id, _ = to_commune(new_uow, officials)
+    dossier_id, verify = to_commune(new_uow, officials)
     page = browser.new_page()
     sign_in(page, live_server, officials.commune.username)
     page.click("text=Thẩm định hồ sơ")
+    page.wait_for_url(f"{live_server}/tasks/{verify.id}")
     assert page.locator("text=Nguyễn Văn An").count() >= 1
     page.check("input[name=decision][value=return]")
     page.click("button:has-text('Gửi')")
@@ -56,7 +68,7 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server,
     page.wait_for_url(f"{live_server}/inbox")
     assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
     page.screenshot(path=str(shots / "commune-inbox.png"), full_page=True)
-    page.click("button:has-text('Đăng xuất')")
+    sign_out(page)
 
     sign_in(page, live_server, officials.branch.username)
     page.click("text=Bổ sung danh sách đề nghị")
@@ -192,7 +204,7 @@ def test_the_pages_run_their_scripts_under_the_content_security_policy(browser, 
 
     sign_in(page, live_server, officials.branch.username)
     visit(f"/tasks/{list_task.id}", "table[data-list] + button:has-text('Thêm dòng')")
-    page.click("button:has-text('Đăng xuất')")
+    sign_out(page)
     sign_in(page, live_server, officials.ministry.username)
     visit(f"/dossiers/{dossier_id}", "#diagram[data-ready=true]")
     visit("/reports/annual_models/2026", "#report-chart[data-ready='34']")
@@ -221,14 +233,84 @@ def test_a_commune_prints_a_decision_s_certificates_through_a_background_job(bro
     assert page.locator("td:has-text('In giấy công nhận')").count() == 1
     assert overflowing(page) == []
     page.goto(f"{live_server}/inbox?q=nguyen+van+an&sort=due")  # its selects of long titles fit the phone too
-    assert page.locator("input[name=q]").input_value() == "nguyen van an" and overflowing(page) == []
+    assert page.locator("input[name=q][type=search]").input_value() == "nguyen van an" and overflowing(page) == []
 
 
-def overflowing(page) -> list[str]:
-    """What in the page's content reaches past the window's right edge (on a phone: what needs a sideways scroll)."""
-    return page.evaluate("[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > "
-                         "innerWidth + 1).map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect()"
-                         ".right)}`)")
+
+VIEWPORTS = pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                                    ids=["desktop", "phone"])
+
+
+def pages_of_every_kind(new_uow, officials):
+    """Each official's pages, a task page of every process among them: (official, [(name, path, shown when)])."""
+    school = units.add_branch("00070", "Trường THCS Ngô Sĩ Liên", new_uow(), kind="school")
+    school_official = accounts.create_user("truong", PASSWORD, "branch", school, new_uow())
+    dossier_id, verify = to_commune(new_uow, officials)
+    decided, approve = (tasks.complete_task(to_commune(new_uow, officials)[1].id, officials.commune,
+                                            {"decision": "approve"}, new_uow()).next_tasks[0] for _ in range(2))
+    tasks.complete_task(decided.id, officials.province, APPROVAL, new_uow())
+    first_task = {process: starting.start_dossier(process, starter, {"year": 2026, "title": title},
+                                                  new_uow()).open_tasks[0].id
+                  for process, starter, title in (("candidate_list_recognition", officials.branch, "family"),
+                                                  ("learning_citizen_recognition", officials.branch, "citizen"),
+                                                  ("commune_community_recognition", officials.commune,
+                                                   "community_commune"),
+                                                  ("learning_unit_recognition", school_official, "unit"))}
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    (deadline,) = [t for t in tasks.inbox(officials.province, new_uow()).tasks if t.title == "annual_models"]
+    tasks.complete_task(deadline.id, officials.province, {"commune_deadline": "2026-12-05", "reminder_days": 3},
+                        new_uow())
+    (figures,) = [t for t in tasks.inbox(officials.commune, new_uow()).tasks if t.title == "annual_models"]
+    periods.open_reporting_period("learning_week", 2026, officials.ministry, new_uow(), date(2026, 12, 20))
+    week = {t.step: t.id for official in (officials.province, officials.ministry)
+            for t in tasks.inbox(official, new_uow()).tasks if t.title == "learning_week"}
+    form, table, chart = "main form", "table.list", "#report-chart[data-ready='34']"
+    return [
+        (officials.branch, [("inbox", "/inbox", table),
+                            ("task-list", f"/tasks/{first_task['candidate_list_recognition']}", "table[data-list]"),
+                            ("task-citizen", f"/tasks/{first_task['learning_citizen_recognition']}", form),
+                            ("password", "/password", form), ("tokens", "/tokens", form), ("jobs", "/jobs", table)]),
+        (school_official, [("task-school", f"/tasks/{first_task['learning_unit_recognition']}", form)]),
+        (officials.commune, [("task-verify", f"/tasks/{verify.id}", form),
+                             ("dossier", f"/dossiers/{dossier_id}", "#diagram[data-ready=true]"),
+                             ("task-commune", f"/tasks/{first_task['commune_community_recognition']}", form),
+                             ("task-figures", f"/tasks/{figures.id}", form), ("branches", "/branches", table),
+                             ("registry", "/registry?year=2026", table), ("expiring", "/expiring?year=2027", table)]),
+        (officials.province, [("task-approve", f"/tasks/{approve.id}", form),
+                              ("task-deadline", f"/tasks/{week['set_commune_deadline']}", form),
+                              ("report-province", "/reports/annual_models/2026", "#report-chart[data-ready]")]),
+        (officials.ministry, [("report-annual", "/reports/annual_models/2026", chart),
+                              ("report-week", "/reports/learning_week/2026", chart), ("periods", "/periods", form),
+                              ("task-national", f"/tasks/{week['compile_national_report']}", form)]),
+        (officials.designer, [("deployments", "/deployments", table),
+                              ("migration", "/deployments/candidate_list_recognition/migration", "h1")]),
+    ]
+
+
+@VIEWPORTS
+def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, officials, new_uow, viewport):
+    walk = pages_of_every_kind(new_uow, officials)
+    page = browser.new_page(viewport=viewport)
+    problems = []
+
+    def visit(name, path, ready):
+        page.goto(f"{live_server}{path}")
+        page.wait_for_selector(ready, timeout=15000)
+        try:  # every page's problems in one report
+            check_page(page, f"tour-{name}")
+        except AssertionError as found:
+            problems.append(str(found))
+
+    visit("login", "/login", "main form")
+    for official, pages in walk:
+        sign_in(page, live_server, official.username)
+        for name, path, ready in pages:
+            visit(name, path, ready)
+        if official is officials.commune:
+            page.click("a:has-text('125/QĐ-UBND')")
+            visit("decision", page.url.removeprefix(live_server), "table.list")
+        sign_out(page)
+    assert not problems, "\n".join(problems)
 
 
 def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officials, new_uow):
