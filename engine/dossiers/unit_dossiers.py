@@ -5,6 +5,7 @@ from datetime import datetime
 
 from engine.errors import Forbidden, InvalidInput
 from engine.model import ACTING_ROLES, DossierStatus, Official, Role, TaskStatus
+from engine.organisation.units import unit_label
 from engine.storage.unit_of_work import UnitOfWork
 
 PAGE = 50
@@ -17,7 +18,7 @@ LISTERS = (*ACTING_ROLES, Role.ADMIN)
 @dataclass(frozen=True)
 class Waiting:
     step_name: str
-    unit: str  # the name of the unit holding the step
+    unit: str  # the unit holding the step, as officials read it ("Tỉnh Cao Bằng", "Phường Hoàn Kiếm")
     since: datetime
 
 
@@ -28,7 +29,7 @@ class UnitDossier:
     title: str
     year: int
     status: DossierStatus
-    proposer: str  # the proposing unit's name
+    proposer: str  # the proposing unit, as officials read it
     waiting: tuple[Waiting, ...]  # its open steps (none once it has ended)
     updated_at: datetime
 
@@ -50,9 +51,9 @@ def unit_dossiers(official: Official, uow: UnitOfWork, after: str | None = None,
         rows = uow.dossiers.of_unit(official, size + 1, before, status, year)
         shown = rows[:size]
         waiting = _waiting(uow, [row[0] for row in shown])
-        dossiers = [UnitDossier(id_, name, title, year_, DossierStatus(status_), proposer,
+        dossiers = [UnitDossier(id_, name, title, year_, DossierStatus(status_), unit_label(proposer, level),
                                 tuple(waiting.get(id_, ())), updated_at)
-                    for id_, name, title, year_, status_, proposer, updated_at in shown]
+                    for id_, name, title, year_, status_, proposer, level, updated_at in shown]
     return UnitDossierPage(dossiers, str(shown[-1][0]) if len(rows) > size else None)
 
 
@@ -75,7 +76,7 @@ def _checked(after: str | None, size: int, status: str | None, year: int | None)
 def _waiting(uow: UnitOfWork, dossier_ids: list[int]) -> dict[int, list[Waiting]]:
     """Each dossier's open steps with the unit holding them, by name: one query for the page."""
     waiting: dict[int, list[Waiting]] = {}
-    for dossier_id, status, step_name, unit, since in uow.tasks.of_dossiers_with_units(dossier_ids):
+    for dossier_id, status, step_name, unit, level, since in uow.tasks.of_dossiers_with_units(dossier_ids):
         if status == TaskStatus.OPEN:
-            waiting.setdefault(dossier_id, []).append(Waiting(step_name, unit, since))
+            waiting.setdefault(dossier_id, []).append(Waiting(step_name, unit_label(unit, level), since))
     return waiting

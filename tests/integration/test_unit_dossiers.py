@@ -22,6 +22,9 @@ def test_a_branch_finds_the_dossier_it_sent_and_where_it_waits(new_uow, official
         sent_id, "Tổ 1", "family", 2026, DossierStatus.IN_PROGRESS, "Chi hội tổ 1")
     assert sent.waiting == (Waiting("Thẩm định hồ sơ", "Phường Hoàn Kiếm", verify.created_at),)
     assert unit_dossiers(officials.other_branch, new_uow()).dossiers == []
+    approve = only_task(tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow()))
+    (sent,) = unit_dossiers(officials.branch, new_uow()).dossiers
+    assert sent.waiting == (Waiting(approve.step_name, "Thành phố Hà Nội", approve.created_at),)
 
 
 def test_each_unit_sees_what_it_proposed_or_holds(new_uow, officials):

@@ -111,10 +111,10 @@ class DossierRepository(Repository[DossierRow]):
     def of_unit(self, official: Official, limit: int, before: int | None, status: str | None,
                 year: int | None) -> list[tuple]:
         """Up to `limit` of the dossiers the official's unit may see, numbered below `before`, newest first: (id, name,
-        title, year, status, proposing unit's name, updated_at). Read down an index on the unit and id (with the
+        title, year, status, proposing unit's name and level, updated_at). Read down an index on the unit and id (with the
         year: unit, year and id), so a page costs the same at any depth of a province's 100,000 dossiers."""
         query = (select(DossierRow.id, DossierRow.name, DossierRow.title, DossierRow.year, DossierRow.status,
-                        UnitRow.name, DossierRow.updated_at)
+                        UnitRow.name, UnitRow.level, DossierRow.updated_at)
                  .join(UnitRow, UnitRow.code == DossierRow.branch_code)
                  .where(_visible_to(official, DossierRow.province_code, DossierRow.commune_code,
                                     DossierRow.branch_code)))
@@ -205,10 +205,10 @@ class TaskRepository(Repository[HumanTaskRow]):
         query = select(HumanTaskRow).where(HumanTaskRow.dossier_id == dossier_id)
         return sorted(self.session.scalars(query), key=lambda task: task.created_at)
 
-    def of_dossiers_with_units(self, dossier_ids: Sequence[int]) -> list[tuple[int, str, str, str, datetime]]:
-        """(dossier id, status, step name, holding unit's name, opened at) of every task of these dossiers, oldest
-        first. Only the dossiers in SQL, as open_for_dossier says why."""
-        query = (select(HumanTaskRow.dossier_id, HumanTaskRow.status, HumanTaskRow.name, UnitRow.name,
+    def of_dossiers_with_units(self, dossier_ids: Sequence[int]) -> list[tuple[int, str, str, str, str, datetime]]:
+        """(dossier id, status, step name, holding unit's name and level, opened at) of every task of these dossiers,
+        oldest first. Only the dossiers in SQL, as open_for_dossier says why."""
+        query = (select(HumanTaskRow.dossier_id, HumanTaskRow.status, HumanTaskRow.name, UnitRow.name, UnitRow.level,
                         HumanTaskRow.created_at)
                  .join(UnitRow, UnitRow.code == HumanTaskRow.unit_code)
                  .where(HumanTaskRow.dossier_id.in_(dossier_ids)).order_by(HumanTaskRow.created_at))
