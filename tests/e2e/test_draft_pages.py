@@ -238,3 +238,16 @@ def test_signing_in_again_to_carry_typed_work_is_no_failed_sign_in(app, official
                                                "csrf_token": token, "_carry_to": f"/tasks/{verify.id}/draft",
                                                "comment": "Đủ hồ sơ"})
         assert resumed.status_code == 200 and "data-autosubmit" in resumed.get_data(as_text=True)
+
+
+def test_a_list_saved_as_a_draft_comes_back_row_by_row(client, officials, login_as, new_uow):
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
+    task_url = f"/tasks/{only_task(dossier).id}"
+    login_as(officials.branch)
+    page = client.get(task_url).get_data(as_text=True)
+    client.post(draft_action(page), data={"_lists": "candidates", "candidates-0-name": "Hộ A",
+                                          "candidates-0-score": "tám", "candidates-7-name": "Hộ H",
+                                          "csrf_token": csrf_token(page)})
+    page = client.get(task_url).get_data(as_text=True)
+    assert re.findall(r'name="candidates-(\d+)-name" value="([^"]+)"', page) == [("0", "Hộ A"), ("1", "Hộ H")]
+    assert 'name="candidates-0-score" value="tám"' in page  # a draft keeps what is not valid yet
