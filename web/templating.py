@@ -109,8 +109,8 @@ def dossier_label(dossier) -> str:
 
 
 def page_links(text: str, dossier) -> Markup:
-    """A step's text (from its diagram, so escaped) with the app's pages it names made links: "trang Báo cáo" goes to
-    the report of the dossier's kind and year, "trang Sổ danh hiệu" to the registry."""
+    """A step's text (from its diagram, so escaped) with the app's pages it names made links: in a report's steps,
+    "trang Báo cáo" goes to the report of the dossier's kind and year."""
     html = escape(text)
     for name, url in _named_pages(dossier).items():
         html = html.replace(escape(name), Markup('<a href="{}">{}</a>').format(url, name), 1)
@@ -118,10 +118,9 @@ def page_links(text: str, dossier) -> Markup:
 
 
 def _named_pages(dossier) -> dict[str, str]:
-    pages = {"trang Sổ danh hiệu": url_for("registry.registry_page")}
     if dossier.title in REPORT_LABELS:
-        pages["trang Báo cáo"] = url_for("reports.report", kind=dossier.title, year=dossier.year)
-    return pages
+        return {"trang Báo cáo": url_for("reports.report", kind=dossier.title, year=dossier.year)}
+    return {}
 
 
 def age(moment: datetime) -> str:

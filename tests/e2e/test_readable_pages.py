@@ -153,3 +153,14 @@ def test_a_history_entry_of_no_step_says_what_happened(client, officials, login_
     login_as(officials.commune)
     history = client.get(f"/tasks/{task.id}").get_data(as_text=True).split("Lịch sử hồ sơ")[1]
     assert "· nhắc hạn" in history and "· mở hồ sơ" in history and "None" not in history
+
+
+def test_a_step_s_text_is_escaped_and_only_known_pages_become_links(app):
+    from web.templating import page_links
+    with app.test_request_context():
+        report = type("Dossier", (), {"title": "learning_week", "year": 2027})
+        html = page_links('<script>x</script> xem trang Báo cáo <a href="//evil">', report)
+        recognition = page_links("xem trang Báo cáo", type("Dossier", (), {"title": "family", "year": 2026}))
+    assert html == ('&lt;script&gt;x&lt;/script&gt; xem <a href="/reports/learning_week/2027">trang Báo cáo</a> '
+                    '&lt;a href=&#34;//evil&#34;&gt;')
+    assert recognition == "xem trang Báo cáo"
