@@ -4,6 +4,7 @@ step names."""
 import re
 from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from engine.dossiers import starting, tasks
@@ -115,11 +116,10 @@ def test_a_citizen_s_form_lists_the_indicators_with_their_points(client, officia
 def test_refusals_name_fields_and_tables_as_people_know_them(client, officials, login_as, new_uow):
     dossier = starting.start_dossier("candidate_list_recognition", officials.branch, {"year": 2026, "title": "family"},
                                      new_uow())
-    try:
+    with pytest.raises(InvalidInput) as refused:
         tasks.complete_task(only_task(dossier).id, officials.branch, {"candidates": [{"name": "Hộ A", "score": 60}]},
                             new_uow())
-    except InvalidInput as error:
-        refusal = str(error)
+    refusal = str(refused.value)
     assert "family_score" not in refusal and "candidates" not in refusal
     assert "dòng 1" in refusal and "60 điểm chưa đạt ngưỡng 70 (bảng “Ngưỡng điểm Gia đình học tập" in refusal
     login_as(officials.commune)
