@@ -182,6 +182,8 @@ def test_a_signed_out_official_opening_a_task_signs_in_and_lands_on_it(client, o
 
 def test_a_returned_dossier_shows_its_reason_above_the_form(client, officials, login_as, new_uow):
     _, verify = to_commune(new_uow, officials)
+    login_as(officials.commune)
+    assert "Hồ sơ được trả lại" not in client.get(f"/tasks/{verify.id}").get_data(as_text=True)  # a first round
     returned = only_task(tasks.complete_task(verify.id, officials.commune,
                                              {"decision": "return", "comment": "Thiếu biên bản họp thôn"}, new_uow()))
     login_as(officials.branch)
