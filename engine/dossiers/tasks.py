@@ -97,6 +97,9 @@ def check_filter(narrowed: InboxFilter) -> None:
     for name, value, longest in (("step", narrowed.step, 100), ("unit", narrowed.unit, 16)):
         if value and len(value) > longest:
             errors[name] = f"Tối đa {longest} ký tự."
+    for name, value in (("q", narrowed.text), ("step", narrowed.step), ("unit", narrowed.unit)):
+        if value and "\x00" in value and name not in errors:
+            errors[name] = "Có ký tự NUL (\\x00): bỏ ký tự đó rồi tìm lại."
     if errors:
         raise InvalidInput(errors)
 
@@ -104,6 +107,8 @@ def check_filter(narrowed: InboxFilter) -> None:
 def _checked_start(after: str | None, narrowed: InboxFilter) -> tuple[datetime | str, str] | None:
     """Where a page starts (None: at the first task), once the filter is known to be one an inbox could match."""
     check_filter(narrowed)
+    if after and "\x00" in after:
+        raise InvalidInput({"after": "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."})
     return _parse_cursor(after, narrowed.sort) if after else None
 
 

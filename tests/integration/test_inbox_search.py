@@ -73,6 +73,7 @@ def test_pages_keep_the_filter_and_count_only_what_it_keeps(new_uow, officials):
 
 
 @pytest.mark.parametrize("narrowed, field", [(InboxFilter(text="x" * 201), "q"), (InboxFilter(title="vip"), "title"),
+                                             (InboxFilter(text="a\x00b"), "q"), (InboxFilter(unit="00070\x00"), "unit"),
                                              (InboxFilter(year=1999), "year"), (InboxFilter(unit="0" * 17), "unit")])
 def test_a_filter_no_inbox_could_match_is_refused_naming_its_part(new_uow, officials, narrowed, field):
     with pytest.raises(InvalidInput) as refused:
@@ -114,6 +115,9 @@ def test_a_cursor_of_another_order_is_refused(new_uow, officials):
     with pytest.raises(InvalidInput) as refused:
         tasks.inbox(officials.commune, new_uow(), narrowed=InboxFilter(sort="random"))
     assert set(refused.value.errors) == {"sort"}
+    with pytest.raises(InvalidInput) as refused:  # a NUL is no character PostgreSQL's text holds
+        tasks.inbox(officials.commune, new_uow(), after="name|a\x00|b", narrowed=InboxFilter(sort="name"))
+    assert set(refused.value.errors) == {"after"}
 
 
 RETURN = {"decision": "return", "comment": "Thiếu biên bản họp thôn"}
