@@ -24,6 +24,7 @@ def init_app(app) -> None:
     app.extensions["unit_labels"] = UnitLabels()
     app.jinja_env.filters.update(local=local_time, day=day, age=age, unit=unit,
                                  units_of=units_of, dossier_label=dossier_label, page_links=page_links)
+    app.jinja_env.globals["who"] = who
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
@@ -83,6 +84,19 @@ def unit(code: str | None, with_code: bool = False) -> str:
         return ""
     label = current_app.extensions["unit_labels"](code)
     return f"{label} ({code})" if with_code and label != code else label
+
+
+# The officials of a unit, whom the unit's name says (a learning unit's Ban khuyến học is a branch official, but no
+# "Chi hội"): the others (designers, administrators) also show their role.
+_UNITS_OFFICIALS = {Role.BRANCH, Role.COMMUNE, Role.PROVINCE, Role.MINISTRY}
+
+
+def who(official) -> str:
+    """The signed-in official as the header names them: "truong · Trường THCS Ngô Sĩ Liên", "thietke · Thiết kế quy
+    trình · Bộ Giáo dục và Đào tạo"."""
+    parts = [official.username, *([] if official.role in _UNITS_OFFICIALS else [ROLE_LABELS[official.role]]),
+             unit(official.unit_code)]
+    return " · ".join(part for part in parts if part)
 
 
 def units_of(dossier) -> str:
