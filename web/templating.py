@@ -24,7 +24,7 @@ def init_app(app) -> None:
     app.extensions["unit_labels"] = UnitLabels()
     app.jinja_env.filters.update(local=local_time, day=day, age=age, unit=unit,
                                  units_of=units_of, dossier_label=dossier_label, page_links=page_links)
-    app.jinja_env.globals["who"] = who
+    app.jinja_env.globals.update(who=who, acting=acting)
     app.jinja_env.globals.update(
         STATUS_LABELS=DOSSIER_STATUS_LABELS, ROLE_LABELS={r.value: label for r, label in ROLE_LABELS.items()},
         TITLE_LABELS={t.value: label for t, label in {**TITLE_LABELS, **REPORT_LABELS}.items()},
@@ -94,8 +94,12 @@ _UNITS_OFFICIALS = {Role.BRANCH, Role.COMMUNE, Role.PROVINCE, Role.MINISTRY}
 def who(official) -> str:
     """The signed-in official as the header names them: "truong · Trường THCS Ngô Sĩ Liên", "thietke · Thiết kế quy
     trình · Bộ Giáo dục và Đào tạo"."""
-    parts = [official.username, *([] if official.role in _UNITS_OFFICIALS else [ROLE_LABELS[official.role]]),
-             unit(official.unit_code)]
+    return f"{official.username} · {acting(official.role, official.unit_code)}"
+
+
+def acting(role: str, unit_code: str | None) -> str:
+    """For whom an official acts, by their unit's name, with their role where the unit does not say it."""
+    parts = [*([] if role in _UNITS_OFFICIALS else [ROLE_LABELS.get(role, role)]), unit(unit_code)]
     return " · ".join(part for part in parts if part)
 
 

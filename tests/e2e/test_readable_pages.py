@@ -28,7 +28,7 @@ def test_units_read_by_name_in_the_header_the_summary_the_history_and_the_regist
     page = client.get(f"/dossiers/{dossier_id}").get_data(as_text=True)
     assert who(page) == "xa-hoankiem · Phường Hoàn Kiếm"
     assert "Chi hội tổ 1 · Phường Hoàn Kiếm · Thành phố Hà Nội" in page
-    assert "(Chi hội, Chi hội tổ 1)" in page and "(Tỉnh, Thành phố Hà Nội)" in page
+    assert "(Chi hội tổ 1)" in page and "(Thành phố Hà Nội)" in page
     assert "xã 00070" not in page and "tỉnh 01" not in page
     registry = client.get("/registry?year=2026").get_data(as_text=True)
     assert "<td>Chi hội tổ 1</td><td>Phường Hoàn Kiếm</td><td>Thành phố Hà Nội</td>" in registry
