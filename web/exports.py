@@ -7,6 +7,7 @@ from engine.clock import VIETNAM
 from engine.dossiers.forms import Field
 from engine.model import BRANCH_KIND_LABELS, MINISTRY_CODE, ROLE_LABELS, TITLE_LABELS, DossierView, OpenTask
 from engine.spreadsheets import Sheet
+from web.templating import unit
 
 # The most rows a download holds (an inbox page on screen holds far fewer).
 MAX_ROWS = 50_000
@@ -26,7 +27,7 @@ def inbox(tasks: list[OpenTask]) -> Sheet:
     return Sheet("Hộp việc", ["Hồ sơ", "Tên hồ sơ", "Đơn vị đề nghị", "Danh hiệu", "Bước", "Vai trò", "Đơn vị",
                               "Ngày nhận", "Hạn"], [
         [t.dossier_id, t.dossier_name, t.proposer, TITLE_LABELS.get(t.title, t.title), t.step_name,
-         ROLE_LABELS.get(t.role, t.role), t.unit_code,
+         ROLE_LABELS.get(t.role, t.role), unit(t.unit_code),
          t.created_at.replace(tzinfo=None), t.due_at.replace(tzinfo=None) if t.due_at else None] for t in tasks])
 
 

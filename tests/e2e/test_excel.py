@@ -28,6 +28,7 @@ def test_every_list_downloads_as_a_xlsx_file(client, officials, login_as, new_uo
     assert rows(inbox)[0][:5] == ["Hồ sơ", "Tên hồ sơ", "Đơn vị đề nghị", "Danh hiệu", "Bước"]
     assert rows(inbox)[1][:5] == [dossier_id, "Tổ 1", "Chi hội tổ 1", "Gia đình học tập",
                                   "Phê duyệt, ra quyết định công nhận"]
+    assert rows(inbox)[1][6] == "Thành phố Hà Nội"  # the unit holding the task, by name
     tasks.complete_task(approve.id, officials.province, APPROVAL, new_uow())
     book = opened(client.get("/registry.xlsx?year=2026"))
     assert book.sheetnames == ["Sổ danh hiệu", "Số lượng theo xã"]
