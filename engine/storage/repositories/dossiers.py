@@ -168,7 +168,9 @@ class TaskRepository(Repository[HumanTaskRow]):
         key, descending = _SORT_KEYS[narrowed.sort]
         query = (select(HumanTaskRow.id).join(DossierRow, DossierRow.id == HumanTaskRow.dossier_id)
                  .where(*self._open_for(official), *_narrowed(narrowed, now))
-                 .order_by(key.desc() if descending else key).limit(_inline(None, up_to)))
+                 .order_by(key.desc() if descending else key))
+        if up_to is not None:
+            query = query.limit(_inline(None, up_to))
         return self.session.scalar(select(func.count()).select_from(query.subquery()))
 
     def open_step_counts(self, bpmn_id: str, title: str, year: int, now: datetime,
