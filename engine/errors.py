@@ -52,7 +52,8 @@ class TaskAlreadyDone(Conflict):
 FIELD_LABELS = {
     "year": "Năm", "name": "Tên", "title": "Danh hiệu", "process": "Quy trình", "kind": "Loại", "file": "Tệp",
     "files": "Tệp", "unit": "Đơn vị", "province": "Tỉnh", "reason": "Lý do", "username": "Tên đăng nhập",
-    "password": "Mật khẩu", "current_password": "Mật khẩu hiện tại", "new_password": "Mật khẩu mới",
+    "password": "Mật khẩu", "current_password": "Mật khẩu hiện tại",  # nosec B105: field labels, not passwords
+    "new_password": "Mật khẩu mới",  # nosec B105: a field's label, not a password
     "role": "Vai trò", "scopes": "Quyền", "days": "Số ngày", "recipient": "Nơi nhận báo cáo",
     "province_deadline": "Hạn nộp của tỉnh", "commune_deadline": "Hạn nộp của xã",
     "reminder_days": "Số ngày nhắc trước hạn", "decision_number": "Số quyết định", "decision_date": "Ngày quyết định",
