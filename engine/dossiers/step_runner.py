@@ -182,6 +182,7 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
         row = uow.tasks.get(gone)
         if row.status == TaskStatus.OPEN:
             row.status = TaskStatus.CANCELLED
+            uow.drafts.delete_of_task(gone)  # no draft of a task that can no longer be sent is worth keeping
     opened = [_task_row(dossier, open_step, now) for open_step in open_steps if open_step.task_id not in already_open]
     uow.tasks.add_all(opened)
     # The dossier's row is written once, at commit: a service's queries must not flush it half-way.

@@ -3,7 +3,7 @@ from a refused submission, gone once the task is done; within a draft's limits; 
 import pytest
 from sqlalchemy import func, select
 
-from engine.dossiers import drafts, starting, tasks
+from engine.dossiers import drafts, starting, tasks, withdrawing
 from engine.dossiers.attachments import Upload
 from engine.errors import NotFound, NotYourTask, TaskAlreadyDone
 from engine.model import Role
@@ -118,6 +118,15 @@ def test_completing_a_task_deletes_every_draft_of_it(new_uow, officials):
     with pytest.raises(TaskAlreadyDone):
         drafts.save_draft(verify.id, officials.commune, given({"comment": "muộn"}), None, new_uow())
     assert drafts.task_with_draft(verify.id, officials.commune, new_uow()).draft is None
+
+
+def test_a_task_cancelled_by_a_withdrawal_takes_its_drafts_and_their_files_with_it(new_uow, officials):
+    task = citizen_task(new_uow, officials)
+    drafts.save_draft(task.id, officials.branch, given({"full_name": "Phạm Văn Minh"}, {"evidence": [
+        Upload("bien-ban.pdf", PDF)]}), None, new_uow())
+    assert (count(new_uow, TaskDraftRow), count(new_uow, DraftFileRow)) == (1, 1)
+    withdrawing.withdraw_dossier(task.dossier_id, officials.branch, "Đăng ký nhầm người", new_uow())
+    assert (count(new_uow, TaskDraftRow), count(new_uow, DraftFileRow)) == (0, 0)
 
 
 def test_a_refused_submission_shows_only_the_draft_files_its_form_kept(new_uow, officials):
