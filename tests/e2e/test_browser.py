@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from engine.dossiers import starting, tasks
+from engine.dossiers import starting, tasks, viewing
 from engine.organisation import accounts, units
 from engine.reporting import periods
-from tests.support.browser import check_page, overflowing
-from tests.support.builders import APPROVAL, CANDIDATES, PASSWORD, to_commune
+from tests.support.browser import axe_violations, check_page, overflowing, small_targets
+from tests.support.builders import APPROVAL, CANDIDATES, PASSWORD, PROCESS, only_task, to_commune, xlsx_file
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 pytestmark = pytest.mark.browser
@@ -266,7 +266,9 @@ def pages_of_every_kind(new_uow, officials):
             for t in tasks.inbox(official, new_uow()).tasks if t.title == "learning_week"}
     form, table, chart = "main form", "table.list", "#report-chart[data-ready='34']"
     return [
-        (officials.branch, [("inbox", "/inbox", table),
+        (officials.branch, [("inbox", "/inbox", table), ("new-dossier", "/dossiers/new", form),
+                            ("unit-dossiers", "/unit-dossiers", table),
+                            ("dossier-withdrawable", f"/dossiers/{dossier_id}", form),
                             ("task-list", f"/tasks/{first_task['candidate_list_recognition']}", "table[data-list]"),
                             ("task-citizen", f"/tasks/{first_task['learning_citizen_recognition']}", form),
                             ("password", "/password", form), ("tokens", "/tokens", form), ("jobs", "/jobs", table)]),
@@ -275,7 +277,8 @@ def pages_of_every_kind(new_uow, officials):
                              ("dossier", f"/dossiers/{dossier_id}", "#diagram[data-ready=true]"),
                              ("task-commune", f"/tasks/{first_task['commune_community_recognition']}", form),
                              ("task-figures", f"/tasks/{figures.id}", form), ("branches", "/branches", table),
-                             ("registry", "/registry?year=2026", table), ("expiring", "/expiring?year=2027", table)]),
+                             ("registry", "/registry?year=2026", table), ("expiring", "/expiring?year=2027", table),
+                             ("unit-dossiers-commune", "/unit-dossiers", table)]),
         (officials.province, [("task-approve", f"/tasks/{approve.id}", form),
                               ("task-deadline", f"/tasks/{week['set_commune_deadline']}", form),
                               ("report-province", "/reports/annual_models/2026", "#report-chart[data-ready]")]),
@@ -306,7 +309,8 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, officials,
         sign_in(page, live_server, official.username)
         for name, path, ready in pages:
             visit(name, path, ready)
-        if official is officials.commune:
+        if official is officials.commune:  # the decision's page, from the registry
+            page.goto(f"{live_server}/registry?year=2026")
             page.click("a:has-text('125/QĐ-UBND')")
             visit("decision", page.url.removeprefix(live_server), "table.list")
         sign_out(page)
@@ -344,3 +348,115 @@ def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officia
     page.wait_for_url(f"{live_server}/inbox")
     assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
     context.close()
+
+
+@VIEWPORTS
+def test_a_branch_sends_a_list_read_from_excel(browser, live_server, officials, new_uow, viewport, tmp_path):
+    """"Gửi" after "Đọc tệp" sends the rows read (it posted to the import's address, refused the form as a file
+    with errors and wiped the rows)."""
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family", "name": "Thôn Đông"},
+                                     new_uow())
+    sheet = tmp_path / "danh-sach.xlsx"
+    sheet.write_bytes(xlsx_file(["Tên (chủ hộ, dòng họ, thôn)", "Điểm đánh giá"], ["Hộ Nguyễn Văn An", 86],
+                                ["Hộ Lê Thị Cúc", 91.5]))
+    page = browser.new_page(viewport=viewport)
+    sign_in(page, live_server, officials.branch.username)
+    page.click("table.list a:has-text('Lập danh sách đề nghị')")
+    page.set_input_files("input[type=file][name=file]", str(sheet))
+    page.click("button:has-text('Đọc tệp')")
+    assert "Đã đọc 2 dòng từ tệp" in page.locator(".flash.success").inner_text()
+    assert page.input_value("input[name=candidates-1-name]") == "Hộ Lê Thị Cúc"
+    check_page(page, "excel-read")
+    page.click("main form button:has-text('Gửi')")
+    page.wait_for_url(f"{live_server}/inbox")
+    assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
+    check_page(page, "excel-sent")
+    assert viewing.get_dossier(dossier.id, officials.branch, new_uow()).data["candidates"] == [
+        {"name": "Hộ Nguyễn Văn An", "score": 86}, {"name": "Hộ Lê Thị Cúc", "score": 91.5}]
+
+
+@VIEWPORTS
+def test_a_commune_searches_and_filters_its_inbox(browser, live_server, officials, new_uow, viewport):
+    """Accents left out find the names ("nguyen van an": Nguyễn Văn An); a title keeps its dossiers only."""
+    family, _ = to_commune(new_uow, officials)
+    clan = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "clan", "name": "Dòng họ Lê"},
+                                  new_uow())
+    tasks.complete_task(only_task(clan).id, officials.branch, {"candidates": [{"name": "Dòng họ Lê Văn", "score": 90}]},
+                        new_uow())
+    page = browser.new_page(viewport=viewport)
+    sign_in(page, live_server, officials.commune.username)
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 2
+    page.fill("input[name=q][type=search]", "nguyen van an")
+    page.click("form[role=search] button:has-text('Lọc')")
+    page.wait_for_url("**/inbox?*")
+    assert rows.count() == 1 and f"Số {family}" in rows.inner_text()
+    check_page(page, "inbox-search")
+    page.click(f"table.list a:has-text('Thẩm định hồ sơ')")
+    assert page.locator("td", has_text="Nguyễn Văn An").count() == 1
+
+    page.go_back()
+    page.click("a:has-text('Bỏ lọc')")
+    page.select_option("select[name=title]", "clan")
+    page.click("form[role=search] button:has-text('Lọc')")
+    page.wait_for_url("**/inbox?*title=clan*")
+    assert rows.count() == 1 and f"Số {clan.id}" in rows.inner_text() and "Dòng họ học tập" in rows.inner_text()
+    check_page(page, "inbox-filter")
+
+
+def test_on_a_phone_the_header_folds_its_menu_and_signs_out(browser, live_server, officials):
+    """The header was a third of the screen with "Đăng xuất" past its right edge: now one line and a menu button."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    sign_in(page, live_server, officials.commune.username)
+    menu, links = page.locator("header button.menu"), page.locator("header nav")
+    assert page.locator("header").bounding_box()["height"] <= 56
+    assert menu.get_attribute("aria-expanded") == "false" and not links.is_visible()
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true" and links.is_visible()
+    sign_out_button = page.locator("header button:has-text('Đăng xuất')").bounding_box()
+    assert sign_out_button["x"] + sign_out_button["width"] <= 390
+    check_page(page, "phone-menu")
+    page.keyboard.press("Escape")
+    assert not links.is_visible() and page.evaluate("document.activeElement.className") == "menu"
+    menu.click()
+    page.click("header nav a:has-text('Sổ danh hiệu')")
+    page.wait_for_url(f"{live_server}/registry")
+    assert not links.is_visible()
+    sign_out(page)
+    assert page.locator("h1").inner_text() == "Đăng nhập"
+
+
+def test_on_a_desktop_the_header_shows_every_link_without_a_menu(browser, live_server, officials):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server, officials.ministry.username)
+    assert not page.locator("header button.menu").is_visible()
+    assert page.locator("header nav a").count() >= 8 and all(link.is_visible()
+                                                             for link in page.locator("header nav a").all())
+    assert page.locator("header button:has-text('Đăng xuất')").is_visible()
+
+
+def test_the_page_checks_find_what_they_look_for(browser):
+    """Each check fails on a page made to fail it, and passes the same page fixed: none is a check that cannot fail."""
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.set_content('<main><p>Chữ</p><table><tr><td style="padding-left: 600px">rộng</td></tr></table></main>')
+    wide, *culprits = overflowing(page)
+    assert wide.startswith("the page is") and [line.split(" ")[0] for line in culprits] == ["table."]
+    page.set_content('<main><h1>averyveryveryveryveryveryveryveryveryveryveryverylongword</h1></main>')
+    assert [line.split(" ")[0] for line in overflowing(page)[1:]] == ["h1."]
+    page.set_content('<main><div style="overflow-x: auto"><table><tr><td style="padding-left: 600px">rộng</td></tr>'
+                     '</table></div></main>')
+    assert overflowing(page) == []
+
+    page.set_content('<html lang="vi"><title>Thử</title><main><img src="a.png"><button></button>'
+                     '<p style="color: #bbb; background: #fff">nhạt</p></main></html>')
+    found = " ".join(axe_violations(page))
+    assert "image-alt (critical)" in found and "button-name (critical)" in found and "color-contrast (serious)" in found
+    page.set_content('<html lang="vi"><title>Thử</title><main><img src="a.png" alt="Ảnh"><button>Gửi</button>'
+                     '<p>đậm</p></main></html>')
+    assert axe_violations(page) == []
+
+    page.set_content('<main><button style="padding: 0">Gửi</button><label><input type="checkbox"> ô</label></main>')
+    assert [target.split(" ")[0] for target in small_targets(page)] == ["button", "label"]
+    page.set_content('<main><button style="min-width: 44px; min-height: 44px">Gửi</button>'
+                     '<label style="display: block; min-height: 44px"><input type="checkbox"> ô</label></main>')
+    assert small_targets(page) == []

@@ -18,12 +18,17 @@ _OVERFLOWING = """() => {
       if (getComputedStyle(a).overflowX !== "visible") return true;
     return false;
   };
-  const past = new Set([...document.body.querySelectorAll("*")]
-    .filter((e) => e.getBoundingClientRect().right > innerWidth + 1 && !clipped(e)));
+  const shown = [...document.body.querySelectorAll("*")].filter((e) => !clipped(e));
+  const reach = (e) => Math.max(e.getBoundingClientRect().right, e.getBoundingClientRect().left + e.scrollWidth);
+  const past = new Set(shown.filter((e) => e.getBoundingClientRect().right > innerWidth + 1));
+  // Text wider than its box (a long word) widens the page, not the box: the box's scroll width shows it.
+  const text = shown.filter((e) => !past.has(e) && reach(e) > innerWidth + 1
+                              && getComputedStyle(e).overflowX === "visible"
+                              && ![...e.children].some((child) => reach(child) > innerWidth + 1));
   return [`the page is ${root.scrollWidth} px wide in a window of ${innerWidth}`,
-          ...[...past].filter((e) => !past.has(e.parentElement)).slice(0, 10)
+          ...[...past].filter((e) => !past.has(e.parentElement)).concat(text).slice(0, 10)
             .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join(".")} reaching ${
-              Math.round(e.getBoundingClientRect().right)} px: ${e.textContent.trim().slice(0, 60)}`)];
+              Math.round(reach(e))} px: ${e.textContent.trim().replace(/\\s+/g, " ").slice(0, 60)}`)];
 }"""
 
 # Buttons, controls, menu links and the labels of checkboxes and radios (a tap on the label ticks the box): each
