@@ -170,6 +170,7 @@ def test_counts_stop_past_the_cap_and_a_page_holding_every_task_is_its_own_count
     (InboxFilter(sort="due"), "Index Scan using ix_human_tasks_inbox_due"),
     (InboxFilter(sort="name"), "Index Scan using ix_dossiers_name"),
     (InboxFilter(returned=True), "Index Scan Backward using ix_human_tasks_returned"),
+    (InboxFilter(returned=True, sort="due"), "Index Scan using ix_human_tasks_returned_due"),
     (InboxFilter(step="verify"), "Index Scan Backward using ix_human_tasks_inbox_step"),
     (InboxFilter(overdue=True), "Index Cond: (((status)::text = 'open'::text) AND ((unit_code)::text = '00070'::text) "
                                 "AND ((role)::text = 'commune'::text) AND (due_at <")])

@@ -43,6 +43,8 @@ def upgrade() -> None:
         op.execute(f"CREATE INDEX ix_human_tasks_inbox_due ON human_tasks (status, unit_code, role, "
                    f"coalesce(due_at, '{NO_DEADLINE}'), id)")
         op.execute("CREATE INDEX ix_dossiers_name ON dossiers (coalesce(name, ''))")
+        op.execute(f"CREATE INDEX ix_human_tasks_returned_due ON human_tasks (status, unit_code, role, "
+                   f"coalesce(due_at, '{NO_DEADLINE}'), id) WHERE {RETURNED}")
     op.create_index("ix_human_tasks_returned", "human_tasks", ["status", "unit_code", "role", "created_at"],
                     postgresql_where=sa.text(RETURNED), sqlite_where=sa.text(RETURNED))
 
@@ -107,6 +109,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP INDEX ix_human_tasks_inbox_due")
         op.execute("DROP INDEX ix_dossiers_name")
+        op.execute("DROP INDEX ix_human_tasks_returned_due")
     _inbox_index(["status", "unit_code", "role", "created_at"])
     op.drop_column("human_tasks", "return_reason")
     op.drop_index("ix_saved_filters_unit", "saved_filters")
