@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from engine.dossiers import starting, tasks, viewing
 from engine.organisation import accounts, units
 from engine.reporting import periods
-from tests.support.browser import axe_violations, check_page, overflowing, small_targets
+from tests.support.browser import SCREENS, axe_violations, check_page, overflowing, small_targets
 from tests.support.builders import APPROVAL, CANDIDATES, PASSWORD, PROCESS, only_task, to_commune, xlsx_file
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -51,8 +51,7 @@ def sign_out(page):
     page.wait_for_url("**/login")
 
 
-def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server, officials, new_uow, tmp_path):
-    shots = Path(os.environ.get("SCREENSHOTS", tmp_path))
+def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server, officials, new_uow):
     dossier_id, verify = to_commune(new_uow, officials)
     page = browser.new_page()
     sign_in(page, live_server, officials.commune.username)
@@ -67,7 +66,7 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server,
     page.click("button:has-text('Gửi')")
     page.wait_for_url(f"{live_server}/inbox")
     assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()
-    page.screenshot(path=str(shots / "commune-inbox.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / "commune-inbox.png"), full_page=True)
     sign_out(page)
 
     sign_in(page, live_server, officials.branch.username)
@@ -79,7 +78,7 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server,
     page.click("button:has-text('Thêm dòng')")
     page.fill(f"input[name=candidates-{rows}-name]", "Phạm Thị Dung")
     page.fill(f"input[name=candidates-{rows}-score]", "88")
-    page.screenshot(path=str(shots / "branch-revise.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / "branch-revise.png"), full_page=True)
     page.click("button:has-text('Gửi')")
     page.wait_for_url(f"{live_server}/inbox")
     page.goto(f"{live_server}/dossiers/{dossier_id}")
@@ -106,7 +105,7 @@ def test_the_dossier_page_draws_the_shipped_diagram_without_warnings(browser, li
         assert page.locator(f'#diagram [data-element-id="{taken}"].taken-flow').count() == 1, taken
     for ahead in ("approve", "flow_to_province"):
         assert page.locator(f'#diagram [data-element-id="{ahead}"]:is(.done-step, .taken-flow)').count() == 0, ahead
-    page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "dossier.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / "dossier.png"), full_page=True)
 
 
 def test_a_citizen_registers_with_evidence_in_the_browser(browser, live_server, officials, tmp_path):
@@ -317,12 +316,13 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, live_server, officials,
     assert not problems, "\n".join(problems)
 
 
-def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officials, new_uow):
+@VIEWPORTS
+def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officials, new_uow, viewport):
     """The drafts helper's walk: a refused form focuses its error summary, whose links focus the fields; the session
     cleared while the official types, "Gửi" answers in Vietnamese, signing in again brings the typed values back on
     the same task, and they are sent from there."""
     _, verify = to_commune(new_uow, officials)
-    context = browser.new_context()
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     sign_in(page, live_server, officials.commune.username)
     page.goto(f"{live_server}/tasks/{verify.id}")
@@ -330,6 +330,8 @@ def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officia
     page.click("button:has-text('Gửi')")
     page.wait_for_load_state("load")  # the refused page's scripts have run
     assert page.evaluate("document.activeElement.id") == "error-summary"
+    assert 0 <= page.evaluate("document.activeElement.getBoundingClientRect().top") < viewport["height"]
+    check_page(page, "session-refused")
     page.click("#error-summary a")
     assert page.evaluate("document.activeElement.name") == "comment"
 
@@ -337,6 +339,7 @@ def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officia
     context.clear_cookies()  # the session expires while the official types
     page.click("button:has-text('Gửi')")
     assert "phiên đăng nhập đã hết hạn" in page.locator("h1").inner_text().lower()
+    check_page(page, "session-expired")
     page.fill("input[name=username]", officials.commune.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button:has-text('Đăng nhập và lưu nháp')")
@@ -344,6 +347,7 @@ def test_a_session_expiring_mid_form_loses_nothing(browser, live_server, officia
     assert page.locator(".draft-note").is_visible()
     assert page.input_value("textarea[name=comment]") == "Thiếu biên bản họp thôn"
     assert page.is_checked("input[name=decision][value=return]")
+    check_page(page, "session-restored")
     page.click("button:has-text('Gửi')")
     page.wait_for_url(f"{live_server}/inbox")
     assert "Đã hoàn thành bước" in page.locator(".flash.success").inner_text()

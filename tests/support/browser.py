@@ -31,11 +31,14 @@ _OVERFLOWING = """() => {
               Math.round(reach(e))} px: ${e.textContent.trim().replace(/\\s+/g, " ").slice(0, 60)}`)];
 }"""
 
-# Buttons, controls, menu links and the labels of checkboxes and radios (a tap on the label ticks the box): each
-# shown one smaller than TAP either way. A link inside a sentence is not a target of its own (WCAG 2.5.5's exception).
+# Buttons, controls, menu links, links standing alone (all their block says) and the labels of checkboxes and radios
+# (a tap on the label ticks the box): each shown one smaller than TAP either way. A link inside a sentence is not a
+# target of its own (WCAG 2.5.5's exception).
 _SMALL_TARGETS = """(tap) => [...document.querySelectorAll(
     "button, select, summary, input:not([type=hidden], [type=checkbox], [type=radio]), header a, nav a, td a, "
-    + "label:has(> input[type=checkbox], > input[type=radio])")]
+    + "main a, label:has(> input[type=checkbox], > input[type=radio])")]
+  .filter((e) => e.tagName !== "A" || !e.closest("main") || e.closest("td, nav")
+                 || e.parentElement.textContent.trim() === e.textContent.trim() || e.parentElement.matches("form"))
   .map((e) => [e, e.getBoundingClientRect()])
   .filter(([e, box]) => box.width > 0 && (box.width < tap - 0.5 || box.height < tap - 0.5))
   .map(([e, box]) => `${e.tagName.toLowerCase()} "${(e.textContent || e.name || "").trim().slice(0, 40)}" ${
