@@ -82,6 +82,25 @@ def test_the_list_read_from_excel_is_sent_where_the_task_form_says(client, offic
         {"name": "Hộ A", "score": 80}, {"name": "Hộ B", "score": 75.5}]
 
 
+def test_reading_a_list_from_excel_keeps_what_the_form_held(client, officials, login_as, new_uow):
+    dossier = starting.start_dossier(PROCESS, officials.branch, {"year": 2026, "title": "family"}, new_uow())
+    task_id = only_task(dossier).id
+    login_as(officials.branch)
+    token = csrf_token(client.get(f"/tasks/{task_id}").get_data(as_text=True))
+    carried = {"csrf_token": token, "comment": "Thôn Đông gửi thêm hai hộ", "_lists": "candidates",
+               "candidates-0-name": "Hộ gõ tay", "candidates-0-score": "70"}  # what form.js carries along
+    read = client.post(f"/tasks/{task_id}/import", content_type="multipart/form-data", data={
+        **carried, "file": (io.BytesIO(xlsx_file(HEADERS, ["Hộ A", 80])), "ds.xlsx")})
+    page = read.get_data(as_text=True)
+    assert read.status_code == 200 and ">Thôn Đông gửi thêm hai hộ</textarea>" in page
+    assert 'value="Hộ A"' in page and 'value="Hộ gõ tay"' not in page  # the file's list replaces the typed one
+    broken = client.post(f"/tasks/{task_id}/import", content_type="multipart/form-data", data={
+        **carried, "file": (io.BytesIO(b"not a spreadsheet"), "ds.xlsx")})
+    page = broken.get_data(as_text=True)
+    assert broken.status_code == 422 and ">Thôn Đông gửi thêm hai hộ</textarea>" in page
+    assert 'value="Hộ gõ tay"' in page  # a refused file leaves the typed list as it was
+
+
 def test_a_valid_file_chosen_in_a_refused_form_is_kept_and_sent_with_the_next_submit(client, officials, login_as,
                                                                                       new_uow):
     task_url = citizen_task_url(client, officials, login_as, new_uow)

@@ -18,4 +18,19 @@
     });
   }
   document.querySelectorAll("form[data-autosubmit]").forEach((form) => form.submit());
+  // Reading a list from a file (a form of its own: forms do not nest) takes along what the task's form holds, so a
+  // comment typed before "Đọc tệp" comes back with the list. Files cannot be carried: they are chosen again.
+  document.querySelectorAll("form[data-carries]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      form.querySelectorAll("input[data-carried]").forEach((input) => input.remove());
+      const source = document.getElementById(form.dataset.carries);
+      if (!source) return;
+      for (const [name, value] of new FormData(source)) {
+        if (name === "csrf_token" || typeof value !== "string") continue;
+        const carried = Object.assign(document.createElement("input"), { type: "hidden", name, value });
+        carried.dataset.carried = "";
+        form.append(carried);
+      }
+    });
+  });
 })();

@@ -24,18 +24,13 @@ def index():
 @bp.route("/inbox")
 @login_required
 def inbox():
-    """My unit's open tasks, newest first, and the processes I may start."""
-    return inbox_page()
-
-
-def inbox_page(status: int = 200):
-    """The inbox page (with `status` 422 when it shows why a dossier could not be opened)."""
+    """My unit's open tasks that the filter keeps, in its order, with the saved filters and the units below."""
     desk = tasks.desk(official(), uow(), request.args.get("after"), forms.inbox_filter(request.args))
     shown = {name: request.args[name] for name in forms.FILTER_FIELDS if request.args.get(name)}
     saved = [(f, forms.filter_query(f.narrowed)) for f in desk.saved]
     counted = f"{tasks.COUNT_CAP:,}+".replace(",", " ") if desk.inbox.capped else str(desk.inbox.total)
     return render_template("inbox.html", page=desk.inbox, processes=desk.startable, shown=shown, saved=saved,
-                           units_below=desk.units_below, counted=counted, me=official().username), status
+                           units_below=desk.units_below, counted=counted, me=official().username)
 
 
 # What the save form's fields are called on the page, to name them in a refusal.
@@ -181,15 +176,17 @@ def task_list_xlsx(task_id: str):
 @bp.route("/tasks/<task_id>/import", methods=["POST"])
 @login_required
 def import_list(task_id: str):
-    """Fill the task's list from an .xlsx file; the official reviews it and submits as usual."""
+    """Fill the task's list from an .xlsx file; the official reviews it and submits as usual. What the page's form
+    held when the file was read (form.js carries it along) comes back with the list, so nothing typed is lost."""
     upload = request.files.get("file")
     read = tasks.import_list(task_id, official(), upload.stream.read(spreadsheets.MAX_BYTES + 1) if upload else b"", uow())
+    typed = forms.parse(read.task.fields, request.form)
     if read.errors:
         flash("Chưa nhập gì: tệp còn lỗi, sửa rồi chọn lại tệp.", "error")
-        return _task_page(read.task, read.values, import_errors=read.errors), 422
+        return _task_page(read.task, {**read.values, **typed}, import_errors=read.errors), 422
     count = sum(len(v) for v in read.values.values())
     flash(f"Đã đọc {count} dòng từ tệp. Kiểm tra lại rồi bấm “Gửi”.", "success")
-    return _task_page(read.task, read.values)
+    return _task_page(read.task, {**typed, **read.values})
 
 
 def _task_page(view, values: dict, errors: dict | None = None, **extra) -> str:
