@@ -9,9 +9,14 @@
   if (data.targets) {
     datasets.push({ type: "line", label: "Chỉ tiêu (%)", data: data.targets, borderColor: "#b3261e", pointRadius: 0 });
   }
+  // On a phone a bar per province across 340 px is a hair each, its name unreadable: the bars lie down, one a line.
+  const phone = window.matchMedia("(max-width: 600px)").matches;
+  const values = data.percent ? { min: 0, max: 100 } : { beginAtZero: true };
   const chart = new Chart(canvas, {
     data: { labels: data.labels, datasets: datasets },
-    options: { animation: false, scales: { y: data.percent ? { min: 0, max: 100 } : { beginAtZero: true } } },
+    options: phone
+      ? { animation: false, indexAxis: "y", aspectRatio: 340 / (data.labels.length * 22 + 60), scales: { x: values } }
+      : { animation: false, scales: { y: values } },
   });
   canvas.dataset.ready = String(chart.data.labels.length);
 })();
