@@ -432,6 +432,16 @@ def test_on_a_phone_the_header_folds_its_menu_and_signs_out(browser, live_server
     assert page.locator("h1").inner_text() == "Đăng nhập"
 
 
+def test_on_a_phone_without_scripts_the_header_keeps_its_links_in_view(browser, live_server, officials):
+    """The menu button needs its script: without it there is none, and the links (the sign-out too) stay shown."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server, officials.commune.username)
+    assert not page.locator("header button.menu").is_visible() and page.locator("header nav").is_visible()
+    sign_out(page)
+    context.close()
+
+
 def test_on_a_desktop_the_header_shows_every_link_without_a_menu(browser, live_server, officials):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, live_server, officials.ministry.username)
@@ -466,3 +476,8 @@ def test_the_page_checks_find_what_they_look_for(browser):
     page.set_content('<main><button style="min-width: 44px; min-height: 44px">Gửi</button>'
                      '<label style="display: block; min-height: 44px"><input type="checkbox"> ô</label></main>')
     assert small_targets(page) == []
+
+    page.set_content('<html lang="vi"><title>Thử</title><header style="height: 120px">Công nhận</header>'
+                     '<main><h1>Thử</h1></main></html>')
+    with pytest.raises(AssertionError, match="header taller than 56 px"):
+        check_page(page, "check-header")

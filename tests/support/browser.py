@@ -7,6 +7,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 SCREENS = Path(os.environ.get("SCREENSHOTS", Path(__file__).parents[2] / "reports" / "screens"))
 PHONE_WIDTH = 600  # up to this width app.css lays pages out for a phone
 TAP = 44  # CSS px, each way: WCAG 2.5.5's size for a target a thumb hits
+HEADER = 56  # CSS px: a phone's header, its menu closed, leaves the screen to the page
 
 # The outermost elements reaching past the window's right edge, except those inside a box that scrolls or clips
 # them (a wide table in its own scroller): what gives the page itself a sideways scroll.
@@ -77,5 +78,8 @@ def check_page(page, name: str) -> None:
     found = {"sideways scroll": overflowing(page), "axe-core": axe_violations(page)}
     if width <= PHONE_WIDTH:
         found["tap targets under 44×44"] = small_targets(page)
+        header = page.evaluate("document.querySelector('header').getBoundingClientRect().height")
+        menu_open = page.locator("header button.menu[aria-expanded=true]").count()
+        found["header taller than 56 px"] = [f"{header:.0f} px"] if header > HEADER and not menu_open else []
     problems = {check: items for check, items in found.items() if items}
     assert not problems, f"{name} at {width} px ({page.url}): {problems}"
