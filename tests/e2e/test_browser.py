@@ -368,10 +368,12 @@ def test_a_branch_sends_a_list_read_from_excel(browser, live_server, officials, 
     page = browser.new_page(viewport=viewport)
     sign_in(page, live_server, officials.branch.username)
     page.click("table.list a:has-text('Lập danh sách đề nghị')")
+    page.fill("textarea[name=comment]", "Thôn Đông gửi hai hộ")  # typed before the file is read: kept through it
     page.set_input_files("input[type=file][name=file]", str(sheet))
     page.click("button:has-text('Đọc tệp')")
     assert "Đã đọc 2 dòng từ tệp" in page.locator(".flash.success").inner_text()
     assert page.input_value("input[name=candidates-1-name]") == "Hộ Lê Thị Cúc"
+    assert page.input_value("textarea[name=comment]") == "Thôn Đông gửi hai hộ"
     check_page(page, "excel-read")
     page.click("main form button:has-text('Gửi')")
     page.wait_for_url(f"{live_server}/inbox")
