@@ -405,10 +405,13 @@ def test_a_commune_searches_and_filters_its_inbox(browser, live_server, official
 
     page.go_back()
     page.click("a:has-text('Bỏ lọc')")
+    assert not page.locator("select[name=title]").is_visible()  # folded while no filter but the search is used
+    page.click("summary:has-text('Lọc thêm')")
     page.select_option("select[name=title]", "clan")
-    page.click("form[role=search] button:has-text('Lọc')")
+    page.click("details.more-filters button:has-text('Lọc')")
     page.wait_for_url("**/inbox?*title=clan*")
     assert rows.count() == 1 and f"Số {clan.id}" in rows.inner_text() and "Dòng họ học tập" in rows.inner_text()
+    assert page.locator("select[name=title]").is_visible()  # a filter in use keeps its fold open
     check_page(page, "inbox-filter")
 
 
