@@ -24,11 +24,12 @@ def startable_processes(official: Official, uow: UnitOfWork) -> list[ProcessInfo
         return startable_in(uow, official)
 
 
-def startable_in(uow: UnitOfWork, official: Official) -> list[ProcessInfo]:
-    """startable_processes inside the caller's transaction."""
+def startable_in(uow: UnitOfWork, official: Official,
+                 latest: list[ProcessVersionRow] | None = None) -> list[ProcessInfo]:
+    """startable_processes inside the caller's transaction (`latest`: each process's latest version, if read)."""
     unit = uow.units.get(official.unit_code)
     return [ProcessInfo(v.process_id, v.name, v.version, tuple(v.title.split()))
-            for v in uow.processes.latest_of_each()
+            for v in (uow.processes.latest_of_each() if latest is None else latest)
             if v.starter_role == official.role and _starter_refusal(v, unit) is None]
 
 

@@ -12,7 +12,7 @@ from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, Role,
-                          SavedFilter, TaskStatus, TaskView, Title)
+                          SavedFilter, TaskStatus, TaskView, Title, role_for_step)
 from engine.storage.repositories.dossiers import NO_DEADLINE
 from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow, SavedFilterRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
@@ -56,6 +56,7 @@ class Desk:
     startable: list[ProcessInfo]
     saved: list[SavedFilter]  # the official's saved filters and those shared within their unit and role
     units_below: list[tuple[str, str]]  # (code, name) of the units whose dossiers the inbox can be narrowed to
+    steps: list[tuple[str, str]]  # (id, name) of the steps the official's role takes, to narrow the inbox to one
 
 
 def desk(official: Official, uow: UnitOfWork, after: str | None = None,
@@ -64,9 +65,21 @@ def desk(official: Official, uow: UnitOfWork, after: str | None = None,
     start, the saved filters and the units below the official's to filter by."""
     cursor = _checked_start(after, narrowed)
     with uow.reading():
-        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official),
+        latest = uow.processes.latest_of_each()
+        return Desk(_inbox_page(uow, official, INBOX_PAGE, cursor, narrowed), startable_in(uow, official, latest),
                     [saved_filter(row) for row in uow.saved_filters.visible_to(official)],
-                    _units_below(uow, official))
+                    _units_below(uow, official), _steps_taken_by(official, latest))
+
+
+def _steps_taken_by(official: Official, latest: list[ProcessVersionRow]) -> list[tuple[str, str]]:
+    """The steps of each process's latest version that the official's role takes, by name; a step id that two
+    processes share (a filter keeps both) is named by both names."""
+    names: dict[str, list[str]] = {}
+    for version in latest:
+        for step in definition(version).steps().values():
+            if role_for_step(step.lane, step.groups) == official.role and step.name not in names.get(step.bpmn_id, ()):
+                names.setdefault(step.bpmn_id, []).append(step.name)
+    return sorted(((bpmn_id, " / ".join(each)) for bpmn_id, each in names.items()), key=lambda step: step[1])
 
 
 def _units_below(uow: UnitOfWork, official: Official) -> list[tuple[str, str]]:

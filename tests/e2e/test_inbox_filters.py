@@ -74,6 +74,18 @@ def test_the_unit_filter_is_a_select_of_the_units_below_by_name_and_a_code_still
     assert '<input name="unit"' in client.get("/inbox").get_data(as_text=True)  # nothing below a branch
 
 
+def test_the_step_filter_is_a_select_of_the_steps_of_my_role_by_name(client, officials, login_as, new_uow):
+    dossier_id, verify = to_commune(new_uow, officials)
+    login_as(officials.commune)
+    page = client.get("/inbox").get_data(as_text=True)
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>',
+                         re.search(r'<select name="step">(.*?)</select>', page, re.S).group(1))
+    assert (verify.step, verify.step_name) in options
+    assert not any(name == "Lập danh sách đề nghị" for _, name in options)  # the branch's step, not the commune's
+    assert f"Số {dossier_id}" in client.get(f"/inbox?step={verify.step}").get_data(as_text=True)
+    assert f"Số {dossier_id}" not in client.get("/inbox?step=approve").get_data(as_text=True)
+
+
 def test_counts_past_the_cap_read_1_000_plus_on_the_page_and_the_api(client, officials, login_as, new_uow, api,
                                                                      monkeypatch):
     for _ in range(3):

@@ -30,7 +30,7 @@ def inbox():
     saved = [(f, forms.filter_query(f.narrowed)) for f in desk.saved]
     counted = f"{tasks.COUNT_CAP:,}+".replace(",", " ") if desk.inbox.capped else str(desk.inbox.total)
     return render_template("inbox.html", page=desk.inbox, processes=desk.startable, shown=shown, saved=saved,
-                           units_below=desk.units_below, counted=counted, me=official().username)
+                           units_below=desk.units_below, steps=desk.steps, counted=counted, me=official().username)
 
 
 # What the save form's fields are called on the page, to name them in a refusal.
