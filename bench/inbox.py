@@ -177,7 +177,7 @@ def fill(url: str, open_tasks: int, seed: int) -> None:
                           "state_version": STATE_VERSION, "trail": [], "name": name[:200],
                           "search_text": search.search_text(data), "revision": 1, "created_by": "bench",
                           "created_at": spec.created_at, "updated_at": spec.starts[-1]})
-            task_rows.extend(_task_rows(rng, number, spec, place))
+            task_rows.extend(_task_rows(rng, number, spec, place, _copied(batch[-1])))
             if len(batch) == BATCH:
                 connection.execute(insert(DossierRow), batch)
                 batch = []
@@ -226,7 +226,14 @@ def _specs(rng: random.Random, now: datetime, open_tasks: int, mine: list[str], 
     return specs
 
 
-def _task_rows(rng: random.Random, dossier_id: int, spec: Spec, place: dict) -> list[dict]:
+def _copied(dossier: dict) -> dict:
+    """What each task holds of its dossier (as the step runner's `_task_row` copies it)."""
+    return {"dossier_title": dossier["title"], "dossier_year": dossier["year"], "branch_code": dossier["branch_code"],
+            "commune_code": dossier["commune_code"], "dossier_name": dossier["name"],
+            "search_text": dossier["search_text"]}
+
+
+def _task_rows(rng: random.Random, dossier_id: int, spec: Spec, place: dict, copied: dict) -> list[dict]:
     """Its tasks: one per step reached, completed when the next opened; the last one open unless finished (a
     finished dossier's last step closed at its last start)."""
     rows = []
@@ -250,7 +257,8 @@ def _task_rows(rng: random.Random, dossier_id: int, spec: Spec, place: dict) -> 
                      else None,
                      "reminded_at": None, "completed_at": completed, "completed_by": None if is_open else "bench",
                      "return_reason": "Bổ sung biên bản họp" if (spec.returned if is_open
-                                                                  else rng.random() < RETURNED_SHARE) else None})
+                                                                  else rng.random() < RETURNED_SHARE) else None,
+                     **copied})
     return rows
 
 

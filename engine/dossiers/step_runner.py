@@ -169,6 +169,7 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
         dossier.status = FINAL_STATUS.get(instance.data.get("decision"), DossierStatus.CLOSED) if recognition \
             else DossierStatus.CLOSED
     dossier.trail = sorted(set(dossier.trail or ()) | instance.trail)
+    named = dossier.name, dossier.search_text
     dossier.name = str(dossier.data.get("name") or "")[:200] or None
     dossier.search_text = search.search_text(dossier.data)
     dossier.timer_due_at = instance.next_timer_due()
@@ -178,11 +179,17 @@ def _run_on(uow: UnitOfWork, dossier: DossierRow, instance: running.Instance,
     if dossier.id is None:
         uow.dossiers.add(dossier)
     open_steps = instance.open_steps()
-    for gone in already_open - {step.task_id for step in open_steps}:
+    still_open = {step.task_id for step in open_steps}
+    for gone in already_open - still_open:
         row = uow.tasks.get(gone)
         if row.status == TaskStatus.OPEN:
             row.status = TaskStatus.CANCELLED
             uow.drafts.delete_of_task(gone)  # no draft of a task that can no longer be sent is worth keeping
+    if (dossier.name, dossier.search_text) != named:
+        # The inbox finds and orders the open tasks by their copy of the dossier's name and search text.
+        for waiting in already_open & still_open:
+            row = uow.tasks.get(waiting)
+            row.dossier_name, row.search_text = dossier.name, dossier.search_text
     opened = [_task_row(dossier, open_step, now) for open_step in open_steps if open_step.task_id not in already_open]
     uow.tasks.add_all(opened)
     # The dossier's row is written once, at commit: a service's queries must not flush it half-way.
@@ -199,7 +206,9 @@ def _task_row(dossier: DossierRow, open_step: running.OpenStep, now) -> HumanTas
     return HumanTaskRow(
         id=open_step.task_id, dossier_id=dossier.id, bpmn_id=open_step.step.bpmn_id, name=open_step.step.name,
         lane=open_step.step.lane or ROLE_LABELS[role], role=role, unit_code=_unit_for(role, dossier),
-        form=open_step.step.form, status=TaskStatus.OPEN, created_at=now, due_at=open_step.due_at)
+        form=open_step.step.form, status=TaskStatus.OPEN, created_at=now, due_at=open_step.due_at,
+        dossier_title=dossier.title, dossier_year=dossier.year, branch_code=dossier.branch_code,
+        commune_code=dossier.commune_code, dossier_name=dossier.name, search_text=dossier.search_text)
 
 
 def _unit_for(role: Role, dossier: DossierRow) -> str:

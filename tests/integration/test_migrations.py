@@ -127,3 +127,23 @@ def test_open_tasks_a_return_opened_before_0018_get_its_reason_and_lose_it_on_do
         assert "saved_filters" not in inspect(connection).get_table_names()
         assert "return_reason" not in {c["name"] for c in inspect(connection).get_columns("human_tasks")}
     engine.dispose()
+
+
+@on_both_databases
+def test_tasks_stored_before_0020_get_their_dossiers_values_and_lose_them_on_downgrade(database_url, tmp_path):
+    named = ["UPDATE dossiers SET name = 'Tổ 1', search_text = 'to 1 | nguyen van an', year = 2025 WHERE id = 1",
+             "UPDATE dossiers SET title = 'clan', branch_code = '00070', commune_code = '00070' WHERE id = 2"]
+    url, engine = database_at(database_url, tmp_path, "0019", [*AT_0017, *named])
+    upgrade_schema(engine, "0020")
+    with create_engine(url).connect() as connection:
+        copies = connection.execute(text("SELECT id, dossier_title, dossier_year, branch_code, commune_code, "
+                                         "dossier_name, search_text FROM human_tasks ORDER BY id")).all()
+    first = ("family", 2025, "00070-01", "00070", "Tổ 1", "to 1 | nguyen van an")
+    second = ("clan", 2026, "00070", "00070", None, None)
+    assert [tuple(row) for row in copies] == [("t1", *first), ("t2", *first), ("t3", *first), ("t4", *second),
+                                              ("t5", *second)]
+    downgrade_schema(engine, "0019")
+    with create_engine(url).connect() as connection:
+        assert not {"dossier_title", "dossier_name", "search_text"} & {
+            c["name"] for c in inspect(connection).get_columns("human_tasks")}
+    engine.dispose()
