@@ -10,6 +10,7 @@ from engine.dossiers.starting import startable_in
 from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
+from engine.organisation.units import unit_label
 from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, Role,
                           SavedFilter, TaskStatus, TaskView, Title, role_for_step)
@@ -129,7 +130,8 @@ def _inbox_page(uow: UnitOfWork, official: Official, size: int, cursor: tuple[da
                 narrowed: InboxFilter) -> InboxPage:
     now = uow.clock.now()
     rows = uow.tasks.inbox_for(official, size + 1, cursor, narrowed, now)
-    page = [open_task(*row) for row in rows[:size]]
+    page = [open_task(task, title, process, name, unit_label(proposer, level))
+            for task, title, process, name, proposer, level in rows[:size]]
     # A first page that holds every task is its own count.
     whole = cursor is None and len(rows) <= size
     total = len(rows) if whole else uow.tasks.count_open_for(official, narrowed, now, up_to=COUNT_CAP + 1)

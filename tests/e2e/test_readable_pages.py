@@ -9,6 +9,7 @@ from lxml import etree
 
 from engine.dossiers import starting, tasks
 from engine.errors import InvalidInput
+from engine.model import Official, Role
 from engine.organisation import accounts, units
 from engine.reporting import periods
 from tests.support.builders import (APPROVAL, PASSWORD, approve_all_the_way, csrf_token, only_task,
@@ -76,6 +77,13 @@ def test_report_dossiers_read_as_reports_with_a_link_to_the_report_page(client, 
     page = client.get(f"/tasks/{national.id}").get_data(as_text=True)
     assert "Báo cáo năm 2026 · Bộ Giáo dục và Đào tạo" in page and "Chi hội VN" not in page
     assert '<a href="/reports/annual_models/2026">trang Báo cáo</a>' in page
+
+
+def test_an_inbox_row_names_its_proposing_province_as_the_pages_do(new_uow, officials):
+    """The official list names a province "Cao Bằng": its report's row read "Cao Bằng", not "Tỉnh Cao Bằng"."""
+    periods.open_reporting_period("annual_models", 2026, officials.ministry, new_uow())
+    (row,) = tasks.inbox(Official("tinh-caobang", Role.PROVINCE, "04"), new_uow()).tasks
+    assert row.proposer == "Tỉnh Cao Bằng"
 
 
 def test_the_national_view_says_which_provinces_have_not_asked_their_communes(client, officials, login_as, api,

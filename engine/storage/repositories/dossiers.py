@@ -157,7 +157,8 @@ class TaskRepository(Repository[HumanTaskRow]):
             query = query.where(or_(key < value if descending else key > value,
                                     and_(key == value, HumanTaskRow.id > task_id)))
         task = aliased(HumanTaskRow, _in_order(query, key, descending).limit(_inline(None, limit)).subquery("page"))
-        page = (select(task, task.dossier_title, ProcessVersionRow.process_id, task.dossier_name, UnitRow.name)
+        page = (select(task, task.dossier_title, ProcessVersionRow.process_id, task.dossier_name, UnitRow.name,
+                       UnitRow.level)
                 .join(DossierRow, DossierRow.id == task.dossier_id)
                 .join(ProcessVersionRow, ProcessVersionRow.id == DossierRow.process_version_id)
                 .join(UnitRow, UnitRow.code == task.branch_code))
