@@ -156,7 +156,12 @@ def test_an_expired_session_keeps_what_was_typed_and_brings_the_official_back_to
     carried = hidden(page)
     assert carried["comment"] == "Thiếu biên bản họp thôn" and carried["_carry_to"] == f"{task_url}/draft"
 
-    signed_in = client.post("/login", data={**carried, "username": officials.commune.username, "password": PASSWORD})
+    mistyped = client.post("/login", data={**carried, "username": officials.commune.username, "password": "sai"})
+    page = mistyped.get_data(as_text=True)
+    assert "Sai tên đăng nhập hoặc mật khẩu." in page and "data-autosubmit" not in page
+    assert hidden(page) == carried  # a mistyped password keeps the typed work for the next try
+    signed_in = client.post("/login", data={**hidden(page), "username": officials.commune.username,
+                                            "password": PASSWORD})
     page = signed_in.get_data(as_text=True)
     assert signed_in.status_code == 200 and "data-autosubmit" in page
     assert re.search(rf'action="{task_url}/draft" data-autosubmit', page)

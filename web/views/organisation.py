@@ -43,17 +43,23 @@ def login():
     """Sign in, then go back to the page that asked for it."""
     if request.method == "POST":
         session = accounts.sign_in(request.form.get("username", ""), request.form.get("password", ""), uow())
+        carry_to = _draft_path(request.form.get("_carry_to", ""))
         if session is not None:
             login_user(SignedIn(session.official, session.secret))
             g.signed_in = True
-            carry_to = _draft_path(request.form.get("_carry_to", ""))
             if carry_to:
-                return render_template("session_expired.html", resumed=True, draft=carry_to,
-                                       carried=forms.carried(request.form, "csrf_token", "username", "password",
-                                                             "_carry_to"))
+                return _carrying(carry_to, resumed=True)
             return redirect(_same_site(request.args.get("next", "")) or url_for("inbox.inbox"))
         flash("Sai tên đăng nhập hoặc mật khẩu.", "error")
+        if carry_to:  # a mistyped password must not cost the typed work: the page carries it on for another try
+            return _carrying(carry_to, resumed=False)
     return render_template("login.html")
+
+
+def _carrying(carry_to: str, resumed: bool) -> str:
+    """The page taking a task form's typed work on through the sign-in to the official's draft of the task."""
+    return render_template("session_expired.html", resumed=resumed, draft=carry_to,
+                           carried=forms.carried(request.form, "csrf_token", "username", "password", "_carry_to"))
 
 
 def _same_site(target: str) -> str | None:
