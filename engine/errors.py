@@ -34,8 +34,8 @@ class Forbidden(EngineError):
 
 
 class NotYourTask(Forbidden):
-    def __init__(self, task_id):
-        super().__init__(f"Nhiệm vụ {task_id} không thuộc đơn vị hoặc vai trò của bạn.")
+    def __init__(self):
+        super().__init__("Việc này không thuộc đơn vị hoặc vai trò của bạn: mở việc từ hộp việc của bạn.")
 
 
 class Conflict(EngineError):
@@ -43,9 +43,16 @@ class Conflict(EngineError):
 
 
 class TaskAlreadyDone(Conflict):
-    def __init__(self, task_id, by=None):
-        who = f" bởi {by}" if by else ""
-        super().__init__(f"Nhiệm vụ {task_id} đã được hoàn thành{who}; không thể thực hiện lại.")
+    """A step no longer waits: done (by whom), or `ended` without being done (the dossier withdrawn, a deadline's
+    escalation): named by its step, as officials know it."""
+
+    def __init__(self, step: str, by: str | None = None, ended: bool = False):
+        if ended:
+            super().__init__(f"Bước “{step}” không còn chờ xử lý: hồ sơ đã được rút hoặc đã chuyển sang bước khác; "
+                             "không cần làm gì thêm.")
+        else:
+            who = f" bởi {by}" if by else ""
+            super().__init__(f"Bước “{step}” đã được hoàn thành{who}; không thể thực hiện lại.")
 
 
 # How people know the fields use cases check outside a form (a form names its own fields: its labels).
@@ -60,6 +67,10 @@ FIELD_LABELS = {
     "model": "Mô hình", "milestone_year": "Năm mốc", "rate": "Tỷ lệ", "q": "Tìm", "sort": "Sắp xếp", "step": "Bước",
     "after": "Trang", "body": "Nội dung gửi",
 }
+
+
+# A page's cursor that no page gave: the page is opened again from the start (a program follows the next page's link).
+BAD_PAGE = "Địa chỉ trang không còn đúng: mở lại từ trang đầu (chương trình: theo liên kết trang sau của trang trước)."
 
 
 class InvalidInput(EngineError):

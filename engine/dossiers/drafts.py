@@ -7,8 +7,9 @@ from datetime import datetime
 
 from engine.dossiers.attachments import CheckedFile, Upload, checked
 from engine.dossiers.forms import Field, Form, unknown_fields
-from engine.dossiers.tasks import Completed, complete_locked, locked_open_task, own_task, task_view
-from engine.errors import InvalidInput, NotFound, TaskAlreadyDone
+from engine.dossiers.tasks import (Completed, complete_locked, locked_open_task, no_longer_open, own_task,
+                                   task_view)
+from engine.errors import InvalidInput, NotFound
 from engine.model import Official, TaskStatus, TaskView
 from engine.storage.tables import DraftFileRow, HumanTaskRow, TaskDraftRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
@@ -79,7 +80,7 @@ def save_draft(task_id: str, official: Official, read: Reader, kept: Collection[
     with uow:
         task = own_task(uow, task_id, official)
         if task.status != TaskStatus.OPEN:
-            raise TaskAlreadyDone(task_id, task.completed_by)
+            raise no_longer_open(task)
         view, form = task_view(uow, task)
         values, uploads = read(form.fields)
         files, refused = _checked(form, uploads)

@@ -58,7 +58,7 @@ def complete(uow: UnitOfWork, by: Official, dossier: DossierRow, version: Proces
     """Complete the dossier's open `task` with checked `values` (kept in the dossier's data)."""
     def act(instance: running.Instance, open_before: set[str]) -> dict:
         if task.id not in open_before:
-            raise TaskAlreadyDone(task.id)
+            raise TaskAlreadyDone(task.name)
         dossier.data = {**dossier.data, **values}
         # Lists stay out of the workflow: Spiff merges lists, so a shortened candidate list would come back.
         instance.complete(task.id, {k: v for k, v in values.items() if not isinstance(v, (list, dict))})

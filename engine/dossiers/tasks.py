@@ -11,7 +11,7 @@ from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
 from engine.organisation.units import unit_label
-from engine.errors import InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
+from engine.errors import BAD_PAGE, InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, Role,
                           SavedFilter, TaskStatus, TaskView, Title, role_for_step)
 from engine.storage.repositories.dossiers import NO_DEADLINE
@@ -105,7 +105,8 @@ def check_filter(narrowed: InboxFilter) -> None:
     if narrowed.title and narrowed.title not in {*Title, *ReportKind}:
         errors["title"] = "Danh hiệu không có: chọn trong danh sách."
     if narrowed.sort not in INBOX_SORTS:
-        errors["sort"] = f"Sắp xếp theo một trong: {', '.join(INBOX_SORTS)}."
+        orders = ", ".join(f"{label} ({name})" for name, label in INBOX_SORTS.items())
+        errors["sort"] = f"Sắp xếp theo một trong: {orders}."
     if narrowed.year is not None and not 2000 <= narrowed.year <= 2100:
         errors["year"] = "Năm phải từ 2000 đến 2100."
     for name, value, longest in (("step", narrowed.step, 100), ("unit", narrowed.unit, 16)):
@@ -122,7 +123,7 @@ def _checked_start(after: str | None, narrowed: InboxFilter) -> tuple[datetime |
     """Where a page starts (None: at the first task), once the filter is known to be one an inbox could match."""
     check_filter(narrowed)
     if after and "\x00" in after:
-        raise InvalidInput({"after": "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."})
+        raise InvalidInput({"after": BAD_PAGE})
     return _parse_cursor(after, narrowed.sort) if after else None
 
 
@@ -163,7 +164,7 @@ def _parse_cursor(text: str, sort: str) -> tuple[datetime | str, str]:
     except ValueError:
         parsed = None
     if parsed is None or parsed.tzinfo is None or not task_id:
-        raise InvalidInput({"after": "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."})
+        raise InvalidInput({"after": BAD_PAGE})
     return parsed, task_id
 
 
@@ -204,7 +205,7 @@ def locked_open_task(uow: UnitOfWork, task_id: str,
     task = locked[0]
     _check_owner(task, official)
     if task.status != TaskStatus.OPEN:
-        raise TaskAlreadyDone(task_id, task.completed_by)
+        raise no_longer_open(task)
     return locked
 
 
@@ -233,7 +234,7 @@ def import_list(task_id: str, official: Official, content: bytes, uow: UnitOfWor
     with uow:
         task = own_task(uow, task_id, official)
         if task.status != TaskStatus.OPEN:
-            raise TaskAlreadyDone(task_id, task.completed_by)
+            raise no_longer_open(task)
         view, form = task_view(uow, task)
     field = next((f for f in form.fields if f.kind == "list"), None)
     try:
@@ -253,9 +254,14 @@ def own_task(uow: UnitOfWork, task_id: str, official: Official) -> HumanTaskRow:
     return task
 
 
+def no_longer_open(task: HumanTaskRow) -> TaskAlreadyDone:
+    """The refusal of an action on a task that is done or ended."""
+    return TaskAlreadyDone(task.name, task.completed_by, ended=task.status != TaskStatus.COMPLETED)
+
+
 def _check_owner(task: HumanTaskRow, official: Official) -> None:
     if task.role != official.role or task.unit_code != official.unit_code:
-        raise NotYourTask(task.id)
+        raise NotYourTask()
 
 
 # A decision and its reasons are always given afresh; everything else the dossier holds is shown again to revise.

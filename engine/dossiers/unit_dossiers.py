@@ -3,7 +3,7 @@ waits; a branch finds here the dossiers it has sent."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from engine.errors import Forbidden, InvalidInput
+from engine.errors import BAD_PAGE, Forbidden, InvalidInput
 from engine.model import ACTING_ROLES, DossierStatus, Official, Role, TaskStatus
 from engine.organisation.units import unit_label
 from engine.storage.unit_of_work import UnitOfWork
@@ -67,7 +67,7 @@ def _checked(after: str | None, size: int, status: str | None, year: int | None)
     if not 1 <= size <= MAX_PAGE:
         errors["size"] = f"Cỡ trang phải từ 1 đến {MAX_PAGE}."
     if after is not None and not (after.isascii() and after.isdigit() and len(after) < 19):
-        errors["after"] = "Con trỏ trang không hợp lệ; dùng giá trị next_page của trang trước."
+        errors["after"] = BAD_PAGE
     if errors:
         raise InvalidInput(errors)
     return int(after) if after is not None else None

@@ -42,8 +42,11 @@ def test_a_sent_dossier_the_commune_has_not_acted_on_leaves_the_communes_inbox(n
     withdrawn = withdrawing.withdraw_dossier(dossier_id, officials.branch, "Gửi nhầm năm", new_uow())
     assert withdrawn.cancelled == (verify.step_name,)
     assert tasks.inbox(officials.commune, new_uow()).tasks == []
-    with pytest.raises(TaskAlreadyDone):
+    with pytest.raises(TaskAlreadyDone) as late:
         tasks.complete_task(verify.id, officials.commune, {"decision": "approve"}, new_uow())
+    # The commune reads why, by the step's name: not "done" (nobody did it), not the task's internal id.
+    assert f"Bước “{verify.step_name}” không còn chờ xử lý: hồ sơ đã được rút" in str(late.value)
+    assert verify.id not in str(late.value)
 
 
 def test_refused_once_the_commune_acted_naming_it_and_changing_nothing(new_uow, officials):
