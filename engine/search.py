@@ -1,5 +1,6 @@
 """Vietnamese text as the inbox's search compares it: without accents, đ as d, in lower case, one space between
 words, so that "nguyen van an" finds "Nguyễn Văn An"."""
+import re
 import unicodedata
 
 # What a dossier's search text holds at most: its name and its subjects' names (a list of a few hundred households).
@@ -18,3 +19,15 @@ def search_text(data: dict) -> str:
     names = [data.get("name"), data.get("full_name"),
              *(item.get("name") for item in data.get("candidates") or () if isinstance(item, dict))]
     return fold(" | ".join(name for name in names if isinstance(name, str)))[:MAX_SEARCH_TEXT]
+
+
+# A dossier's number as typed: "37", or as the pages show it, "Số 37" (folded "so 37"), or "#37"; up to 18 digits
+# (a BIGINT's), ASCII only ("²" is a digit to str.isdigit, not to int()).
+_NUMBER = re.compile(r"(so ?|#)?([0-9]{1,18})")
+
+
+def dossier_number(folded: str) -> tuple[int, bool] | None:
+    """The dossier number a folded search names, if any, and whether it was marked as one ("số", "#"): then it is
+    only a number, not also words to find in names."""
+    match = _NUMBER.fullmatch(folded)
+    return (int(match.group(2)), match.group(1) is not None) if match else None

@@ -43,6 +43,10 @@ def test_the_commune_finds_dossiers_by_number_name_and_subject_names_accents_or_
     assert found(new_uow, commune, text="Nguyễn Văn An") == [first]
     assert found(new_uow, commune, text="PHAM DUC") == [second]
     assert found(new_uow, commune, text=str(second)) == [second]
+    # As the rows show it ("Số 37") or marked "#": the number alone; digits that are no ASCII digits are words.
+    for shown in (f"Số {second}", f"số{second}", f"#{second}"):
+        assert found(new_uow, commune, text=shown) == [second], shown
+    assert found(new_uow, commune, text="²") == []
     assert found(new_uow, commune, text="to 1") == [second, first]  # the dossiers' name, "Tổ 1"
     for wildcard in ("%", "_", "\\", "an%binh"):
         assert found(new_uow, commune, text=wildcard) == [], wildcard

@@ -6,7 +6,7 @@ from sqlalchemy import and_, case, delete, func, insert, literal, or_, select, u
 from sqlalchemy.orm import aliased
 
 from engine.model import DossierStatus, InboxFilter, Official, Role, TaskStatus
-from engine.search import fold
+from engine.search import dossier_number, fold
 from engine.storage.repositories.base import Repository
 from engine.storage.tables import (AttachmentRow, AuditAnchorRow, AuditArchiveRow, AuditRow, DossierRow,
                                    HumanTaskRow, ProcessVersionRow, UnitRow)
@@ -260,11 +260,12 @@ def _narrowed(narrowed: InboxFilter, now: datetime | None) -> list:
     conditions = []
     if narrowed.text:
         words = fold(narrowed.text)
-        found = _found(words)
-        # Digits are also a dossier's number, when they fit its BIGINT.
-        number = words.isdigit() and len(words) < 19
-        conditions.append(or_(HumanTaskRow.dossier_id == _inline(HumanTaskRow.dossier_id, int(words)), found)
-                          if number else found)
+        number = dossier_number(words)
+        if number is None:
+            conditions.append(_found(words))
+        else:
+            numbered = HumanTaskRow.dossier_id == _inline(HumanTaskRow.dossier_id, number[0])
+            conditions.append(numbered if number[1] else or_(numbered, _found(words)))
     for value, column in ((narrowed.title, HumanTaskRow.dossier_title), (narrowed.year, HumanTaskRow.dossier_year),
                           (narrowed.step, HumanTaskRow.bpmn_id)):
         if value:
