@@ -55,7 +55,7 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server,
     dossier_id, verify = to_commune(new_uow, officials)
     page = browser.new_page()
     sign_in(page, live_server, officials.commune.username)
-    page.click("text=Thẩm định hồ sơ")
+    page.click("table.list a:has-text('Thẩm định hồ sơ')")
     page.wait_for_url(f"{live_server}/tasks/{verify.id}")
     assert page.locator("text=Nguyễn Văn An").count() >= 1
     page.check("input[name=decision][value=return]")
@@ -70,7 +70,7 @@ def test_commune_returns_and_branch_revises_in_the_browser(browser, live_server,
     sign_out(page)
 
     sign_in(page, live_server, officials.branch.username)
-    page.click("text=Bổ sung danh sách đề nghị")
+    page.click("table.list a:has-text('Bổ sung danh sách đề nghị')")
     assert page.input_value("input[name=candidates-1-name]") == "Trần Thị Bình"
     page.fill("input[name=candidates-1-name]", "")
     page.fill("input[name=candidates-1-score]", "")
@@ -123,7 +123,7 @@ def test_a_citizen_registers_with_evidence_in_the_browser(browser, live_server, 
     page.set_input_files("input[type=file][name=evidence]", str(evidence))
     page.click("button:has-text('Gửi')")
     page.wait_for_url(f"{live_server}/inbox")
-    page.click("text=Chi hội xác nhận kết quả tự đánh giá")
+    page.click("table.list a:has-text('Chi hội xác nhận kết quả tự đánh giá')")
     assert page.locator("a:has-text('Giấy khen.pdf')").count() == 1
     with page.expect_download() as download:
         page.click("a:has-text('Giấy khen.pdf')")
