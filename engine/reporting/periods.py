@@ -173,7 +173,8 @@ def report_view(kind: str, year: int, official: Official, uow: UnitOfWork) -> Re
     with uow:
         period = uow.periods.of(kind, year)
         if period is None:
-            raise NotFound(f"Chưa mở kỳ báo cáo '{kind}' năm {year}.")
+            raise NotFound(f"Chưa mở kỳ “{REPORT_LABELS.get(kind, kind)}” năm {year}: Bộ mở kỳ ở trang "
+                           "“Mở kỳ báo cáo”; khi đó các số liệu hiện ở đây.")
         waiting = uow.tasks.open_step_counts(SUBMIT_STEP, kind, year, uow.clock.now(), province)
         asked = uow.tasks.units_reached(SUBMIT_STEP, kind, year, province)
         units = uow.units.communes_of(province) if province else uow.units.provinces()

@@ -98,3 +98,11 @@ def test_the_week_s_figures_in_the_page_the_chart_the_export_and_the_api(client,
     states = {row[0]: row[6] for row in rows}
     assert header[6] == "Báo cáo của tỉnh" and states["46"] == "chưa gửi" and states[None] == "1 đã gửi"
     assert states["01"].year == 2026  # when Hà Nội sent it, as a date in the sheet
+
+
+def test_a_period_not_yet_opened_says_so_by_its_name_and_where_it_opens(client, login_as, officials):
+    login_as(officials.province)
+    answer = client.get("/reports/learning_week/2026")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 404 and "Báo cáo kết quả Tuần lễ hưởng ứng học tập suốt đời" in page
+    assert "learning_week" not in page.replace('href="/reports/learning_week', "")  # only in the menu's links
