@@ -10,10 +10,10 @@ from engine.dossiers.starting import startable_in
 from engine.dossiers.submission_checks import check_submission, form_rules
 from engine.dossiers.viewing import dossier_view, open_task
 from engine.dossiers.workflows import definition, step_form
-from engine.organisation.units import unit_label
 from engine.errors import BAD_PAGE, InvalidInput, NotYourTask, TaskAlreadyDone, TaskNotFound
 from engine.model import (INBOX_SORTS, DossierStatus, InboxFilter, Official, OpenTask, ProcessInfo, ReportKind, Role,
                           SavedFilter, TaskStatus, TaskView, Title, role_for_step)
+from engine.organisation.units import unit_label
 from engine.storage.repositories.dossiers import NO_DEADLINE
 from engine.storage.tables import DossierRow, HumanTaskRow, ProcessVersionRow, SavedFilterRow
 from engine.storage.unit_of_work import UnitOfWork, commit_or_conflict
